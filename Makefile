@@ -1,0 +1,38 @@
+# Hanji — common tasks. `make sample` renders the reference sheet; `make test` runs every test.
+SAMPLE := samples/pretraining-to-post-training.md
+HANJI := target/release/hanji
+
+.PHONY: build sample samples test deps bench lint fmt
+
+build:
+	cargo build --release
+
+sample: build
+	mkdir -p out
+	$(HANJI) render $(SAMPLE) -o out/pretraining-to-post-training.pdf
+	@echo "wrote out/pretraining-to-post-training.pdf"
+
+# Every sample to PDF and a 70-dpi PNG preview, for looking at.
+samples: build
+	mkdir -p out
+	for f in samples/*.md; do n=$$(basename $$f .md); $(HANJI) render $$f -o out/$$n.pdf && pdftoppm -r 70 -png out/$$n.pdf out/$$n; done
+
+# The real PDF consumers the tests call: poppler (pdftotext, pdffonts, pdftoppm) and qpdf.
+deps:
+	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null; then \
+		echo "installing poppler-utils and qpdf"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null; \
+	fi
+
+test: deps
+	cargo test --release
+
+bench: build
+	python3 scripts/bench.py $(HANJI) $(SAMPLE)
+
+lint:
+	cargo fmt --all -- --check
+	cargo clippy --release --all-targets -- -D warnings
+
+fmt:
+	cargo fmt --all

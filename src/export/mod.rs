@@ -1,0 +1,3 @@
+//! Exporters: the only stage that knows about output formats. They draw from the Frame alone.
+
+pub mod pdf;

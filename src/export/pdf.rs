@@ -1,0 +1,346 @@
+//! Frame → PDF. printpdf writes the page content and subsets the fonts; the lopdf document it
+//! hands back is then mended where printpdf gets things wrong (header version, `/PageMode`,
+//! PDF/X leftovers, random ids) so that identical input gives identical bytes.
+
+use std::collections::BTreeSet;
+
+use lopdf::{Object, StringFormat};
+use printpdf::{
+    Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState,
+    ExtendedGraphicsStateId, FontId as PdfFontId, Line, LineCapStyle, LineDashPattern, LinePoint,
+    LinkAnnotation, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
+    PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing, Pt, Rect as PdfRect, Rgb, TextItem,
+    TextMatrix, TextRenderingMode, WindingOrder,
+};
+
+use crate::error::{HanjiError, Result};
+use crate::frame::{
+    Color, DocumentInfo, Frame, FrameItem, GlyphRun, Laidout, LineCap, PathItem, Segment,
+};
+use crate::text::fonts::{FontBook, FontId};
+
+/// Renders the laid-out pages to PDF bytes.
+pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
+    let mut doc = PdfDocument::new(&laid.info.title);
+    let used_fonts: BTreeSet<FontId> = laid
+        .pages
+        .iter()
+        .flat_map(|p| p.items.iter())
+        .filter_map(|i| match i {
+            FrameItem::Text(run) => Some(run.font),
+            _ => None,
+        })
+        .collect();
+    for font in &used_fonts {
+        let loaded = book.get(*font);
+        let mut warnings = Vec::new();
+        let parsed = ParsedFont::from_bytes(loaded.data, 0, &mut warnings).ok_or_else(|| {
+            HanjiError::new(format!(
+                "font {} cannot be embedded in the PDF",
+                loaded.name
+            ))
+        })?;
+        doc.resources
+            .fonts
+            .map
+            .insert(pdf_font_id(*font), printpdf::PdfFont::new(parsed));
+    }
+    let mut pages = Vec::with_capacity(laid.pages.len());
+    for frame in &laid.pages {
+        let ops = page_ops(frame, &mut doc);
+        pages.push(PdfPage::new(
+            Mm(frame.width * 25.4 / 72.0),
+            Mm(frame.height * 25.4 / 72.0),
+            ops,
+        ));
+    }
+    doc.with_pages(pages);
+    let options = PdfSaveOptions {
+        subset_fonts: true,
+        optimize: true,
+        ..Default::default()
+    };
+    let mut warnings = Vec::new();
+    let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    mend(&mut lo, &laid.info)?;
+    let mut bytes = Vec::new();
+    lo.save_to(&mut bytes)
+        .map_err(|e| HanjiError::new(format!("cannot write the PDF: {e}")))?;
+    Ok(bytes)
+}
+
+/// A stable resource name per font: six capital letters (printpdf takes the subset tag from
+/// the first six characters), derived from the font's index.
+fn pdf_font_id(font: FontId) -> PdfFontId {
+    let n = u32::from(font.0);
+    let letters: String = [n / 676, n / 26, n]
+        .iter()
+        .map(|d| char::from(b'A' + (d % 26) as u8))
+        .collect();
+    PdfFontId(format!("HNJ{letters}"))
+}
+
+fn rgb(c: Color) -> PdfColor {
+    PdfColor::Rgb(Rgb::new(c.r, c.g, c.b, None))
+}
+
+fn page_ops(frame: &Frame, doc: &mut PdfDocument) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let h = frame.height;
+    for item in &frame.items {
+        match item {
+            FrameItem::Path(path) => path_ops(path, h, doc, &mut ops),
+            FrameItem::Text(run) => text_ops(run, h, &mut ops),
+            FrameItem::Link(link) => {
+                let rect = PdfRect {
+                    x: Pt(link.rect.x),
+                    y: Pt(h - link.rect.bottom()),
+                    width: Pt(link.rect.width),
+                    height: Pt(link.rect.height),
+                    mode: None,
+                    winding_order: None,
+                };
+                ops.push(Op::LinkAnnotation {
+                    link: LinkAnnotation::new(
+                        rect,
+                        Actions::Uri(link.url.clone()),
+                        Some(BorderArray::Solid([0.0, 0.0, 0.0])),
+                        None,
+                        None,
+                    ),
+                });
+            }
+        }
+    }
+    ops
+}
+
+/// The graphics state for an opacity pair, registered once under a stable name.
+fn alpha_state(doc: &mut PdfDocument, fill: f32, stroke: f32) -> ExtendedGraphicsStateId {
+    let id = ExtendedGraphicsStateId(format!(
+        "GSf{:03}s{:03}",
+        (fill * 100.0).round() as i32,
+        (stroke * 100.0).round() as i32
+    ));
+    doc.resources
+        .extgstates
+        .map
+        .entry(id.clone())
+        .or_insert_with(|| {
+            ExtendedGraphicsState::default()
+                .with_current_fill_alpha(fill)
+                .with_current_stroke_alpha(stroke)
+        });
+    id
+}
+
+fn path_ops(path: &PathItem, h: f32, doc: &mut PdfDocument, ops: &mut Vec<Op>) {
+    let fill_alpha = path.fill.map_or(1.0, |p| p.alpha);
+    let stroke_alpha = path.stroke.as_ref().map_or(1.0, |s| s.paint.alpha);
+    ops.push(Op::SaveGraphicsState);
+    if fill_alpha < 1.0 || stroke_alpha < 1.0 {
+        ops.push(Op::LoadGraphicsState {
+            gs: alpha_state(doc, fill_alpha, stroke_alpha),
+        });
+    }
+    if let Some(fill) = path.fill {
+        ops.push(Op::SetFillColor {
+            col: rgb(fill.color),
+        });
+    }
+    if let Some(stroke) = &path.stroke {
+        ops.push(Op::SetOutlineColor {
+            col: rgb(stroke.paint.color),
+        });
+        ops.push(Op::SetOutlineThickness {
+            pt: Pt(stroke.width),
+        });
+        ops.push(Op::SetLineCapStyle {
+            cap: if stroke.cap == LineCap::Round {
+                LineCapStyle::Round
+            } else {
+                LineCapStyle::Butt
+            },
+        });
+        if !stroke.dash.is_empty() {
+            ops.push(Op::SetLineDashPattern {
+                dash: LineDashPattern::new(0.0, &stroke.dash),
+            });
+        }
+    }
+    let subpaths = subpaths(&path.segments, h);
+    match (path.fill.is_some(), path.stroke.is_some()) {
+        (true, stroke) => ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: subpaths
+                    .into_iter()
+                    .map(|(points, _)| PolygonRing { points })
+                    .collect(),
+                mode: if stroke {
+                    PaintMode::FillStroke
+                } else {
+                    PaintMode::Fill
+                },
+                winding_order: WindingOrder::NonZero,
+            },
+        }),
+        (false, true) => {
+            for (points, is_closed) in subpaths {
+                ops.push(Op::DrawLine {
+                    line: Line { points, is_closed },
+                });
+            }
+        }
+        (false, false) => {}
+    }
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// Splits segments at each move-to into printpdf point lists (y flipped to PDF's bottom-up).
+fn subpaths(segments: &[Segment], h: f32) -> Vec<(Vec<LinePoint>, bool)> {
+    let point = |p: crate::frame::Point, bezier: bool| LinePoint {
+        p: PdfPoint {
+            x: Pt(p.x),
+            y: Pt(h - p.y),
+        },
+        bezier,
+    };
+    let mut out: Vec<(Vec<LinePoint>, bool)> = Vec::new();
+    for seg in segments {
+        match *seg {
+            Segment::MoveTo(p) => out.push((vec![point(p, false)], false)),
+            Segment::LineTo(p) => {
+                if let Some(last) = out.last_mut() {
+                    last.0.push(point(p, false));
+                }
+            }
+            Segment::CubicTo(a, b, c) => {
+                if let Some(last) = out.last_mut() {
+                    last.0
+                        .extend([point(a, true), point(b, true), point(c, false)]);
+                }
+            }
+            Segment::Close => {
+                if let Some(last) = out.last_mut() {
+                    last.1 = true;
+                }
+            }
+        }
+    }
+    out.retain(|(points, _)| points.len() > 1);
+    out
+}
+
+fn text_ops(run: &GlyphRun, h: f32, ops: &mut Vec<Op>) {
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetFont {
+        font: PdfFontHandle::External(pdf_font_id(run.font)),
+        size: Pt(run.size),
+    });
+    ops.push(Op::SetFillColor {
+        col: rgb(run.color),
+    });
+    if run.fake_bold > 0.0 {
+        ops.push(Op::SetOutlineColor {
+            col: rgb(run.color),
+        });
+        ops.push(Op::SetOutlineThickness {
+            pt: Pt(run.fake_bold),
+        });
+        ops.push(Op::SetTextRenderingMode {
+            mode: TextRenderingMode::FillStroke,
+        });
+    }
+    for glyph in &run.glyphs {
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Translate(Pt(glyph.x), Pt(h - glyph.y)),
+        });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
+                glyph.gid,
+                0.0,
+                glyph.text.clone(),
+            )])],
+        });
+    }
+    ops.push(Op::EndTextSection);
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// Fixes printpdf's output: version, catalog, metadata, document id.
+fn mend(doc: &mut lopdf::Document, info: &DocumentInfo) -> Result<()> {
+    // Transparency (ExtGState /ca) and /Lang need PDF 1.4.
+    doc.version = "1.4".to_string();
+    let catalog_id = doc
+        .trailer
+        .get(b"Root")
+        .and_then(Object::as_reference)
+        .map_err(|e| HanjiError::new(format!("internal: the PDF has no catalog ({e})")))?;
+    if let Ok(catalog) = doc.get_object_mut(catalog_id).and_then(Object::as_dict_mut) {
+        catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
+        catalog.set("Lang", text_string(&info.lang));
+        catalog.remove(b"Metadata");
+        catalog.remove(b"OutputIntents");
+    }
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Title", text_string(&info.title));
+    if let Some(author) = &info.author {
+        dict.set("Author", text_string(author));
+    }
+    if let Some(subject) = &info.subject {
+        dict.set("Subject", text_string(subject));
+    }
+    if !info.keywords.is_empty() {
+        dict.set("Keywords", text_string(&info.keywords.join(", ")));
+    }
+    dict.set("Creator", text_string("Hanji"));
+    dict.set(
+        "Producer",
+        text_string(concat!("Hanji ", env!("CARGO_PKG_VERSION"), " (printpdf)")),
+    );
+    let old_info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
+    if let Some(id) = old_info {
+        doc.objects.remove(&id);
+    }
+    let info_id = doc.add_object(Object::Dictionary(dict));
+    doc.trailer.set("Info", Object::Reference(info_id));
+    doc.prune_objects();
+    doc.renumber_objects();
+    // A document id derived from the content, not random.
+    let mut content = Vec::new();
+    for (id, object) in &doc.objects {
+        content.extend_from_slice(&id.0.to_le_bytes());
+        if let Object::Stream(stream) = object {
+            content.extend_from_slice(&stream.content);
+        }
+    }
+    let id = Object::String(fingerprint(&content).to_vec(), StringFormat::Hexadecimal);
+    doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
+    Ok(())
+}
+
+/// A PDF text string: PDFDocEncoding-compatible ASCII as is, anything else as UTF-16BE.
+fn text_string(text: &str) -> Object {
+    if text.is_ascii() {
+        return Object::String(text.as_bytes().to_vec(), StringFormat::Literal);
+    }
+    let mut bytes = vec![0xFE, 0xFF];
+    for unit in text.encode_utf16() {
+        bytes.extend_from_slice(&unit.to_be_bytes());
+    }
+    Object::String(bytes, StringFormat::Hexadecimal)
+}
+
+/// 16 bytes from two FNV-1a passes with different offsets: stable, not cryptographic.
+fn fingerprint(bytes: &[u8]) -> [u8; 16] {
+    let fnv = |seed: u64| {
+        bytes.iter().fold(seed, |h, b| {
+            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
+        })
+    };
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&fnv(0xcbf2_9ce4_8422_2325).to_be_bytes());
+    out[8..].copy_from_slice(&fnv(0x8422_2325_cbf2_9ce4).to_be_bytes());
+    out
+}

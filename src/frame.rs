@@ -1,0 +1,205 @@
+//! The Frame: the positioned display list of one page. Layout produces it; the exporters draw
+//! only from it, so every output format shows the same page.
+//!
+//! Units are PDF points; the origin is the page's top-left corner and y grows downwards.
+
+use crate::text::fonts::FontId;
+
+/// An RGB colour with components in 0..=1.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Color {
+    pub r: f32,
+    pub g: f32,
+    pub b: f32,
+}
+
+impl Color {
+    pub const BLACK: Color = Color {
+        r: 0.0,
+        g: 0.0,
+        b: 0.0,
+    };
+    pub const WHITE: Color = Color {
+        r: 1.0,
+        g: 1.0,
+        b: 1.0,
+    };
+
+    /// Parses `#rrggbb`.
+    pub fn from_hex(hex: &str) -> Option<Color> {
+        let digits = hex.strip_prefix('#')?;
+        if digits.len() != 6 || !digits.is_ascii() {
+            return None;
+        }
+        let channel = |i: usize| u8::from_str_radix(&digits[i..i + 2], 16).ok();
+        Some(Color {
+            r: f32::from(channel(0)?) / 255.0,
+            g: f32::from(channel(2)?) / 255.0,
+            b: f32::from(channel(4)?) / 255.0,
+        })
+    }
+
+    /// Mixes towards white: `amount` 0 keeps the colour, 1 gives white.
+    pub fn tint(self, amount: f32) -> Color {
+        let mix = |c: f32| c + (1.0 - c) * amount;
+        Color {
+            r: mix(self.r),
+            g: mix(self.g),
+            b: mix(self.b),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    pub x: f32,
+    pub y: f32,
+}
+
+impl Point {
+    pub fn new(x: f32, y: f32) -> Point {
+        Point { x, y }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Rect {
+    pub x: f32,
+    pub y: f32,
+    pub width: f32,
+    pub height: f32,
+}
+
+impl Rect {
+    pub fn new(x: f32, y: f32, width: f32, height: f32) -> Rect {
+        Rect {
+            x,
+            y,
+            width,
+            height,
+        }
+    }
+
+    pub fn right(&self) -> f32 {
+        self.x + self.width
+    }
+
+    pub fn bottom(&self) -> f32 {
+        self.y + self.height
+    }
+
+    /// The rectangle shrunk by `d` on every side.
+    pub fn inset(&self, d: f32) -> Rect {
+        Rect::new(
+            self.x + d,
+            self.y + d,
+            (self.width - 2.0 * d).max(0.0),
+            (self.height - 2.0 * d).max(0.0),
+        )
+    }
+}
+
+/// One positioned glyph; `text` is the source text of its cluster (empty for the second and
+/// later glyphs of a cluster) so that copy and search give back the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlacedGlyph {
+    pub gid: u16,
+    pub x: f32,
+    /// Baseline.
+    pub y: f32,
+    pub text: String,
+}
+
+/// Glyphs of one font, size and colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GlyphRun {
+    pub font: FontId,
+    /// Em size in points.
+    pub size: f32,
+    pub color: Color,
+    /// Outline stroke width in points that thickens the glyphs (fake bold); 0 for none.
+    pub fake_bold: f32,
+    pub glyphs: Vec<PlacedGlyph>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Segment {
+    MoveTo(Point),
+    LineTo(Point),
+    CubicTo(Point, Point, Point),
+    Close,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Paint {
+    pub color: Color,
+    /// Opacity, 0..=1.
+    pub alpha: f32,
+}
+
+impl Paint {
+    pub fn solid(color: Color) -> Paint {
+        Paint { color, alpha: 1.0 }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LineCap {
+    Butt,
+    Round,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stroke {
+    pub paint: Paint,
+    pub width: f32,
+    /// Dash lengths in points; empty for a solid line.
+    pub dash: Vec<f32>,
+    pub cap: LineCap,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct PathItem {
+    pub segments: Vec<Segment>,
+    pub fill: Option<Paint>,
+    pub stroke: Option<Stroke>,
+}
+
+/// A clickable area pointing at a URL.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LinkItem {
+    pub rect: Rect,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum FrameItem {
+    Text(GlyphRun),
+    Path(PathItem),
+    Link(LinkItem),
+}
+
+/// One page.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Frame {
+    pub width: f32,
+    pub height: f32,
+    pub items: Vec<FrameItem>,
+}
+
+/// Document-level data the exporters write besides the pages.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentInfo {
+    pub title: String,
+    pub author: Option<String>,
+    pub subject: Option<String>,
+    pub keywords: Vec<String>,
+    pub lang: String,
+}
+
+/// The laid-out document: pages plus metadata.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Laidout {
+    pub pages: Vec<Frame>,
+    pub info: DocumentInfo,
+}

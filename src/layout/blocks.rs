@@ -1,0 +1,684 @@
+//! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
+
+use super::pen::{rounded_rect, Jitter};
+use crate::error::Warning;
+use crate::frame::{Color, FrameItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
+use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
+use crate::style::Style;
+use crate::text::fonts::FontBook;
+use crate::text::place::{draw_paragraph, layout_paragraph};
+use crate::text::shape::{shape, FontSetup};
+use crate::text::{Align, StyledText, TextStyle};
+
+/// What block layout needs: fonts, the style, the current scale, and where warnings go.
+pub struct Ctx<'a> {
+    pub book: &'a FontBook,
+    pub style: &'a Style,
+    pub scale: f32,
+    pub warnings: Vec<Warning>,
+}
+
+/// The result of laying out something: its height and the baseline of its first line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    pub height: f32,
+    pub first_baseline: Option<f32>,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn body_style(&self) -> TextStyle {
+        TextStyle {
+            font: self.style.fonts.body,
+            size: self.style.text.size,
+            color: self.style.page.ink,
+            fake_bold: false,
+            mark: None,
+            strike: false,
+            underline: false,
+            link: None,
+        }
+    }
+
+    /// Shapes, breaks and draws styled text at (x, y) within `width`.
+    pub fn text(
+        &mut self,
+        text: StyledText,
+        x: f32,
+        y: f32,
+        width: f32,
+        align: Align,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let style = self.style;
+        let factor = |f| style.fonts.size_factor(f);
+        let setup = FontSetup {
+            book: self.book,
+            fallbacks: &style.fonts.fallbacks,
+            size_factor: &factor,
+        };
+        let shaped = shape(text, &setup, &mut self.warnings);
+        let layout = layout_paragraph(
+            self.book,
+            &shaped,
+            width,
+            self.scale,
+            style.text.line_height,
+            align,
+        );
+        draw_paragraph(self.book, &shaped, &layout, x, y, out);
+        Extent {
+            height: layout.height,
+            first_baseline: layout.lines.first().map(|l| l.baseline),
+        }
+    }
+
+    /// Inlines → styled text, with `base` as the style of plain text.
+    pub fn styled(
+        &self,
+        inlines: &[Inline],
+        base: &TextStyle,
+        accent: Color,
+        line: usize,
+    ) -> StyledText {
+        let mut out = StyledText {
+            line,
+            ..StyledText::default()
+        };
+        self.push_inlines(inlines, base, accent, &mut out);
+        out
+    }
+
+    fn push_inlines(
+        &self,
+        inlines: &[Inline],
+        style: &TextStyle,
+        accent: Color,
+        out: &mut StyledText,
+    ) {
+        let fonts = &self.style.fonts;
+        for inline in inlines {
+            match inline {
+                Inline::Text(text) => out.push(text, style),
+                Inline::LineBreak => out.push("\n", style),
+                Inline::Code(text) => {
+                    let code = TextStyle {
+                        font: fonts.code,
+                        size: style.size * 0.88,
+                        ..style.clone()
+                    };
+                    out.push(text, &code);
+                }
+                Inline::Strong(children) => {
+                    let strong = TextStyle {
+                        font: fonts.bold,
+                        fake_bold: fonts.fake_bold,
+                        ..style.clone()
+                    };
+                    self.push_inlines(children, &strong, accent, out);
+                }
+                Inline::Emph(children) => {
+                    let emph = TextStyle {
+                        color: accent,
+                        ..style.clone()
+                    };
+                    self.push_inlines(children, &emph, accent, out);
+                }
+                Inline::Mark(children) => {
+                    let marked = TextStyle {
+                        mark: Some(self.style.mark),
+                        ..style.clone()
+                    };
+                    self.push_inlines(children, &marked, accent, out);
+                }
+                Inline::Strike(children) => {
+                    let struck = TextStyle {
+                        strike: true,
+                        ..style.clone()
+                    };
+                    self.push_inlines(children, &struck, accent, out);
+                }
+                Inline::Link { url, children } => {
+                    let link_color = self.style.color("blue").unwrap_or(accent);
+                    let link = TextStyle {
+                        link: Some(url.clone()),
+                        underline: true,
+                        color: link_color,
+                        ..style.clone()
+                    };
+                    self.push_inlines(children, &link, accent, out);
+                }
+            }
+        }
+    }
+
+    fn gap(&self) -> f32 {
+        self.style.text.paragraph_gap * self.style.text.size * self.scale
+    }
+
+    /// Lays out blocks top to bottom; returns the total extent.
+    pub fn blocks(
+        &mut self,
+        blocks: &[Block],
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let mut cursor = y;
+        let mut first_baseline = None;
+        for (i, block) in blocks.iter().enumerate() {
+            if i > 0 {
+                cursor += self.gap();
+            }
+            let extent = self.block(block, accent, x, cursor, width, out);
+            if first_baseline.is_none() {
+                first_baseline = extent.first_baseline.map(|b| b + cursor - y);
+            }
+            cursor += extent.height;
+        }
+        Extent {
+            height: cursor - y,
+            first_baseline,
+        }
+    }
+
+    fn block(
+        &mut self,
+        block: &Block,
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        match block {
+            Block::Paragraph { inlines, line } => {
+                let text = self.styled(inlines, &self.body_style(), accent, *line);
+                self.text(text, x, y, width, Align::Left, out)
+            }
+            Block::Heading { inlines, line, .. } => {
+                let style = TextStyle {
+                    font: self.style.fonts.heading,
+                    size: self.style.boxes.subsection_size,
+                    color: accent,
+                    ..self.body_style()
+                };
+                let text = self.styled(inlines, &style, accent, *line);
+                self.text(text, x, y, width, Align::Left, out)
+            }
+            Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out),
+            Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out),
+            Block::Table {
+                aligns,
+                header,
+                rows,
+                line,
+            } => self.table(aligns, header, rows, *line, accent, x, y, width, out),
+            Block::Code { text, line, .. } => {
+                self.panel(text, None, *line, accent, x, y, width, out)
+            }
+            Block::Mermaid { text, line } => {
+                let kind = text.split_whitespace().next().unwrap_or("diagram");
+                self.panel(
+                    text,
+                    Some(format!("mermaid · {kind}")),
+                    *line,
+                    accent,
+                    x,
+                    y,
+                    width,
+                    out,
+                )
+            }
+            Block::Image { src, alt, line } => self.panel(
+                &format!("[image: {alt}] {src}"),
+                None,
+                *line,
+                accent,
+                x,
+                y,
+                width,
+                out,
+            ),
+            Block::Rule { .. } => {
+                let mid = y + self.gap();
+                out.push(dashed(
+                    Point::new(x, mid),
+                    Point::new(x + width, mid),
+                    accent.tint(0.5),
+                    0.6 * self.scale,
+                ));
+                Extent {
+                    height: 2.0 * self.gap(),
+                    first_baseline: None,
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn list(
+        &mut self,
+        start: Option<u64>,
+        items: &[crate::model::ListItem],
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let indent = self.style.text.list_indent * self.style.text.size * self.scale;
+        let mut cursor = y;
+        let mut first_baseline = None;
+        for (i, item) in items.iter().enumerate() {
+            if i > 0 {
+                cursor += self.gap() * 0.4;
+            }
+            let mut content = Vec::new();
+            let extent = self.blocks(
+                &item.blocks,
+                accent,
+                x + indent,
+                cursor,
+                width - indent,
+                &mut content,
+            );
+            let baseline = extent.first_baseline.unwrap_or(0.0);
+            let marker = match start {
+                Some(n) => format!("{}.", n + i as u64),
+                None => "•".to_string(),
+            };
+            let marker_style = TextStyle {
+                color: accent,
+                fake_bold: start.is_some() && self.style.fonts.fake_bold,
+                ..self.body_style()
+            };
+            let mut marker_text = StyledText::default();
+            marker_text.push(&marker, &marker_style);
+            let mut marker_items = Vec::new();
+            let marker_extent = self.text(
+                marker_text,
+                x,
+                cursor,
+                indent,
+                Align::Left,
+                &mut marker_items,
+            );
+            // Sit the marker on the item's first baseline.
+            let shift = baseline - marker_extent.first_baseline.unwrap_or(baseline);
+            shift_items(&mut marker_items, 0.0, shift);
+            out.extend(marker_items);
+            out.extend(content);
+            if first_baseline.is_none() {
+                first_baseline = Some(cursor - y + baseline);
+            }
+            cursor += extent.height;
+        }
+        Extent {
+            height: cursor - y,
+            first_baseline,
+        }
+    }
+
+    fn quote(
+        &mut self,
+        blocks: &[Block],
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let s = self.scale;
+        let pad = 4.0 * s;
+        let mark_space = 12.0 * s;
+        let (body, attribution) = split_attribution(blocks);
+        let mut content = Vec::new();
+        let inner_width = width - 2.0 * (pad + mark_space);
+        let mut cursor = y + pad;
+        for (i, block) in body.iter().enumerate() {
+            if i > 0 {
+                cursor += self.gap();
+            }
+            let extent = match block {
+                Block::Paragraph { inlines, line } => {
+                    let base = TextStyle {
+                        size: self.style.quote.size,
+                        ..self.body_style()
+                    };
+                    let text = self.styled(inlines, &base, accent, *line);
+                    self.text(
+                        text,
+                        x + pad + mark_space,
+                        cursor,
+                        inner_width,
+                        Align::Center,
+                        &mut content,
+                    )
+                }
+                other => self.block(
+                    other,
+                    accent,
+                    x + pad + mark_space,
+                    cursor,
+                    inner_width,
+                    &mut content,
+                ),
+            };
+            cursor += extent.height;
+        }
+        if let Some((inlines, line)) = attribution {
+            let base = TextStyle {
+                size: self.style.quote.size * 0.8,
+                color: accent,
+                ..self.body_style()
+            };
+            let text = self.styled(inlines, &base, accent, line);
+            let extent = self.text(
+                text,
+                x + pad + mark_space,
+                cursor,
+                inner_width,
+                Align::Center,
+                &mut content,
+            );
+            cursor += extent.height;
+        }
+        let height = cursor + pad - y;
+        let card = Rect::new(x, y, width, height);
+        let mut jitter = Jitter::from_key(&format!("quote{x}{y}"));
+        let path = rounded_rect(card, 3.0 * s, self.style.boxes.wobble * 0.5, &mut jitter);
+        out.push(FrameItem::Path(PathItem {
+            segments: path,
+            fill: Some(Paint::solid(accent.tint(self.style.quote.tint))),
+            stroke: Some(Stroke {
+                paint: Paint {
+                    color: accent,
+                    alpha: 0.45,
+                },
+                width: 0.6 * s,
+                dash: Vec::new(),
+                cap: LineCap::Round,
+            }),
+        }));
+        let mark_color = accent.tint(self.style.quote.mark_color_tint);
+        let mark_style = TextStyle {
+            font: self.style.fonts.heading,
+            size: 16.0,
+            color: mark_color,
+            ..self.body_style()
+        };
+        for (glyph, mx, my) in [
+            ("\u{201C}", x + pad * 0.6, y + pad * 0.2),
+            (
+                "\u{201D}",
+                x + width - pad * 0.6 - mark_space,
+                cursor - 8.0 * s,
+            ),
+        ] {
+            let mut t = StyledText::default();
+            t.push(glyph, &mark_style);
+            self.text(t, mx, my, mark_space + pad, Align::Left, out);
+        }
+        out.extend(content);
+        Extent {
+            height,
+            first_baseline: None,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn table(
+        &mut self,
+        aligns: &[ColumnAlign],
+        header: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        line: usize,
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let s = self.scale;
+        let columns = header
+            .len()
+            .max(rows.iter().map(Vec::len).max().unwrap_or(0))
+            .max(1);
+        let pad = 2.5 * s;
+        // Column widths from the content: the longest cell text of each column, as a share.
+        let natural: Vec<f32> = (0..columns)
+            .map(|c| {
+                std::iter::once(header.get(c))
+                    .chain(rows.iter().map(|r| r.get(c)))
+                    .flatten()
+                    .map(|cell| plain_text(cell).chars().count() as f32)
+                    .fold(2.0, f32::max)
+            })
+            .collect();
+        let total: f32 = natural.iter().sum();
+        let widths: Vec<f32> = natural.iter().map(|n| width * n / total).collect();
+        let mut cursor = y;
+        let mut body = Vec::new();
+        let mut fills = Vec::new();
+        let mut rules = Vec::new();
+        let all_rows =
+            std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
+        for (is_header, cells) in all_rows {
+            let mut row_items = Vec::new();
+            let mut row_height: f32 = 0.0;
+            let mut cx = x;
+            for (c, cell_width) in widths.iter().enumerate() {
+                let empty = Vec::new();
+                let cell = cells.get(c).unwrap_or(&empty);
+                let base = if is_header {
+                    TextStyle {
+                        font: self.style.fonts.bold,
+                        fake_bold: self.style.fonts.fake_bold,
+                        color: accent,
+                        ..self.body_style()
+                    }
+                } else {
+                    self.body_style()
+                };
+                let align = match aligns.get(c) {
+                    Some(ColumnAlign::Center) => Align::Center,
+                    _ => Align::Left,
+                };
+                let text = self.styled(cell, &base, accent, line);
+                let extent = self.text(
+                    text,
+                    cx + pad,
+                    cursor + pad * 0.5,
+                    cell_width - 2.0 * pad,
+                    align,
+                    &mut row_items,
+                );
+                row_height = row_height.max(extent.height + pad);
+                cx += cell_width;
+            }
+            if is_header {
+                fills.push(FrameItem::Path(PathItem {
+                    segments: rect_path(Rect::new(x, cursor, width, row_height)),
+                    fill: Some(Paint {
+                        color: accent.tint(0.8),
+                        alpha: 0.7,
+                    }),
+                    stroke: None,
+                }));
+            }
+            cursor += row_height;
+            rules.push(line_item(
+                Point::new(x, cursor),
+                Point::new(x + width, cursor),
+                accent.tint(if is_header { 0.2 } else { 0.55 }),
+                if is_header { 0.8 * s } else { 0.45 * s },
+            ));
+            body.extend(row_items);
+        }
+        out.extend(fills);
+        out.extend(rules);
+        out.extend(body);
+        Extent {
+            height: cursor - y,
+            first_baseline: None,
+        }
+    }
+
+    /// A tinted panel with preformatted text (code; diagrams and images until they are drawn).
+    #[allow(clippy::too_many_arguments)]
+    fn panel(
+        &mut self,
+        text: &str,
+        caption: Option<String>,
+        line: usize,
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let s = self.scale;
+        let pad = 3.0 * s;
+        let mut content = Vec::new();
+        let mut cursor = y + pad;
+        if let Some(caption) = caption {
+            let style = TextStyle {
+                size: self.style.text.size * 0.8,
+                color: accent,
+                ..self.body_style()
+            };
+            let mut t = StyledText {
+                line,
+                ..StyledText::default()
+            };
+            t.push(&caption, &style);
+            cursor += self
+                .text(
+                    t,
+                    x + pad,
+                    cursor,
+                    width - 2.0 * pad,
+                    Align::Left,
+                    &mut content,
+                )
+                .height;
+        }
+        let style = TextStyle {
+            font: self.style.fonts.code,
+            size: self.style.text.size * 0.62,
+            ..self.body_style()
+        };
+        let mut t = StyledText {
+            line,
+            ..StyledText::default()
+        };
+        t.push(text.trim_end(), &style);
+        cursor += self
+            .text(
+                t,
+                x + pad,
+                cursor,
+                width - 2.0 * pad,
+                Align::Left,
+                &mut content,
+            )
+            .height;
+        let height = cursor + pad - y;
+        out.push(FrameItem::Path(PathItem {
+            segments: rect_path(Rect::new(x, y, width, height)),
+            fill: Some(Paint::solid(accent.tint(self.style.code_tint))),
+            stroke: Some(Stroke {
+                paint: Paint {
+                    color: accent,
+                    alpha: 0.35,
+                },
+                width: 0.5 * s,
+                dash: Vec::new(),
+                cap: LineCap::Round,
+            }),
+        }));
+        out.extend(content);
+        Extent {
+            height,
+            first_baseline: None,
+        }
+    }
+}
+
+/// A last paragraph starting with `—` or `--` is the quote's attribution.
+fn split_attribution(blocks: &[Block]) -> (&[Block], Option<(&[Inline], usize)>) {
+    if let Some((Block::Paragraph { inlines, line }, rest)) = blocks.split_last() {
+        let text = plain_text(inlines);
+        let trimmed = text.trim_start();
+        if trimmed.starts_with('—') || trimmed.starts_with("--") {
+            return (rest, Some((inlines.as_slice(), *line)));
+        }
+    }
+    (blocks, None)
+}
+
+pub fn shift_items(items: &mut [FrameItem], dx: f32, dy: f32) {
+    let shift = |p: &mut Point| {
+        p.x += dx;
+        p.y += dy;
+    };
+    for item in items {
+        match item {
+            FrameItem::Text(run) => run.glyphs.iter_mut().for_each(|g| {
+                g.x += dx;
+                g.y += dy;
+            }),
+            FrameItem::Path(path) => path.segments.iter_mut().for_each(|s| match s {
+                Segment::MoveTo(p) | Segment::LineTo(p) => shift(p),
+                Segment::CubicTo(a, b, c) => {
+                    shift(a);
+                    shift(b);
+                    shift(c);
+                }
+                Segment::Close => {}
+            }),
+            FrameItem::Link(link) => {
+                link.rect.x += dx;
+                link.rect.y += dy;
+            }
+        }
+    }
+}
+
+pub fn rect_path(r: Rect) -> Vec<Segment> {
+    vec![
+        Segment::MoveTo(Point::new(r.x, r.y)),
+        Segment::LineTo(Point::new(r.right(), r.y)),
+        Segment::LineTo(Point::new(r.right(), r.bottom())),
+        Segment::LineTo(Point::new(r.x, r.bottom())),
+        Segment::Close,
+    ]
+}
+
+pub fn line_item(a: Point, b: Point, color: Color, width: f32) -> FrameItem {
+    FrameItem::Path(PathItem {
+        segments: vec![Segment::MoveTo(a), Segment::LineTo(b)],
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint::solid(color),
+            width,
+            dash: Vec::new(),
+            cap: LineCap::Round,
+        }),
+    })
+}
+
+pub fn dashed(a: Point, b: Point, color: Color, width: f32) -> FrameItem {
+    FrameItem::Path(PathItem {
+        segments: vec![Segment::MoveTo(a), Segment::LineTo(b)],
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint::solid(color),
+            width,
+            dash: vec![3.0, 2.0],
+            cap: LineCap::Butt,
+        }),
+    })
+}

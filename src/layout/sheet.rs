@@ -1,0 +1,409 @@
+//! The sheet: paper, grid, title band and one framed box per `##` section, placed by the
+//! front matter's grid. Content that does not fit its box is an error naming the box.
+
+use super::blocks::{dashed, Ctx};
+use super::grid::{place, Cell};
+use super::page::PageSize;
+use super::pen::{rounded_rect, wobbly_line, Jitter};
+use crate::error::{HanjiError, Result, Warning};
+use crate::frame::{Color, Frame, FrameItem, LineCap, Paint, PathItem, Point, Rect, Stroke};
+use crate::model::{Document, Inline, LayoutRow, Meta, Section};
+use crate::style::{GridStyle, Style};
+use crate::text::{Align, StyledText, TextStyle};
+
+/// Lays out a document in sheet mode: one page.
+pub fn layout_sheet(
+    doc: &Document,
+    rows: &[LayoutRow],
+    page: PageSize,
+    ctx: &mut Ctx,
+) -> Result<Frame> {
+    let style = ctx.style;
+    let mut items = Vec::new();
+    let page_rect = Rect::new(0.0, 0.0, page.width, page.height);
+    items.push(FrameItem::Path(PathItem {
+        segments: super::blocks::rect_path(page_rect),
+        fill: Some(Paint::solid(style.page.paper)),
+        stroke: None,
+    }));
+    if style.grid.enabled {
+        graph_paper(&style.grid, page, &mut items);
+    }
+    let area = page_rect.inset(style.page.margin);
+    let mut cycle = 0;
+    for cell in place(rows, area, style.page.gap) {
+        if cell.id == "title" {
+            title_band(&doc.meta, cell.rect, ctx, &mut items);
+            continue;
+        }
+        let Some(section) = doc.sections.iter().find(|s| s.id == cell.id) else {
+            return Err(HanjiError::at(
+                None,
+                cell.line,
+                format!(
+                    "layout names `{}`, but no `##` section has that id",
+                    cell.id
+                ),
+            ));
+        };
+        let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
+        section_box(section, &cell, accent, ctx, &mut items)?;
+    }
+    Ok(Frame {
+        width: page.width,
+        height: page.height,
+        items,
+    })
+}
+
+fn box_color(
+    section: &Section,
+    style: &Style,
+    cycle: &mut usize,
+    warnings: &mut Vec<Warning>,
+) -> Color {
+    for class in &section.classes {
+        match style.color(class) {
+            Some(color) => return color,
+            None => warnings.push(Warning {
+                line: Some(section.line),
+                message: format!(
+                    "unknown heading class `.{class}` on `{}`: the box takes the next colour; use one of {}",
+                    section.id,
+                    style.palette.iter().map(|(n, _)| format!(".{n}")).collect::<Vec<_>>().join(" ")
+                ),
+            }),
+        }
+    }
+    let color = style.cycle_color(*cycle);
+    *cycle += 1;
+    color
+}
+
+/// The light-blue graph paper: a line every pitch, a darker one every `major_every` cells.
+fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<FrameItem>) {
+    let mut minor = Vec::new();
+    let mut major = Vec::new();
+    let every = grid.major_every.max(1) as usize;
+    let vertical = (page.width / grid.pitch) as usize;
+    for i in 1..=vertical {
+        let x = i as f32 * grid.pitch;
+        let target = if i % every == 0 {
+            &mut major
+        } else {
+            &mut minor
+        };
+        target.push(crate::frame::Segment::MoveTo(Point::new(x, 0.0)));
+        target.push(crate::frame::Segment::LineTo(Point::new(x, page.height)));
+    }
+    let horizontal = (page.height / grid.pitch) as usize;
+    for i in 1..=horizontal {
+        let y = i as f32 * grid.pitch;
+        let target = if i % every == 0 {
+            &mut major
+        } else {
+            &mut minor
+        };
+        target.push(crate::frame::Segment::MoveTo(Point::new(0.0, y)));
+        target.push(crate::frame::Segment::LineTo(Point::new(page.width, y)));
+    }
+    for (segments, color, width) in [
+        (minor, grid.color, grid.line_width),
+        (major, grid.major_color, grid.major_line_width),
+    ] {
+        items.push(FrameItem::Path(PathItem {
+            segments,
+            fill: None,
+            stroke: Some(Stroke {
+                paint: Paint::solid(color),
+                width,
+                dash: Vec::new(),
+                cap: LineCap::Butt,
+            }),
+        }));
+    }
+}
+
+/// The title band: the title (the part after `:` in the accent colour) with the icon at both
+/// ends, and the subtitle under it.
+fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>) {
+    let style = ctx.style;
+    let mut jitter = Jitter::from_key("title");
+    items.push(FrameItem::Path(PathItem {
+        segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
+        fill: Some(Paint {
+            color: style.title.fill,
+            alpha: 0.85,
+        }),
+        stroke: Some(Stroke {
+            paint: Paint::solid(style.title.stroke),
+            width: style.boxes.stroke_width,
+            dash: vec![5.0, 2.5],
+            cap: LineCap::Round,
+        }),
+    }));
+    let title_style = TextStyle {
+        font: style.fonts.heading,
+        size: style.title.size,
+        color: style.title.color,
+        ..ctx.body_style()
+    };
+    let mut title = StyledText {
+        line: 1,
+        ..StyledText::default()
+    };
+    let icon = meta.title_icon.as_deref().map(|i| format!("{i} "));
+    if let Some(icon) = &icon {
+        title.push(icon, &title_style);
+    }
+    match meta.title.split_once(':') {
+        Some((head, tail)) => {
+            title.push(&format!("{head}:"), &title_style);
+            title.push(
+                tail,
+                &TextStyle {
+                    color: style.title.accent,
+                    ..title_style.clone()
+                },
+            );
+        }
+        None => title.push(&meta.title, &title_style),
+    }
+    if let Some(icon) = &meta.title_icon {
+        title.push(&format!(" {icon}"), &title_style);
+    }
+    let inner = rect.inset(style.boxes.padding * 0.6);
+    let mut content = Vec::new();
+    let title_extent = ctx.text(
+        title,
+        inner.x,
+        inner.y,
+        inner.width,
+        Align::Center,
+        &mut content,
+    );
+    let mut height = title_extent.height;
+    if let Some(subtitle) = &meta.subtitle {
+        let sub_style = TextStyle {
+            size: style.title.subtitle_size,
+            color: style.page.ink,
+            ..ctx.body_style()
+        };
+        let mut sub = StyledText {
+            line: 1,
+            ..StyledText::default()
+        };
+        sub.push(subtitle, &sub_style);
+        height += ctx
+            .text(
+                sub,
+                inner.x,
+                inner.y + title_extent.height,
+                inner.width,
+                Align::Center,
+                &mut content,
+            )
+            .height;
+    }
+    // Centre the block vertically in the band.
+    let dy = ((inner.height - height) / 2.0).max(0.0);
+    super::blocks::shift_items(&mut content, 0.0, dy);
+    items.extend(content);
+}
+
+/// One framed box: fill and hand-drawn frame, header in the box colour, body, and either an
+/// inner grid for the subsections or the subsections stacked below the body.
+fn section_box(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    ctx: &mut Ctx,
+    items: &mut Vec<FrameItem>,
+) -> Result<()> {
+    let style = ctx.style;
+    let rect = cell.rect;
+    let mut jitter = Jitter::from_key(&section.id);
+    items.push(FrameItem::Path(PathItem {
+        segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
+        fill: Some(Paint {
+            color: accent.tint(style.boxes.fill_tint),
+            alpha: style.boxes.fill_alpha,
+        }),
+        stroke: Some(Stroke {
+            paint: Paint::solid(accent),
+            width: style.boxes.stroke_width,
+            dash: Vec::new(),
+            cap: LineCap::Round,
+        }),
+    }));
+    let pad = style.boxes.padding;
+    let inner = rect.inset(pad);
+    let mut content = Vec::new();
+    let header_style = TextStyle {
+        font: style.fonts.heading,
+        size: style.boxes.header_size,
+        color: accent,
+        ..ctx.body_style()
+    };
+    let header = ctx.styled(&section.title, &header_style, accent, section.line);
+    let mut cursor = inner.y
+        + ctx
+            .text(
+                header,
+                inner.x,
+                inner.y,
+                inner.width,
+                Align::Left,
+                &mut content,
+            )
+            .height;
+    if style.boxes.header_rule {
+        let y = cursor + 1.5;
+        let mut rule = Vec::new();
+        wobbly_line(
+            Point::new(inner.x, y),
+            Point::new(inner.right(), y),
+            style.boxes.wobble * 0.4,
+            &mut jitter,
+            &mut rule,
+            true,
+        );
+        content.push(FrameItem::Path(PathItem {
+            segments: rule,
+            fill: None,
+            stroke: Some(Stroke {
+                paint: Paint {
+                    color: accent,
+                    alpha: 0.6,
+                },
+                width: 0.7,
+                dash: vec![3.0, 2.0],
+                cap: LineCap::Butt,
+            }),
+        }));
+        cursor += 4.0;
+    }
+    cursor += 1.5;
+    if !section.blocks.is_empty() {
+        cursor += ctx
+            .blocks(
+                &section.blocks,
+                accent,
+                inner.x,
+                cursor,
+                inner.width,
+                &mut content,
+            )
+            .height;
+    }
+    match cell.inner {
+        Some(rows) => {
+            cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
+            let area = Rect::new(
+                inner.x,
+                cursor,
+                inner.width,
+                (inner.bottom() - cursor).max(0.0),
+            );
+            check_fit(section, area.height, 0.0, &section.id)?;
+            let gap = style.page.gap;
+            let cells = place(rows, area, gap);
+            for (i, sub_cell) in cells.iter().enumerate() {
+                let Some(sub) = section.subsections.iter().find(|s| s.id == sub_cell.id) else {
+                    return Err(HanjiError::at(None, sub_cell.line, format!("inner layout of `{}` names `{}`, which is not one of its `###` subsections", section.id, sub_cell.id)));
+                };
+                if i > 0 {
+                    let x = sub_cell.rect.x - gap / 2.0;
+                    content.push(dashed(
+                        Point::new(x, sub_cell.rect.y),
+                        Point::new(x, sub_cell.rect.bottom()),
+                        accent.tint(0.45),
+                        0.7,
+                    ));
+                }
+                let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content);
+                check_fit(
+                    sub,
+                    sub_cell.rect.height,
+                    used,
+                    &format!("{} › {}", section.id, sub.id),
+                )?;
+            }
+        }
+        None => {
+            for sub in &section.subsections {
+                cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
+                cursor += subsection(
+                    sub,
+                    Rect::new(inner.x, cursor, inner.width, 0.0),
+                    accent,
+                    ctx,
+                    &mut content,
+                );
+            }
+            check_fit(
+                section,
+                inner.bottom() - inner.y,
+                cursor - inner.y,
+                &section.id,
+            )?;
+        }
+    }
+    items.extend(content);
+    Ok(())
+}
+
+/// A `###` subsection: its header, then its blocks. Returns the height used.
+fn subsection(
+    sub: &Section,
+    rect: Rect,
+    accent: Color,
+    ctx: &mut Ctx,
+    out: &mut Vec<FrameItem>,
+) -> f32 {
+    let style = ctx.style;
+    let header_style = TextStyle {
+        font: style.fonts.heading,
+        size: style.boxes.subsection_size,
+        color: accent,
+        ..ctx.body_style()
+    };
+    let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
+    let mut height = ctx
+        .text(header, rect.x, rect.y, rect.width, Align::Left, out)
+        .height;
+    height += 2.0;
+    if !sub.blocks.is_empty() {
+        height += ctx
+            .blocks(
+                &sub.blocks,
+                accent,
+                rect.x,
+                rect.y + height,
+                rect.width,
+                out,
+            )
+            .height;
+    }
+    height
+}
+
+/// Content taller than its box is an error naming the box, its line and how much is missing.
+fn check_fit(section: &Section, available: f32, used: f32, name: &str) -> Result<()> {
+    if used > available + 0.5 && std::env::var_os("HANJI_DEBUG_OVERFLOW").is_none() {
+        let missing_mm = (used - available) * 25.4 / 72.0;
+        return Err(HanjiError::at(
+            None,
+            section.line,
+            format!(
+                "box `{name}` overflows: its content needs {missing_mm:.1} mm more height than the box has; shorten the text or give its row a larger `height`"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Title inlines as plain text, for messages.
+pub fn title_text(inlines: &[Inline]) -> String {
+    crate::model::plain_text(inlines)
+}

@@ -1,0 +1,58 @@
+//! Hanji: Markdown cheat sheets → print-ready pen-note PDFs.
+//!
+//! The pipeline (DESIGN.md §2): [`parse`] → [`model`] → [`style`] → [`layout`] → [`frame`] →
+//! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
+
+pub mod error;
+pub mod export;
+pub mod frame;
+pub mod layout;
+pub mod model;
+pub mod parse;
+pub mod style;
+pub mod text;
+
+use std::path::Path;
+
+use error::{HanjiError, Result, Warning};
+use model::Document;
+
+/// Reads a source file: Markdown, or the JSON document model when the name ends in `.json`.
+pub fn load_document(path: &Path) -> Result<Document> {
+    let bytes = std::fs::read(path).map_err(|e| {
+        HanjiError::new(format!(
+            "cannot read {} ({e}): check the path",
+            path.display()
+        ))
+    })?;
+    let is_json = path
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    if is_json {
+        parse::parse_json(&bytes, path)
+    } else {
+        parse::parse_markdown(&bytes, path)
+    }
+}
+
+/// A finished render: the PDF bytes and the warnings met on the way.
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub warnings: Vec<Warning>,
+}
+
+/// Lays out and exports a document. `style` overrides the front matter's style (a name, or a
+/// path relative to the working directory); a front-matter path is relative to the source.
+pub fn render(doc: &Document, source: &Path, style: Option<&str>) -> Result<Rendered> {
+    let source_dir = source.parent().unwrap_or(Path::new("."));
+    let (style_name, style_dir) = match style {
+        Some(name) => (name, Path::new(".")),
+        None => (doc.meta.style.as_str(), source_dir),
+    };
+    let mut book = text::fonts::FontBook::new();
+    let style = style::load(style_name, style_dir, &mut book).map_err(|e| e.in_file(source))?;
+    let (laid, warnings) =
+        layout::layout_document(doc, &style, &book).map_err(|e| e.in_file(source))?;
+    let pdf = export::pdf::write_pdf(&laid, &book)?;
+    Ok(Rendered { pdf, warnings })
+}

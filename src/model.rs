@@ -1,0 +1,209 @@
+//! The document model: plain data that the parser produces and the rest of the pipeline reads.
+//!
+//! It is serde-serialisable so that `hanji parse` can print it and `hanji render doc.json` can
+//! render it to the same PDF as the Markdown it came from. Every block keeps its 1-based source
+//! line so later stages can report errors with `file:line`.
+
+use serde::{Deserialize, Serialize};
+
+/// A parsed cheat-sheet source.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Document {
+    pub meta: Meta,
+    /// The `##` sections in source order; each holds its `###` subsections.
+    pub sections: Vec<Section>,
+}
+
+/// The front matter, with defaults filled in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Meta {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title_icon: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subtitle: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub subject: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// BCP 47 language tag; `ko` unless the source says otherwise.
+    pub lang: String,
+    /// A page name such as `a4-landscape` (see `layout::page::PageSize::from_name`).
+    pub page: String,
+    /// A style name from `styles/` or a path to a `.toml`, relative to the source.
+    pub style: String,
+    /// Sheet rows, top to bottom; `None` means flow mode.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub layout: Option<Vec<LayoutRow>>,
+}
+
+/// One row of a sheet grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutRow {
+    /// Share of the parent's height, in percent.
+    pub height: f32,
+    pub boxes: Vec<LayoutBox>,
+    /// Source line of the row in the front matter (1-based, in the source file).
+    #[serde(default)]
+    pub line: usize,
+}
+
+/// One box of a row: a `##` section id (or `title`), or a `###` subsection inside an `inner` grid.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LayoutBox {
+    pub id: String,
+    /// Share of the row's width, in percent; boxes without one share the rest equally.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub width: Option<f32>,
+    /// A nested grid that places this section's `###` subsections.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inner: Option<Vec<LayoutRow>>,
+    #[serde(default)]
+    pub line: usize,
+}
+
+/// A `##` section (a box on the sheet) or a `###` subsection.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub id: String,
+    /// The heading text without the `{#id .class}` attributes; may start with an emoji.
+    pub title: Vec<Inline>,
+    /// Heading classes such as `blue`; they pick the box colour.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub classes: Vec<String>,
+    /// 2 for `##`, 3 for `###`.
+    pub level: u8,
+    pub line: usize,
+    /// The blocks before the first subsection.
+    pub blocks: Vec<Block>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subsections: Vec<Section>,
+}
+
+/// Column alignment of a table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Align {
+    None,
+    Left,
+    Center,
+    Right,
+}
+
+/// A block-level element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Block {
+    Paragraph {
+        inlines: Vec<Inline>,
+        line: usize,
+    },
+    /// A heading of level 4 or deeper, or a `###` that is not a placed subsection.
+    Heading {
+        level: u8,
+        inlines: Vec<Inline>,
+        line: usize,
+    },
+    List {
+        /// `Some(start)` for a numbered list.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        start: Option<u64>,
+        items: Vec<ListItem>,
+        line: usize,
+    },
+    Quote {
+        blocks: Vec<Block>,
+        line: usize,
+    },
+    Table {
+        aligns: Vec<Align>,
+        header: Vec<Vec<Inline>>,
+        rows: Vec<Vec<Vec<Inline>>>,
+        line: usize,
+    },
+    Code {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        lang: Option<String>,
+        text: String,
+        line: usize,
+    },
+    /// A fenced ```` ```mermaid ```` block; `line` is the line of the first diagram line.
+    Mermaid {
+        text: String,
+        line: usize,
+    },
+    Image {
+        src: String,
+        alt: String,
+        line: usize,
+    },
+    Rule {
+        line: usize,
+    },
+}
+
+/// A list item: its blocks (paragraphs, nested lists, …).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ListItem {
+    pub blocks: Vec<Block>,
+}
+
+/// An inline element.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "content", rename_all = "snake_case")]
+pub enum Inline {
+    Text(String),
+    Strong(Vec<Inline>),
+    Emph(Vec<Inline>),
+    /// `==mark==` or `<mark>…</mark>`: a highlighter stroke behind the words.
+    Mark(Vec<Inline>),
+    Strike(Vec<Inline>),
+    Code(String),
+    Link {
+        url: String,
+        children: Vec<Inline>,
+    },
+    /// A hard line break (`<br>`, two trailing spaces, backslash).
+    LineBreak,
+}
+
+impl Block {
+    /// The 1-based source line where this block starts.
+    pub fn line(&self) -> usize {
+        match self {
+            Block::Paragraph { line, .. }
+            | Block::Heading { line, .. }
+            | Block::List { line, .. }
+            | Block::Quote { line, .. }
+            | Block::Table { line, .. }
+            | Block::Code { line, .. }
+            | Block::Mermaid { line, .. }
+            | Block::Image { line, .. }
+            | Block::Rule { line } => *line,
+        }
+    }
+}
+
+/// The plain text of inlines, as a reader would copy it.
+pub fn plain_text(inlines: &[Inline]) -> String {
+    let mut out = String::new();
+    append_plain(inlines, &mut out);
+    out
+}
+
+fn append_plain(inlines: &[Inline], out: &mut String) {
+    for inline in inlines {
+        match inline {
+            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => {
+                append_plain(c, out)
+            }
+            Inline::Link { children, .. } => append_plain(children, out),
+            Inline::LineBreak => out.push('\n'),
+        }
+    }
+}

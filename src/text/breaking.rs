@@ -1,0 +1,317 @@
+//! Line breaking: UAX #14 opportunities filtered to Korean keep-all, English hyphenation with
+//! an exception list, and a greedy line filler over shaped glyphs.
+
+use std::sync::OnceLock;
+
+use hyphenation::{Hyphenator, Language, Load, Standard};
+use unicode_linebreak::{linebreaks, BreakOpportunity};
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::script::is_hangul;
+use super::shape::ShapedText;
+
+/// A place a line may end: the byte offset where the next line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakPoint {
+    pub offset: usize,
+    pub mandatory: bool,
+}
+
+/// Break opportunities with Korean set keep-all: UAX #14 allows a break between any two Hangul
+/// syllables; Korean breaks only at spaces (and after punctuation), so an opportunity between
+/// two non-space characters next to Hangul is dropped.
+pub fn break_points(text: &str) -> Vec<BreakPoint> {
+    linebreaks(text)
+        .filter(|&(offset, kind)| kind == BreakOpportunity::Mandatory || keeps_all(text, offset))
+        .map(|(offset, kind)| BreakPoint {
+            offset,
+            mandatory: kind == BreakOpportunity::Mandatory && offset < text.len(),
+        })
+        .collect()
+}
+
+fn keeps_all(text: &str, offset: usize) -> bool {
+    let before = text[..offset].chars().next_back();
+    let after = text[offset..].chars().next();
+    match (before, after) {
+        (Some(b), Some(a)) => b.is_whitespace() || !(is_hangul(b) || is_hangul(a)),
+        _ => true,
+    }
+}
+
+/// Words the en-us patterns split badly, with the breaks we want (byte offsets).
+const HYPHENATION_EXCEPTIONS: &[(&str, &str)] = &[
+    ("tokenization", "to-ken-iza-tion"),
+    ("tokenizer", "to-ken-izer"),
+    ("tokenize", "to-ken-ize"),
+    ("tokens", "to-kens"),
+    ("pretraining", "pre-train-ing"),
+    ("posttraining", "post-train-ing"),
+    ("assistant", "as-sis-tant"),
+    ("transformer", "trans-former"),
+];
+
+fn dictionary() -> Option<&'static Standard> {
+    static DICTIONARY: OnceLock<Option<Standard>> = OnceLock::new();
+    DICTIONARY
+        .get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
+        .as_ref()
+}
+
+/// Hyphenation points (byte offsets inside `word`) for an ASCII-letter word; none for others.
+/// Both parts keep at least two letters, the rest at least three.
+pub fn hyphenation_points(word: &str) -> Vec<usize> {
+    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+        return Vec::new();
+    }
+    let lower = word.to_ascii_lowercase();
+    let points = match HYPHENATION_EXCEPTIONS.iter().find(|(w, _)| *w == lower) {
+        Some((_, pattern)) => pattern
+            .split('-')
+            .scan(0, |at, part| {
+                *at += part.len();
+                Some(*at)
+            })
+            .filter(|&at| at < word.len())
+            .collect(),
+        None => match dictionary() {
+            Some(dict) => dict.hyphenate(&lower).breaks,
+            None => Vec::new(),
+        },
+    };
+    points
+        .into_iter()
+        .filter(|&p| p >= 2 && word.len() - p >= 3)
+        .collect()
+}
+
+/// One line: a range of glyph indices, whether it ends with an inserted hyphen, and its width
+/// (without trailing spaces, with the hyphen).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Line {
+    pub glyphs: std::ops::Range<usize>,
+    pub hyphen: bool,
+    pub width: f32,
+}
+
+/// Fills lines of at most `max_width` points at `scale`; `hyphen_width` is the width of a hyphen
+/// at scale 1. A word wider than the line is broken between graphemes (emergency break).
+pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width: f32) -> Vec<Line> {
+    let glyphs = &shaped.glyphs;
+    let text = &shaped.text;
+    let mut prefix = Vec::with_capacity(glyphs.len() + 1);
+    prefix.push(0.0f32);
+    for g in glyphs {
+        prefix.push(prefix[prefix.len() - 1] + g.advance * scale);
+    }
+    let glyph_at = |offset: usize| glyphs.partition_point(|g| g.cluster < offset);
+    // Width of glyphs a..b without trailing whitespace.
+    let width = |a: usize, b: usize| {
+        let mut end = b;
+        while end > a && text[glyphs[end - 1].cluster..].starts_with(char::is_whitespace) {
+            end -= 1;
+        }
+        prefix[end] - prefix[a]
+    };
+
+    let points = break_points(text);
+    let mut lines = Vec::new();
+    let mut start = 0usize; // glyph index where the current line starts
+    let mut last_fit: Option<usize> = None; // glyph index of the last break that fits
+    let mut i = 0;
+    while i < points.len() {
+        let point = points[i];
+        let end = glyph_at(point.offset);
+        if end <= start && !point.mandatory {
+            i += 1;
+            continue;
+        }
+        if width(start, end) <= max_width + 0.01 {
+            if point.mandatory {
+                lines.push(Line {
+                    glyphs: start..end,
+                    hyphen: false,
+                    width: width(start, end),
+                });
+                start = end;
+                last_fit = None;
+            } else {
+                last_fit = Some(end);
+            }
+            i += 1;
+            continue;
+        }
+        // The segment up to this break overflows.
+        let word_start = last_fit.unwrap_or(start);
+        if let Some(cut) = hyphenate_into(
+            shaped,
+            word_start,
+            end,
+            start,
+            max_width,
+            scale,
+            hyphen_width,
+            &prefix,
+        ) {
+            lines.push(Line {
+                glyphs: start..cut,
+                hyphen: true,
+                width: prefix[cut] - prefix[start] + hyphen_width * scale,
+            });
+            start = cut;
+            last_fit = None;
+            continue;
+        }
+        if let Some(fit) = last_fit {
+            lines.push(Line {
+                glyphs: start..fit,
+                hyphen: false,
+                width: width(start, fit),
+            });
+            start = fit;
+            last_fit = None;
+            continue;
+        }
+        // One word wider than the line: break between graphemes.
+        let cut = emergency_cut(shaped, start, end, max_width, &prefix);
+        lines.push(Line {
+            glyphs: start..cut,
+            hyphen: false,
+            width: width(start, cut),
+        });
+        start = cut;
+    }
+    if start < glyphs.len() || lines.is_empty() {
+        lines.push(Line {
+            glyphs: start..glyphs.len(),
+            hyphen: false,
+            width: width(start, glyphs.len()),
+        });
+    }
+    lines
+}
+
+/// The glyph index to break a Latin word at with a hyphen so that the line fits, if any.
+#[allow(clippy::too_many_arguments)]
+fn hyphenate_into(
+    shaped: &ShapedText,
+    word_start: usize,
+    word_end: usize,
+    line_start: usize,
+    max_width: f32,
+    scale: f32,
+    hyphen_width: f32,
+    prefix: &[f32],
+) -> Option<usize> {
+    let glyphs = &shaped.glyphs;
+    if word_start >= word_end {
+        return None;
+    }
+    let byte_start = glyphs[word_start].cluster;
+    let byte_end = glyphs
+        .get(word_end)
+        .map_or(shaped.text.len(), |g| g.cluster);
+    let segment = &shaped.text[byte_start..byte_end];
+    let core = segment.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
+    let points = hyphenation_points(core);
+    points.into_iter().rev().find_map(|p| {
+        let cut = glyphs.partition_point(|g| g.cluster < byte_start + p);
+        let fits = prefix[cut] - prefix[line_start] + hyphen_width * scale <= max_width + 0.01;
+        (fits && cut > line_start).then_some(cut)
+    })
+}
+
+/// The furthest grapheme boundary after `start` that fits, at least one grapheme.
+fn emergency_cut(
+    shaped: &ShapedText,
+    start: usize,
+    end: usize,
+    max_width: f32,
+    prefix: &[f32],
+) -> usize {
+    let glyphs = &shaped.glyphs;
+    let from = glyphs[start].cluster;
+    let to = glyphs.get(end).map_or(shaped.text.len(), |g| g.cluster);
+    let mut best = None;
+    for (offset, _) in shaped.text[from..to].grapheme_indices(true).skip(1) {
+        let cut = glyphs.partition_point(|g| g.cluster < from + offset);
+        if prefix[cut] - prefix[start] > max_width + 0.01 {
+            break;
+        }
+        best = Some(cut);
+    }
+    best.filter(|&c| c > start).unwrap_or_else(|| {
+        // Not even one grapheme fits: take one anyway so that layout moves on.
+        let next = shaped.text[from..to]
+            .grapheme_indices(true)
+            .nth(1)
+            .map_or(to, |(o, _)| from + o);
+        glyphs.partition_point(|g| g.cluster < next).max(start + 1)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn segments(text: &str) -> Vec<&str> {
+        let mut out = Vec::new();
+        let mut last = 0;
+        for p in break_points(text) {
+            if p.offset > last {
+                out.push(&text[last..p.offset]);
+                last = p.offset;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn korean_breaks_only_at_spaces() {
+        let text = "베이스 모델은 인터넷 문서 시뮬레이터이다. Base Model은 next-token prediction으로 학습된다.";
+        assert_eq!(
+            segments(text),
+            vec![
+                "베이스 ",
+                "모델은 ",
+                "인터넷 ",
+                "문서 ",
+                "시뮬레이터이다. ",
+                "Base ",
+                "Model은 ",
+                "next-",
+                "token ",
+                "prediction으로 ",
+                "학습된다."
+            ]
+        );
+    }
+
+    #[test]
+    fn hard_breaks_are_mandatory() {
+        let points = break_points("가나\n다라");
+        assert!(points
+            .iter()
+            .any(|p| p.mandatory && p.offset == "가나\n".len()));
+        assert!(!points.iter().any(|p| p.offset == "가".len()));
+    }
+
+    #[test]
+    fn hyphenation_uses_the_exception_list_and_the_dictionary() {
+        let split = |w: &str| {
+            let mut parts = Vec::new();
+            let mut last = 0;
+            for p in hyphenation_points(w) {
+                parts.push(&w[last..p]);
+                last = p;
+            }
+            parts.push(&w[last..]);
+            parts.join("-")
+        };
+        assert_eq!(split("tokenization"), "to-ken-iza-tion");
+        assert_eq!(split("typesetting"), "type-set-ting");
+        assert_eq!(split("Pretraining"), "Pre-train-ing");
+        assert_eq!(split("model"), "model", "short words stay whole");
+        assert!(hyphenation_points("모델입니다요").is_empty());
+    }
+}

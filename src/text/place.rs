@@ -1,0 +1,366 @@
+//! Line metrics and glyph placement: broken lines → positioned glyph runs, highlighter marks,
+//! strike-throughs and link areas in the Frame.
+
+use super::breaking::{fill_lines, Line};
+use super::fonts::{FontBook, FontId};
+use super::shape::ShapedText;
+use crate::frame::{
+    Color, FrameItem, GlyphRun, LineCap, LinkItem, Paint, PathItem, PlacedGlyph, Point, Rect,
+    Segment, Stroke,
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    Left,
+    Center,
+}
+
+/// A broken line with its vertical metrics (relative to the paragraph top).
+#[derive(Debug, Clone, PartialEq)]
+pub struct LineBox {
+    pub line: Line,
+    pub top: f32,
+    pub height: f32,
+    pub baseline: f32,
+}
+
+/// A paragraph broken into lines at one width and scale.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParagraphLayout {
+    pub lines: Vec<LineBox>,
+    pub height: f32,
+    pub width: f32,
+    pub scale: f32,
+    pub align: Align,
+}
+
+/// Vertical centre of a font's letters above the baseline, in em: lines are centred on it so
+/// that fonts with very different ascenders sit alike.
+pub fn visual_center(book: &FontBook, font: FontId) -> f32 {
+    let f = book.get(font);
+    let probe = if f.covers('한') { '한' } else { 'H' };
+    f.face
+        .glyph_index(probe)
+        .and_then(|g| f.face.glyph_bounding_box(g))
+        .map_or(0.35, |b| {
+            (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / f.units_per_em
+        })
+}
+
+/// Breaks and measures a shaped paragraph. `line_height` is a multiple of the nominal size.
+pub fn layout_paragraph(
+    book: &FontBook,
+    shaped: &ShapedText,
+    max_width: f32,
+    scale: f32,
+    line_height: f32,
+    align: Align,
+) -> ParagraphLayout {
+    let hyphen_width =
+        hyphen_glyph(book, shaped, shaped.glyphs.len()).map_or(0.0, |(_, _, w, _)| w);
+    let lines = fill_lines(shaped, max_width, scale, hyphen_width);
+    let mut top = 0.0;
+    let mut boxes = Vec::with_capacity(lines.len());
+    for line in lines {
+        let (font, em, size) = dominant(shaped, &line);
+        let height = size * line_height * scale;
+        let baseline = top + height / 2.0 + visual_center(book, font) * em * scale;
+        boxes.push(LineBox {
+            line,
+            top,
+            height,
+            baseline,
+        });
+        top += height;
+    }
+    ParagraphLayout {
+        lines: boxes,
+        height: top,
+        width: max_width,
+        scale,
+        align,
+    }
+}
+
+/// The font with the most glyphs in the line, its em size, and the line's largest nominal size.
+fn dominant(shaped: &ShapedText, line: &Line) -> (FontId, f32, f32) {
+    let glyphs = &shaped.glyphs[line.glyphs.clone()];
+    let mut counts: Vec<(FontId, usize, f32)> = Vec::new();
+    let mut size: f32 = 0.0;
+    for g in glyphs.iter().filter(|g| !g.missing) {
+        size = size.max(shaped.spans[g.span].style.size);
+        match counts.iter_mut().find(|(f, _, _)| *f == g.font) {
+            Some(entry) => {
+                entry.1 += 1;
+                entry.2 = entry.2.max(g.em);
+            }
+            None => counts.push((g.font, 1, g.em)),
+        }
+    }
+    let first_style = shaped.spans.first().map(|s| (s.style.font, s.style.size));
+    match counts.iter().max_by_key(|(_, n, _)| *n) {
+        Some(&(font, _, em)) => (font, em, size),
+        None => first_style.map_or((FontId(0), 10.0, 10.0), |(f, s)| (f, s, s)),
+    }
+}
+
+/// The hyphen glyph of the font before `index`: (font, gid, width at scale 1, em).
+fn hyphen_glyph(
+    book: &FontBook,
+    shaped: &ShapedText,
+    index: usize,
+) -> Option<(FontId, u16, f32, f32)> {
+    let g = shaped.glyphs[..index].iter().rev().find(|g| !g.missing)?;
+    let (gid, advance) = book.get(g.font).glyph_for('-')?;
+    Some((g.font, gid, advance * g.em, g.em))
+}
+
+/// Appends the paragraph's items at (x, y) = its top-left corner: marks first (behind), then
+/// glyphs, then strike-throughs and link areas.
+pub fn draw_paragraph(
+    book: &FontBook,
+    shaped: &ShapedText,
+    layout: &ParagraphLayout,
+    x: f32,
+    y: f32,
+    out: &mut Vec<FrameItem>,
+) {
+    let mut behind = Vec::new();
+    let mut glyph_items: Vec<FrameItem> = Vec::new();
+    let mut over = Vec::new();
+    let scale = layout.scale;
+    for line_box in &layout.lines {
+        let line = &line_box.line;
+        let indent = match layout.align {
+            Align::Left => 0.0,
+            Align::Center => ((layout.width - line.width) / 2.0).max(0.0),
+        };
+        let baseline = y + line_box.baseline;
+        let mut pen = x + indent;
+        let mut end = line.glyphs.end;
+        while end > line.glyphs.start
+            && shaped.text[shaped.glyphs[end - 1].cluster..].starts_with(char::is_whitespace)
+        {
+            end -= 1;
+        }
+        let mut decorations: Vec<(usize, f32, f32)> = Vec::new(); // span, x0, x1
+        for index in line.glyphs.start..end {
+            let g = &shaped.glyphs[index];
+            let style = &shaped.spans[g.span].style;
+            let advance = g.advance * scale;
+            if g.missing {
+                over.push(missing_box(
+                    pen,
+                    baseline,
+                    advance,
+                    g.em * scale,
+                    style.color,
+                ));
+            } else {
+                let first_of_cluster = index == 0 || shaped.glyphs[index - 1].cluster != g.cluster;
+                let text = if first_of_cluster {
+                    shaped.text[shaped.cluster_range(index)].to_string()
+                } else {
+                    String::new()
+                };
+                let placed = PlacedGlyph {
+                    gid: g.gid,
+                    x: pen + g.x_offset * scale,
+                    y: baseline - g.y_offset * scale,
+                    text,
+                };
+                push_glyph(
+                    &mut glyph_items,
+                    g.font,
+                    g.em * scale,
+                    style.color,
+                    style.fake_bold,
+                    placed,
+                );
+            }
+            match decorations.last_mut() {
+                Some(last) if last.0 == g.span && (last.2 - pen).abs() < 0.01 => {
+                    last.2 = pen + advance
+                }
+                _ => decorations.push((g.span, pen, pen + advance)),
+            }
+            pen += advance;
+        }
+        if line.hyphen {
+            if let Some((font, gid, width, em)) = hyphen_glyph(book, shaped, line.glyphs.end) {
+                let color = shaped.spans[shaped.glyphs[line.glyphs.end - 1].span]
+                    .style
+                    .color;
+                let placed = PlacedGlyph {
+                    gid,
+                    x: pen,
+                    y: baseline,
+                    text: "-".into(),
+                };
+                push_glyph(&mut glyph_items, font, em * scale, color, false, placed);
+                pen += width * scale;
+            }
+        }
+        let _ = pen;
+        merge_decorations_across_spans(&mut decorations, shaped);
+        for (span, x0, x1) in decorations {
+            let style = &shaped.spans[span].style;
+            let size = style.size * scale;
+            if let Some((color, alpha)) = style.mark {
+                behind.push(highlighter(x0, x1, baseline, size, color, alpha, span));
+            }
+            if style.strike {
+                over.push(rule(
+                    x0,
+                    x1,
+                    baseline - size * 0.3,
+                    size * 0.06,
+                    style.color,
+                ));
+            }
+            if style.underline {
+                over.push(rule(
+                    x0,
+                    x1,
+                    baseline + size * 0.12,
+                    size * 0.05,
+                    style.color,
+                ));
+            }
+            if let Some(url) = &style.link {
+                over.push(FrameItem::Link(LinkItem {
+                    rect: Rect::new(x0, line_box.top + y, x1 - x0, line_box.height),
+                    url: url.clone(),
+                }));
+            }
+        }
+    }
+    out.extend(behind);
+    out.extend(glyph_items);
+    out.extend(over);
+}
+
+/// Adjacent spans with the same mark colour (e.g. bold inside a mark) share one stroke.
+fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32)>, shaped: &ShapedText) {
+    let mut merged: Vec<(usize, f32, f32)> = Vec::with_capacity(decorations.len());
+    for &(span, x0, x1) in decorations.iter() {
+        let style = &shaped.spans[span].style;
+        if let Some(last) = merged.last_mut() {
+            let prev = &shaped.spans[last.0].style;
+            let same = prev.mark == style.mark
+                && prev.strike == style.strike
+                && prev.link == style.link
+                && prev.underline == style.underline;
+            if same && (last.2 - x0).abs() < 0.01 {
+                last.2 = x1;
+                continue;
+            }
+        }
+        merged.push((span, x0, x1));
+    }
+    *decorations = merged;
+}
+
+fn push_glyph(
+    items: &mut Vec<FrameItem>,
+    font: FontId,
+    size: f32,
+    color: Color,
+    fake_bold: bool,
+    glyph: PlacedGlyph,
+) {
+    let bold = if fake_bold { size * 0.035 } else { 0.0 };
+    if let Some(FrameItem::Text(run)) = items.last_mut() {
+        if run.font == font && run.size == size && run.color == color && run.fake_bold == bold {
+            run.glyphs.push(glyph);
+            return;
+        }
+    }
+    items.push(FrameItem::Text(GlyphRun {
+        font,
+        size,
+        color,
+        fake_bold: bold,
+        glyphs: vec![glyph],
+    }));
+}
+
+/// A marker stroke: a band behind the lower two thirds of the letters with slightly slanted,
+/// uneven ends that vary with the span (deterministic).
+fn highlighter(
+    x0: f32,
+    x1: f32,
+    baseline: f32,
+    size: f32,
+    color: Color,
+    alpha: f32,
+    seed: usize,
+) -> FrameItem {
+    let jitter = |k: usize| ((seed * 7 + k * 13) % 10) as f32 / 10.0 - 0.5;
+    let top = baseline - size * 0.78;
+    let bottom = baseline + size * 0.16;
+    let pad = size * 0.15;
+    let (l, r) = (x0 - pad, x1 + pad);
+    let segments = vec![
+        Segment::MoveTo(Point::new(l + jitter(1) * size * 0.2, top + size * 0.04)),
+        Segment::LineTo(Point::new(
+            r + jitter(2) * size * 0.2,
+            top + jitter(3) * size * 0.06,
+        )),
+        Segment::CubicTo(
+            Point::new(r + size * 0.22, top + size * 0.25),
+            Point::new(r + size * 0.18, bottom - size * 0.2),
+            Point::new(r + jitter(4) * size * 0.15, bottom),
+        ),
+        Segment::LineTo(Point::new(l + jitter(5) * size * 0.2, bottom - size * 0.03)),
+        Segment::CubicTo(
+            Point::new(l - size * 0.2, bottom - size * 0.25),
+            Point::new(l - size * 0.16, top + size * 0.3),
+            Point::new(l + jitter(1) * size * 0.2, top + size * 0.04),
+        ),
+        Segment::Close,
+    ];
+    FrameItem::Path(PathItem {
+        segments,
+        fill: Some(Paint { color, alpha }),
+        stroke: None,
+    })
+}
+
+fn rule(x0: f32, x1: f32, y: f32, width: f32, color: Color) -> FrameItem {
+    FrameItem::Path(PathItem {
+        segments: vec![
+            Segment::MoveTo(Point::new(x0, y)),
+            Segment::LineTo(Point::new(x1, y)),
+        ],
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint::solid(color),
+            width,
+            dash: Vec::new(),
+            cap: LineCap::Round,
+        }),
+    })
+}
+
+/// The visible box drawn for a character no font has.
+fn missing_box(x: f32, baseline: f32, advance: f32, em: f32, color: Color) -> FrameItem {
+    let (l, r) = (x + advance * 0.12, x + advance * 0.88);
+    let (t, b) = (baseline - em * 0.72, baseline);
+    FrameItem::Path(PathItem {
+        segments: vec![
+            Segment::MoveTo(Point::new(l, t)),
+            Segment::LineTo(Point::new(r, t)),
+            Segment::LineTo(Point::new(r, b)),
+            Segment::LineTo(Point::new(l, b)),
+            Segment::Close,
+        ],
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint::solid(color),
+            width: em * 0.05,
+            dash: Vec::new(),
+            cap: LineCap::Butt,
+        }),
+    })
+}

@@ -1,0 +1,263 @@
+//! Itemize and shape: styled text → glyphs with advances, split into runs by span, script and
+//! font coverage so that each run is shaped by HarfBuzz with one font and one script.
+
+use std::ops::Range;
+
+use harfbuzz_rs::UnicodeBuffer;
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::fonts::{FontBook, FontId};
+use super::script::{is_invisible, script_class, ScriptClass};
+use crate::error::Warning;
+use crate::frame::Color;
+
+/// How a span of text looks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TextStyle {
+    /// The preferred font; the fallbacks are tried after it.
+    pub font: FontId,
+    /// Nominal size in points, before the font's size factor.
+    pub size: f32,
+    pub color: Color,
+    /// Thicken glyphs with an outline stroke (for fonts without a bold face).
+    pub fake_bold: bool,
+    /// Highlighter colour and opacity behind the text.
+    pub mark: Option<(Color, f32)>,
+    pub strike: bool,
+    pub underline: bool,
+    pub link: Option<String>,
+}
+
+/// A byte range of the text and its style.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub range: Range<usize>,
+    pub style: TextStyle,
+}
+
+/// A paragraph's text with its spans, ready to shape. `'\n'` is a hard line break.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct StyledText {
+    pub text: String,
+    pub spans: Vec<Span>,
+    /// Source line, for warnings.
+    pub line: usize,
+}
+
+impl StyledText {
+    pub fn push(&mut self, text: &str, style: &TextStyle) {
+        if text.is_empty() {
+            return;
+        }
+        let start = self.text.len();
+        self.text.push_str(text);
+        match self.spans.last_mut() {
+            Some(last) if last.style == *style && last.range.end == start => {
+                last.range.end = self.text.len()
+            }
+            _ => self.spans.push(Span {
+                range: start..self.text.len(),
+                style: style.clone(),
+            }),
+        }
+    }
+}
+
+/// A shaped glyph. Advances and offsets are in points at scale 1.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ShapedGlyph {
+    pub gid: u16,
+    pub font: FontId,
+    /// Byte offset of the glyph's cluster in the paragraph text.
+    pub cluster: usize,
+    pub advance: f32,
+    pub x_offset: f32,
+    pub y_offset: f32,
+    /// Index of the span the glyph belongs to.
+    pub span: usize,
+    /// No font has this character: drawn as a visible box.
+    pub missing: bool,
+    /// Em size in points (nominal size × the font's size factor).
+    pub em: f32,
+}
+
+/// A shaped paragraph: the text, its spans and the glyphs in logical order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ShapedText {
+    pub text: String,
+    pub spans: Vec<Span>,
+    pub glyphs: Vec<ShapedGlyph>,
+    pub line: usize,
+}
+
+impl ShapedText {
+    /// The byte range of the cluster a glyph belongs to.
+    pub fn cluster_range(&self, index: usize) -> Range<usize> {
+        let start = self.glyphs[index].cluster;
+        let end = self.glyphs[index + 1..]
+            .iter()
+            .map(|g| g.cluster)
+            .find(|&c| c > start)
+            .unwrap_or_else(|| self.next_cluster_after(start));
+        start..end
+    }
+
+    fn next_cluster_after(&self, start: usize) -> usize {
+        // The last cluster of the text may be followed by glyph-less characters ('\n').
+        let rest = &self.text[start..];
+        let first = rest.graphemes(true).next().map_or(0, str::len);
+        start + first
+    }
+}
+
+/// Font selection: the size factor of each font and the fallback chain.
+pub struct FontSetup<'a> {
+    pub book: &'a FontBook,
+    pub fallbacks: &'a [FontId],
+    /// Size factor per font id (fonts like Nanum Pen draw small).
+    pub size_factor: &'a dyn Fn(FontId) -> f32,
+}
+
+/// Shapes a paragraph. Characters no font has become `missing` glyphs and a warning each.
+pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -> ShapedText {
+    let mut glyphs = Vec::new();
+    for (span_index, span) in text.spans.iter().enumerate() {
+        let span_text = &text.text[span.range.clone()];
+        for run in itemize(span_text, span.style.font, fonts) {
+            let absolute = span.range.start + run.range.start..span.range.start + run.range.end;
+            match run.font {
+                Some(font) => shape_run(
+                    &text.text,
+                    absolute,
+                    font,
+                    span_index,
+                    &span.style,
+                    fonts,
+                    &mut glyphs,
+                ),
+                None => {
+                    let missing = &text.text[absolute.clone()];
+                    warnings.push(Warning {
+                        line: Some(text.line),
+                        message: format!(
+                            "no font has {} ({}): drawn as a box; use another character or add a font with it",
+                            missing.chars().map(|c| format!("U+{:04X}", c as u32)).collect::<Vec<_>>().join(" "),
+                            missing
+                        ),
+                    });
+                    let em = span.style.size;
+                    glyphs.push(ShapedGlyph {
+                        gid: 0,
+                        font: span.style.font,
+                        cluster: absolute.start,
+                        advance: 0.6 * em,
+                        x_offset: 0.0,
+                        y_offset: 0.0,
+                        span: span_index,
+                        missing: true,
+                        em,
+                    });
+                }
+            }
+        }
+    }
+    ShapedText {
+        text: text.text,
+        spans: text.spans,
+        glyphs,
+        line: text.line,
+    }
+}
+
+/// A piece of one span that one font shapes; `font: None` for a grapheme no font has.
+struct Run {
+    range: Range<usize>,
+    font: Option<FontId>,
+}
+
+/// Splits by font coverage per grapheme cluster and by script (Hangul / other), so neutral
+/// characters such as spaces join the run they stand in.
+fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut run_script = ScriptClass::Neutral;
+    for (offset, grapheme) in text.grapheme_indices(true) {
+        if grapheme == "\n" || grapheme == "\r\n" {
+            continue; // hard breaks take no glyph
+        }
+        let font = font_for(grapheme, primary, fonts);
+        let script = grapheme
+            .chars()
+            .next()
+            .map_or(ScriptClass::Neutral, script_class);
+        let end = offset + grapheme.len();
+        if let Some(last) = runs.last_mut() {
+            let same_script = script == ScriptClass::Neutral
+                || run_script == ScriptClass::Neutral
+                || script == run_script;
+            if last.font.is_some() && last.font == font && same_script && last.range.end == offset {
+                last.range.end = end;
+                if script != ScriptClass::Neutral {
+                    run_script = script;
+                }
+                continue;
+            }
+        }
+        run_script = script;
+        runs.push(Run {
+            range: offset..end,
+            font,
+        });
+    }
+    runs
+}
+
+fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId> {
+    let covers = |id: FontId| {
+        let font = fonts.book.get(id);
+        grapheme
+            .chars()
+            .filter(|c| !is_invisible(*c))
+            .all(|c| font.covers(c))
+    };
+    if grapheme.chars().all(is_invisible) {
+        return Some(primary);
+    }
+    std::iter::once(primary)
+        .chain(fonts.fallbacks.iter().copied())
+        .find(|&id| covers(id))
+}
+
+fn shape_run(
+    text: &str,
+    range: Range<usize>,
+    font_id: FontId,
+    span: usize,
+    style: &TextStyle,
+    fonts: &FontSetup,
+    out: &mut Vec<ShapedGlyph>,
+) {
+    let font = fonts.book.get(font_id);
+    let em = style.size * (fonts.size_factor)(font_id);
+    let scale = em / font.units_per_em;
+    let buffer = UnicodeBuffer::new()
+        .add_str(&text[range.clone()])
+        .guess_segment_properties();
+    let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
+    for (info, pos) in shaped
+        .get_glyph_infos()
+        .iter()
+        .zip(shaped.get_glyph_positions())
+    {
+        out.push(ShapedGlyph {
+            gid: info.codepoint as u16,
+            font: font_id,
+            cluster: range.start + info.cluster as usize,
+            advance: pos.x_advance as f32 * scale,
+            x_offset: pos.x_offset as f32 * scale,
+            y_offset: pos.y_offset as f32 * scale,
+            span,
+            missing: false,
+            em,
+        });
+    }
+}
