@@ -5,6 +5,7 @@ use crate::error::Warning;
 use crate::frame::{Color, FrameItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::style::Style;
+use crate::text::breaking::natural_widths;
 use crate::text::fonts::FontBook;
 use crate::text::place::{draw_paragraph, layout_paragraph};
 use crate::text::shape::{shape, FontSetup};
@@ -70,6 +71,21 @@ impl<'a> Ctx<'a> {
             height: layout.height,
             first_baseline: layout.lines.first().map(|l| l.baseline),
         }
+    }
+
+    /// The narrowest and the one-line width of styled text, at the current scale.
+    pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
+        let style = self.style;
+        let factor = |f| style.fonts.size_factor(f);
+        let setup = FontSetup {
+            book: self.book,
+            fallbacks: &style.fonts.fallbacks,
+            size_factor: &factor,
+        };
+        let mut ignored = Vec::new();
+        let shaped = shape(text, &setup, &mut ignored);
+        let (min, max) = natural_widths(&shaped);
+        (min * self.scale, max * self.scale)
     }
 
     /// Inlines → styled text, with `base` as the style of plain text.
@@ -331,12 +347,18 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<FrameItem>,
     ) -> Extent {
         let s = self.scale;
-        let pad = 4.0 * s;
+        let pad = 3.0 * s;
         let mark_space = 12.0 * s;
         let (body, attribution) = split_attribution(blocks);
         let mut content = Vec::new();
         let inner_width = width - 2.0 * (pad + mark_space);
         let mut cursor = y + pad;
+        let attribution_style = TextStyle {
+            size: self.style.quote.size * 0.75,
+            color: accent,
+            ..self.body_style()
+        };
+        let mut attribution = attribution;
         for (i, block) in body.iter().enumerate() {
             if i > 0 {
                 cursor += self.gap();
@@ -347,42 +369,23 @@ impl<'a> Ctx<'a> {
                         size: self.style.quote.size,
                         ..self.body_style()
                     };
-                    let text = self.styled(inlines, &base, accent, *line);
-                    self.text(
-                        text,
-                        x + pad + mark_space,
-                        cursor,
-                        inner_width,
-                        Align::Center,
-                        &mut content,
-                    )
+                    let mut text = self.styled(inlines, &base, accent, *line);
+                    // The attribution follows the last paragraph on its line when it fits.
+                    if i + 1 == body.len() {
+                        if let Some((credit, _)) = attribution.take() {
+                            text.push("\u{2002}", &attribution_style);
+                            self.push_inlines(credit, &attribution_style, accent, &mut text);
+                        }
+                    }
+                    self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content)
                 }
-                other => self.block(
-                    other,
-                    accent,
-                    x + pad + mark_space,
-                    cursor,
-                    inner_width,
-                    &mut content,
-                ),
+                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content),
             };
             cursor += extent.height;
         }
         if let Some((inlines, line)) = attribution {
-            let base = TextStyle {
-                size: self.style.quote.size * 0.8,
-                color: accent,
-                ..self.body_style()
-            };
-            let text = self.styled(inlines, &base, accent, line);
-            let extent = self.text(
-                text,
-                x + pad + mark_space,
-                cursor,
-                inner_width,
-                Align::Center,
-                &mut content,
-            );
+            let text = self.styled(inlines, &attribution_style, accent, line);
+            let extent = self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content);
             cursor += extent.height;
         }
         let height = cursor + pad - y;
@@ -403,18 +406,19 @@ impl<'a> Ctx<'a> {
             }),
         }));
         let mark_color = accent.tint(self.style.quote.mark_color_tint);
+        let mark_size = self.style.quote.size * 2.2 * s;
         let mark_style = TextStyle {
             font: self.style.fonts.heading,
-            size: 16.0,
+            size: self.style.quote.size * 2.2,
             color: mark_color,
             ..self.body_style()
         };
         for (glyph, mx, my) in [
-            ("\u{201C}", x + pad * 0.6, y + pad * 0.2),
+            ("\u{201C}", x + pad * 0.5, y - mark_size * 0.12),
             (
                 "\u{201D}",
-                x + width - pad * 0.6 - mark_space,
-                cursor - 8.0 * s,
+                x + width - pad * 0.5 - mark_space,
+                y + height - mark_size * 0.62,
             ),
         ] {
             let mut t = StyledText::default();
@@ -447,18 +451,7 @@ impl<'a> Ctx<'a> {
             .max(rows.iter().map(Vec::len).max().unwrap_or(0))
             .max(1);
         let pad = 2.5 * s;
-        // Column widths from the content: the longest cell text of each column, as a share.
-        let natural: Vec<f32> = (0..columns)
-            .map(|c| {
-                std::iter::once(header.get(c))
-                    .chain(rows.iter().map(|r| r.get(c)))
-                    .flatten()
-                    .map(|cell| plain_text(cell).chars().count() as f32)
-                    .fold(2.0, f32::max)
-            })
-            .collect();
-        let total: f32 = natural.iter().sum();
-        let widths: Vec<f32> = natural.iter().map(|n| width * n / total).collect();
+        let widths = self.column_widths(header, rows, columns, accent, width, 2.0 * pad, line);
         let mut cursor = y;
         let mut body = Vec::new();
         let mut fills = Vec::new();
@@ -472,16 +465,7 @@ impl<'a> Ctx<'a> {
             for (c, cell_width) in widths.iter().enumerate() {
                 let empty = Vec::new();
                 let cell = cells.get(c).unwrap_or(&empty);
-                let base = if is_header {
-                    TextStyle {
-                        font: self.style.fonts.bold,
-                        fake_bold: self.style.fonts.fake_bold,
-                        color: accent,
-                        ..self.body_style()
-                    }
-                } else {
-                    self.body_style()
-                };
+                let base = self.cell_style(is_header, accent);
                 let align = match aligns.get(c) {
                     Some(ColumnAlign::Center) => Align::Center,
                     _ => Align::Left,
@@ -524,6 +508,59 @@ impl<'a> Ctx<'a> {
             height: cursor - y,
             first_baseline: None,
         }
+    }
+
+    fn cell_style(&self, is_header: bool, accent: Color) -> TextStyle {
+        if is_header {
+            TextStyle {
+                font: self.style.fonts.bold,
+                fake_bold: self.style.fonts.fake_bold,
+                color: accent,
+                ..self.body_style()
+            }
+        } else {
+            self.body_style()
+        }
+    }
+
+    /// Column widths from the content, as browsers size auto tables: every column gets at
+    /// least its longest word; what is left goes to the columns whose text wants more room.
+    #[allow(clippy::too_many_arguments)]
+    fn column_widths(
+        &mut self,
+        header: &[Vec<Inline>],
+        rows: &[Vec<Vec<Inline>>],
+        columns: usize,
+        accent: Color,
+        width: f32,
+        padding: f32,
+        line: usize,
+    ) -> Vec<f32> {
+        let mut min = vec![padding; columns];
+        let mut max = vec![padding; columns];
+        let all_rows =
+            std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
+        for (is_header, cells) in all_rows {
+            for (c, cell) in cells.iter().enumerate().take(columns) {
+                let text = self.styled(cell, &self.cell_style(is_header, accent), accent, line);
+                let (lo, hi) = self.measure(text);
+                min[c] = min[c].max(lo + padding);
+                max[c] = max[c].max(hi + padding);
+            }
+        }
+        let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
+        if sum_max <= width {
+            // Everything fits on one line: share the rest in proportion to the content.
+            return max.iter().map(|m| m * width / sum_max).collect();
+        }
+        if sum_min >= width {
+            return min.iter().map(|m| m * width / sum_min).collect();
+        }
+        let want = sum_max - sum_min;
+        min.iter()
+            .zip(&max)
+            .map(|(lo, hi)| lo + (width - sum_min) * (hi - lo) / want)
+            .collect()
     }
 
     /// A tinted panel with preformatted text (code; diagrams and images until they are drawn).

@@ -41,7 +41,7 @@ pub(crate) fn html_piece(html: &str) -> Option<Piece> {
     };
     let word: String = name
         .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
+        .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
     Some(match (word.as_str(), closing) {
@@ -193,7 +193,7 @@ fn split_text(text: &str, solid_before: bool, solid_after: bool, tokens: &mut Ve
         while i < bytes.len() && bytes[i] == b'=' {
             i += 1;
         }
-        if i - run_start != 2 {
+        if i - run_start != 3 {
             continue;
         }
         let before = text[..run_start].chars().next_back();

@@ -19,7 +19,7 @@ use crate::error::{HanjiError, Result};
 use crate::model::{Align, Block, Inline, ListItem, Section};
 
 /// How deep quotes and lists may nest; deeper sources are almost certainly broken or hostile.
-pub(crate) const MAX_DEPTH: usize = 32;
+pub(crate) const MAX_DEPTH: usize = 31;
 
 /// How deep inline formatting (`*`, `**`, `~~`, links) may nest.
 const MAX_INLINE_DEPTH: usize = 32;
@@ -74,7 +74,7 @@ impl<'a> Reader<'a> {
                     let mut section = Section {
                         id,
                         title,
-                        classes: classes.iter().map(|c| c.to_string()).collect(),
+                        classes: classes.iter().map(ToString::to_string).collect(),
                         level: if level == HeadingLevel::H2 { 2 } else { 3 },
                         line,
                         blocks: Vec::new(),

@@ -46,14 +46,14 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
 /// that line in the message rather than as a line of the JSON file.
 pub fn parse_json(source: &[u8], path: &Path) -> Result<Document> {
     let doc: Document = serde_json::from_slice(source).map_err(|err| {
-        error_at(
-            path,
-            err.line().max(1),
-            format!(
-                "not a valid Hanji document model: {}: fix the JSON or print it again from the Markdown",
-                strip_positions(&err.to_string())
-            ),
-        )
+        let message = strip_positions(&err.to_string());
+        let message = if message.contains("recursion limit exceeded") {
+            // serde_json stops at 128 levels, which lists nested about 30 deep already reach.
+            "the JSON nests deeper than 128 levels, the most the JSON reader accepts: flatten the deepest list or quote".to_string()
+        } else {
+            format!("not a valid Hanji document model: {message}: fix the JSON or print it again from the Markdown")
+        };
+        error_at(path, err.line().max(1), message)
     })?;
     let text = String::from_utf8_lossy(source);
     validate::check_page(&doc.meta.page, path, json_key_line(&text, "page"))?;
@@ -298,6 +298,25 @@ y
         assert!(!err.message.contains("at line"), "{}", err.message);
         let err = parse_json(b"", Path::new("d.json")).unwrap_err();
         assert_eq!(err.line, Some(1));
+    }
+
+    #[test]
+    fn json_depth_is_limited_by_the_json_reader() {
+        let shallow = parse(&format!("## a\n{}x\n", "- ".repeat(20))).unwrap();
+        let json = serde_json::to_string(&shallow).unwrap();
+        assert_eq!(
+            parse_json(json.as_bytes(), Path::new("d.json")),
+            Ok(shallow)
+        );
+        let deep = parse(&format!("## a\n{}x\n", "- ".repeat(32))).unwrap();
+        let json = serde_json::to_string(&deep).unwrap();
+        let err = parse_json(json.as_bytes(), Path::new("d.json")).unwrap_err();
+        assert!(
+            err.message.contains("deeper than 128 levels"),
+            "{}",
+            err.message
+        );
+        assert!(err.message.contains("flatten"), "{}", err.message);
     }
 
     #[test]

@@ -61,7 +61,8 @@ fn dictionary() -> Option<&'static Standard> {
 /// Hyphenation points (byte offsets inside `word`) for an ASCII-letter word; none for others.
 /// Both parts keep at least two letters, the rest at least three.
 pub fn hyphenation_points(word: &str) -> Vec<usize> {
-    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_alphabetic()) {
+    let camel_or_acronym = word.bytes().skip(1).any(|b| b.is_ascii_uppercase());
+    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_alphabetic()) || camel_or_acronym {
         return Vec::new();
     }
     let lower = word.to_ascii_lowercase();
@@ -312,6 +313,34 @@ mod tests {
         assert_eq!(split("typesetting"), "type-set-ting");
         assert_eq!(split("Pretraining"), "Pre-train-ing");
         assert_eq!(split("model"), "model", "short words stay whole");
+        assert_eq!(split("ChatGPT"), "ChatGPT", "names in camel case stay whole");
         assert!(hyphenation_points("모델입니다요").is_empty());
     }
+}
+
+/// The narrowest width a paragraph can take without breaking inside a word, and its width
+/// set on one line (per hard line), at scale 1. Tables size their columns from these.
+pub fn natural_widths(shaped: &ShapedText) -> (f32, f32) {
+    let glyphs = &shaped.glyphs;
+    let glyph_at = |offset: usize| glyphs.partition_point(|g| g.cluster < offset);
+    let trimmed = |a: usize, b: usize| {
+        let mut end = b;
+        while end > a && shaped.text[glyphs[end - 1].cluster..].starts_with(char::is_whitespace) {
+            end -= 1;
+        }
+        glyphs[a..end].iter().map(|g| g.advance).sum::<f32>()
+    };
+    let (mut min, mut max) = (0.0f32, 0.0f32);
+    let (mut segment_start, mut line_start) = (0, 0);
+    for point in break_points(&shaped.text) {
+        let end = glyph_at(point.offset);
+        min = min.max(trimmed(segment_start, end));
+        segment_start = end;
+        if point.mandatory || point.offset == shaped.text.len() {
+            max = max.max(trimmed(line_start, end));
+            line_start = end;
+        }
+    }
+    max = max.max(trimmed(line_start, glyphs.len()));
+    (min, max.max(min))
 }
