@@ -102,7 +102,7 @@ pub enum Block {
         inlines: Vec<Inline>,
         line: usize,
     },
-    /// A heading of level 4 or deeper, or a `###` that is not a placed subsection.
+    /// A heading of level 4 or deeper (`###` always starts a subsection).
     Heading {
         level: u8,
         inlines: Vec<Inline>,

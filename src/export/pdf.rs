@@ -4,6 +4,11 @@
 
 use std::collections::BTreeSet;
 
+use std::collections::BTreeMap;
+
+use allsorts::binary::read::ReadScope;
+use allsorts::font_data::FontData;
+use allsorts::subset::{CmapTarget, SubsetProfile};
 use lopdf::{Object, StringFormat};
 use printpdf::{
     Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState,
@@ -22,19 +27,11 @@ use crate::text::fonts::{FontBook, FontId};
 /// Renders the laid-out pages to PDF bytes.
 pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     let mut doc = PdfDocument::new(&laid.info.title);
-    let used_fonts: BTreeSet<FontId> = laid
-        .pages
-        .iter()
-        .flat_map(|p| p.items.iter())
-        .filter_map(|i| match i {
-            FrameItem::Text(run) => Some(run.font),
-            _ => None,
-        })
-        .collect();
-    for font in &used_fonts {
+    let subsets = subset_fonts(laid, book)?;
+    for (font, subset) in &subsets {
         let loaded = book.get(*font);
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(loaded.data, 0, &mut warnings).ok_or_else(|| {
+        let parsed = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings).ok_or_else(|| {
             HanjiError::new(format!(
                 "font {} cannot be embedded in the PDF",
                 loaded.name
@@ -47,7 +44,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     }
     let mut pages = Vec::with_capacity(laid.pages.len());
     for frame in &laid.pages {
-        let ops = page_ops(frame, &mut doc);
+        let ops = page_ops(frame, &subsets, &mut doc);
         pages.push(PdfPage::new(
             Mm(frame.width * 25.4 / 72.0),
             Mm(frame.height * 25.4 / 72.0),
@@ -84,13 +81,63 @@ fn rgb(c: Color) -> PdfColor {
     PdfColor::Rgb(Rgb::new(c.r, c.g, c.b, None))
 }
 
-fn page_ops(frame: &Frame, doc: &mut PdfDocument) -> Vec<Op> {
+/// A font cut down to the glyphs a document uses. Glyph ids are renumbered: `new_gid` maps an
+/// original id to its id in `bytes`.
+struct Subset {
+    bytes: Vec<u8>,
+    new_gid: BTreeMap<u16, u16>,
+}
+
+/// Subsets every font the pages use. Done here rather than by printpdf: printpdf parses the
+/// whole multi-megabyte font (every glyph outline) before subsetting, which took most of the
+/// render time; parsing the few-kilobyte subset instead is cheap.
+fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subset>> {
+    let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
+    for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
+        if let FrameItem::Text(run) = item {
+            used.entry(run.font)
+                .or_default()
+                .extend(run.glyphs.iter().map(|g| g.gid));
+        }
+    }
+    let mut subsets = BTreeMap::new();
+    for (font, gids) in used {
+        let loaded = book.get(font);
+        // .notdef must come first (allsorts numbers glyphs by their position in `ids`).
+        let ids: Vec<u16> = std::iter::once(0)
+            .chain(gids.into_iter().filter(|g| *g != 0))
+            .collect();
+        let fail = |e: String| {
+            HanjiError::new(format!(
+                "cannot subset font {} for the PDF: {e}",
+                loaded.name
+            ))
+        };
+        let scope = ReadScope::new(loaded.data);
+        let file = scope
+            .read::<FontData<'_>>()
+            .map_err(|e| fail(e.to_string()))?;
+        let provider = file.table_provider(0).map_err(|e| fail(e.to_string()))?;
+        let bytes =
+            allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+                .map_err(|e| fail(e.to_string()))?;
+        let new_gid = ids
+            .iter()
+            .enumerate()
+            .map(|(i, &g)| (g, i as u16))
+            .collect();
+        subsets.insert(font, Subset { bytes, new_gid });
+    }
+    Ok(subsets)
+}
+
+fn page_ops(frame: &Frame, subsets: &BTreeMap<FontId, Subset>, doc: &mut PdfDocument) -> Vec<Op> {
     let mut ops = Vec::new();
     let h = frame.height;
     for item in &frame.items {
         match item {
             FrameItem::Path(path) => path_ops(path, h, doc, &mut ops),
-            FrameItem::Text(run) => text_ops(run, h, &mut ops),
+            FrameItem::Text(run) => text_ops(run, subsets.get(&run.font), h, &mut ops),
             FrameItem::Link(link) => {
                 let rect = PdfRect {
                     x: Pt(link.rect.x),
@@ -231,7 +278,7 @@ fn subpaths(segments: &[Segment], h: f32) -> Vec<(Vec<LinePoint>, bool)> {
     out
 }
 
-fn text_ops(run: &GlyphRun, h: f32, ops: &mut Vec<Op>) {
+fn text_ops(run: &GlyphRun, subset: Option<&Subset>, h: f32, ops: &mut Vec<Op>) {
     ops.push(Op::SaveGraphicsState);
     ops.push(Op::StartTextSection);
     ops.push(Op::SetFont {
@@ -258,7 +305,9 @@ fn text_ops(run: &GlyphRun, h: f32, ops: &mut Vec<Op>) {
         });
         ops.push(Op::ShowText {
             items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                glyph.gid,
+                subset
+                    .and_then(|s| s.new_gid.get(&glyph.gid).copied())
+                    .unwrap_or(0),
                 0.0,
                 glyph.text.clone(),
             )])],
@@ -305,6 +354,7 @@ fn mend(doc: &mut lopdf::Document, info: &DocumentInfo) -> Result<()> {
     }
     let info_id = doc.add_object(Object::Dictionary(dict));
     doc.trailer.set("Info", Object::Reference(info_id));
+    tag_subset_fonts(doc);
     doc.prune_objects();
     doc.renumber_objects();
     // A document id derived from the content, not random.
@@ -318,6 +368,53 @@ fn mend(doc: &mut lopdf::Document, info: &DocumentInfo) -> Result<()> {
     let id = Object::String(fingerprint(&content).to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     Ok(())
+}
+
+/// Marks the embedded fonts as subsets (`ABCDEF+Name`, ISO 32000-1 9.6.4): they were subset
+/// before printpdf saw them, so printpdf does not know.
+fn tag_subset_fonts(doc: &mut lopdf::Document) {
+    let mut renames: Vec<(lopdf::ObjectId, &'static [u8])> = Vec::new();
+    for (id, object) in &doc.objects {
+        let Object::Dictionary(dict) = object else {
+            continue;
+        };
+        let kind = dict.get(b"Type").and_then(Object::as_name).ok();
+        let key: &'static [u8] = match kind {
+            Some(b"Font") => b"BaseFont",
+            Some(b"FontDescriptor") => b"FontName",
+            _ => continue,
+        };
+        if dict.get(key).is_ok() {
+            renames.push((*id, key));
+        }
+    }
+    for (id, key) in renames {
+        if let Ok(Object::Dictionary(dict)) = doc.get_object_mut(id) {
+            if let Ok(Object::Name(name)) = dict.get(key) {
+                if name.get(6) != Some(&b'+') {
+                    let tag = subset_tag(name);
+                    let tagged: Vec<u8> = tag
+                        .iter()
+                        .copied()
+                        .chain(std::iter::once(b'+'))
+                        .chain(name.iter().copied())
+                        .collect();
+                    dict.set(key, Object::Name(tagged));
+                }
+            }
+        }
+    }
+}
+
+/// Six capital letters derived from the font name: the same font gets the same tag.
+fn subset_tag(name: &[u8]) -> [u8; 6] {
+    let mut hash = fingerprint(name);
+    let mut tag = [0u8; 6];
+    for (i, letter) in tag.iter_mut().enumerate() {
+        *letter = b'A' + hash[i] % 26;
+        hash[i] /= 26;
+    }
+    tag
 }
 
 /// A PDF text string: PDFDocEncoding-compatible ASCII as is, anything else as UTF-16BE.

@@ -377,15 +377,36 @@ impl<'a> Ctx<'a> {
                             self.push_inlines(credit, &attribution_style, accent, &mut text);
                         }
                     }
-                    self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content)
+                    self.text(
+                        text,
+                        x + pad + mark_space,
+                        cursor,
+                        inner_width,
+                        Align::Center,
+                        &mut content,
+                    )
                 }
-                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content),
+                other => self.block(
+                    other,
+                    accent,
+                    x + pad + mark_space,
+                    cursor,
+                    inner_width,
+                    &mut content,
+                ),
             };
             cursor += extent.height;
         }
         if let Some((inlines, line)) = attribution {
             let text = self.styled(inlines, &attribution_style, accent, line);
-            let extent = self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content);
+            let extent = self.text(
+                text,
+                x + pad + mark_space,
+                cursor,
+                inner_width,
+                Align::Center,
+                &mut content,
+            );
             cursor += extent.height;
         }
         let height = cursor + pad - y;

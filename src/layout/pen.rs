@@ -18,7 +18,7 @@ impl Jitter {
     }
 
     /// A value in -1..1.
-    pub fn next(&mut self) -> f32 {
+    pub fn signed(&mut self) -> f32 {
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -54,11 +54,11 @@ pub fn wobbly_line(
         let end_shift = if i == pieces {
             0.0
         } else {
-            jitter.next() * wobble * 0.5
+            jitter.signed() * wobble * 0.5
         };
         let to = Point::new(a.x + dx * t + nx * end_shift, a.y + dy * t + ny * end_shift);
-        let bow1 = jitter.next() * wobble;
-        let bow2 = jitter.next() * wobble;
+        let bow1 = jitter.signed() * wobble;
+        let bow2 = jitter.signed() * wobble;
         let c1 = Point::new(
             from.x + (to.x - from.x) / 3.0 + nx * bow1,
             from.y + (to.y - from.y) / 3.0 + ny * bow1,
@@ -141,13 +141,13 @@ mod tests {
     #[test]
     fn jitter_is_deterministic_and_bounded() {
         let a: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("box"), |j, _| Some(j.next()))
+            .scan(Jitter::from_key("box"), |j, _| Some(j.signed()))
             .collect();
         let b: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("box"), |j, _| Some(j.next()))
+            .scan(Jitter::from_key("box"), |j, _| Some(j.signed()))
             .collect();
         let c: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("other"), |j, _| Some(j.next()))
+            .scan(Jitter::from_key("other"), |j, _| Some(j.signed()))
             .collect();
         assert_eq!(a, b);
         assert_ne!(a, c);

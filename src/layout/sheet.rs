@@ -390,7 +390,7 @@ fn subsection(
 
 /// Content taller than its box is an error naming the box, its line and how much is missing.
 fn check_fit(section: &Section, available: f32, used: f32, name: &str) -> Result<()> {
-    if used > available + 0.5 && std::env::var_os("HANJI_DEBUG_OVERFLOW").is_none() {
+    if used > available + 0.5 {
         let missing_mm = (used - available) * 25.4 / 72.0;
         return Err(HanjiError::at(
             None,

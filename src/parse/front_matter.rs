@@ -77,13 +77,21 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
     let Some(yaml) = yaml else {
         return Ok(default_meta());
     };
-    let raw: RawMeta = serde_yaml_ng::from_str(yaml).map_err(|err| yaml_error(&err, path))?;
+    let raw: RawMeta = serde_yaml_ng::from_str(yaml).map_err(|err| yaml_error(&err, yaml, path))?;
     let index = LineIndex::new(yaml, 2);
     let masked = mask_comments(yaml);
     let mut meta = default_meta();
     let key_line = |key: &str| find_key(&masked, key, 0, true).map_or(1, |at| index.line(at));
     if let Some(layout) = raw.layout {
         let start = find_key(&masked, "layout", 0, true).unwrap_or(0);
+        if layout.is_empty() {
+            // Validation says the same without a line; here the `layout:` line is known.
+            return Err(error_at(
+                path,
+                index.line(start),
+                "`layout` has no rows: add rows with `height:` and `boxes:`, or remove `layout` for a flowing document",
+            ));
+        }
         let mut locator = Locator {
             text: &masked,
             index: &index,
@@ -134,10 +142,20 @@ fn default_meta() -> Meta {
 const OWN_MESSAGES: &[&str] = &["expected a percentage", "a box id must be"];
 
 /// A serde_yaml_ng error at its file line, with advice on what to do.
-fn yaml_error(err: &serde_yaml_ng::Error, path: &Path) -> crate::error::HanjiError {
-    // Locations count from the first YAML line, which is file line 2 (after `---`).
-    let line = err.location().map_or(1, |l| l.line() + 1);
-    let message = strip_positions(&err.to_string());
+fn yaml_error(err: &serde_yaml_ng::Error, yaml: &str, path: &Path) -> crate::error::HanjiError {
+    let full = err.to_string();
+    // An unclosed quote or bracket is only noticed at the end of the front matter; the line
+    // where it was opened (libyaml's context) is the one to fix.
+    let at_end = err
+        .location()
+        .is_some_and(|l| l.index() >= yaml.trim_end().len());
+    let yaml_line = match (at_end, context_line(&full)) {
+        (true, Some(line)) => Some(line),
+        _ => err.location().map(|l| l.line()),
+    };
+    // YAML lines count from the line after the opening `---`, which is file line 2.
+    let line = yaml_line.map_or(1, |l| l + 1);
+    let message = strip_positions(&full);
     let advice = if OWN_MESSAGES.iter().any(|m| message.contains(m)) {
         ""
     } else if message.contains("unknown field") {
@@ -152,6 +170,15 @@ fn yaml_error(err: &serde_yaml_ng::Error, path: &Path) -> crate::error::HanjiErr
         ": check the YAML here (indentation, `key: value` pairs, quotes around text with `: ` or ` #`)"
     };
     error_at(path, line, format!("front matter: {message}{advice}"))
+}
+
+/// The line of libyaml's context in a message like `…, while scanning a quoted scalar at line
+/// 1 column 8`.
+fn context_line(message: &str) -> Option<usize> {
+    let context = &message[message.find(", while ")?..];
+    let after = &context[context.find(" at line ")? + " at line ".len()..];
+    let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+    after[..digits].parse().ok()
 }
 
 /// The front matter as written; every key is optional, unknown keys are errors.
@@ -732,7 +759,10 @@ layout:                           # rows, top to bottom; heights must add up to 
         let line = err.line.unwrap();
         assert!((4..=5).contains(&line), "line {line}: {}", err.message);
         let err = meta_of("---\ntitle: [a\n---\n").unwrap_err();
-        assert!(err.line.unwrap() >= 2, "{err:?}");
+        assert_eq!(err.line, Some(2), "{err:?}");
+        let err = meta_of("---\nlang: ko\ntitle: \"T\nlayout: [\n---\n## A\n").unwrap_err();
+        assert_eq!(err.line, Some(3), "{err:?}");
+        assert!(err.message.contains("quoted scalar"), "{}", err.message);
     }
 
     #[test]
@@ -752,6 +782,18 @@ layout:                           # rows, top to bottom; heights must add up to 
             "{}",
             err.message
         );
+    }
+
+    #[test]
+    fn empty_layout_is_an_error_at_its_line() {
+        let err = meta_of("---\ntitle: x\nlayout: []\n---\n").unwrap_err();
+        assert_eq!(err.line, Some(3));
+        assert!(
+            err.message.contains("`layout` has no rows"),
+            "{}",
+            err.message
+        );
+        assert_eq!(meta_of("---\nlayout:\n---\n").unwrap().layout, None);
     }
 
     #[test]

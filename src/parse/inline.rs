@@ -193,7 +193,7 @@ fn split_text(text: &str, solid_before: bool, solid_after: bool, tokens: &mut Ve
         while i < bytes.len() && bytes[i] == b'=' {
             i += 1;
         }
-        if i - run_start != 3 {
+        if i - run_start != 2 {
             continue;
         }
         let before = text[..run_start].chars().next_back();

@@ -48,18 +48,26 @@ pub(crate) fn error_at(path: &Path, line: usize, message: impl Into<String>) -> 
 pub(crate) fn strip_positions(message: &str) -> String {
     let mut out = String::with_capacity(message.len());
     let mut rest = message;
-    while let Some(at) = rest.find(" at line ") {
+    loop {
+        let next = [" at line ", " at position "]
+            .iter()
+            .filter_map(|marker| rest.find(marker).map(|at| (at, marker.len())))
+            .min();
+        let Some((at, marker)) = next else { break };
         out.push_str(&rest[..at]);
-        let after = &rest[at + " at line ".len()..];
-        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
-        let mut tail = &after[digits..];
+        let after = &rest[at + marker..];
+        let mut tail = skip_digits(after);
         if let Some(column) = tail.strip_prefix(" column ") {
-            tail = column.trim_start_matches(|c: char| c.is_ascii_digit());
+            tail = skip_digits(column);
         }
         rest = tail;
     }
     out.push_str(rest);
     out
+}
+
+fn skip_digits(text: &str) -> &str {
+    text.trim_start_matches(|c: char| c.is_ascii_digit())
 }
 
 #[cfg(test)]
@@ -97,5 +105,9 @@ mod tests {
             "expected value"
         );
         assert_eq!(strip_positions("no position"), "no position");
+        assert_eq!(
+            strip_positions("bad byte at position 12, sorry"),
+            "bad byte, sorry"
+        );
     }
 }

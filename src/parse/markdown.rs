@@ -19,7 +19,7 @@ use crate::error::{HanjiError, Result};
 use crate::model::{Align, Block, Inline, ListItem, Section};
 
 /// How deep quotes and lists may nest; deeper sources are almost certainly broken or hostile.
-pub(crate) const MAX_DEPTH: usize = 31;
+pub(crate) const MAX_DEPTH: usize = 32;
 
 /// How deep inline formatting (`*`, `**`, `~~`, links) may nest.
 const MAX_INLINE_DEPTH: usize = 32;

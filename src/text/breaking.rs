@@ -251,6 +251,33 @@ fn emergency_cut(
     })
 }
 
+/// The narrowest width a paragraph can take without breaking inside a word, and its width
+/// set on one line (per hard line), at scale 1. Tables size their columns from these.
+pub fn natural_widths(shaped: &ShapedText) -> (f32, f32) {
+    let glyphs = &shaped.glyphs;
+    let glyph_at = |offset: usize| glyphs.partition_point(|g| g.cluster < offset);
+    let trimmed = |a: usize, b: usize| {
+        let mut end = b;
+        while end > a && shaped.text[glyphs[end - 1].cluster..].starts_with(char::is_whitespace) {
+            end -= 1;
+        }
+        glyphs[a..end].iter().map(|g| g.advance).sum::<f32>()
+    };
+    let (mut min, mut max) = (0.0f32, 0.0f32);
+    let (mut segment_start, mut line_start) = (0, 0);
+    for point in break_points(&shaped.text) {
+        let end = glyph_at(point.offset);
+        min = min.max(trimmed(segment_start, end));
+        segment_start = end;
+        if point.mandatory || point.offset == shaped.text.len() {
+            max = max.max(trimmed(line_start, end));
+            line_start = end;
+        }
+    }
+    max = max.max(trimmed(line_start, glyphs.len()));
+    (min, max.max(min))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -313,34 +340,11 @@ mod tests {
         assert_eq!(split("typesetting"), "type-set-ting");
         assert_eq!(split("Pretraining"), "Pre-train-ing");
         assert_eq!(split("model"), "model", "short words stay whole");
-        assert_eq!(split("ChatGPT"), "ChatGPT", "names in camel case stay whole");
+        assert_eq!(
+            split("ChatGPT"),
+            "ChatGPT",
+            "names in camel case stay whole"
+        );
         assert!(hyphenation_points("모델입니다요").is_empty());
     }
-}
-
-/// The narrowest width a paragraph can take without breaking inside a word, and its width
-/// set on one line (per hard line), at scale 1. Tables size their columns from these.
-pub fn natural_widths(shaped: &ShapedText) -> (f32, f32) {
-    let glyphs = &shaped.glyphs;
-    let glyph_at = |offset: usize| glyphs.partition_point(|g| g.cluster < offset);
-    let trimmed = |a: usize, b: usize| {
-        let mut end = b;
-        while end > a && shaped.text[glyphs[end - 1].cluster..].starts_with(char::is_whitespace) {
-            end -= 1;
-        }
-        glyphs[a..end].iter().map(|g| g.advance).sum::<f32>()
-    };
-    let (mut min, mut max) = (0.0f32, 0.0f32);
-    let (mut segment_start, mut line_start) = (0, 0);
-    for point in break_points(&shaped.text) {
-        let end = glyph_at(point.offset);
-        min = min.max(trimmed(segment_start, end));
-        segment_start = end;
-        if point.mandatory || point.offset == shaped.text.len() {
-            max = max.max(trimmed(line_start, end));
-            line_start = end;
-        }
-    }
-    max = max.max(trimmed(line_start, glyphs.len()));
-    (min, max.max(min))
 }

@@ -261,3 +261,136 @@ fn shape_run(
         });
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::breaking::{fill_lines, natural_widths};
+
+    fn setup(book: &mut FontBook) -> (FontId, FontId) {
+        (
+            book.load("NanumPen.ttf").unwrap(),
+            book.load("DejaVuSans.ttf").unwrap(),
+        )
+    }
+
+    fn styled(text: &str, font: FontId) -> StyledText {
+        let style = TextStyle {
+            font,
+            size: 10.0,
+            color: Color::BLACK,
+            fake_bold: false,
+            mark: None,
+            strike: false,
+            underline: false,
+            link: None,
+        };
+        let mut out = StyledText {
+            line: 7,
+            ..StyledText::default()
+        };
+        out.push(text, &style);
+        out
+    }
+
+    #[test]
+    fn fallback_font_per_grapheme_and_boxes_for_the_rest() {
+        let mut book = FontBook::new();
+        let (pen, dejavu) = setup(&mut book);
+        let fallbacks = [dejavu];
+        let factor = |f: FontId| if f == pen { 1.5 } else { 1.0 };
+        let fonts = FontSetup {
+            book: &book,
+            fallbacks: &fallbacks,
+            size_factor: &factor,
+        };
+        let mut warnings = Vec::new();
+        let shaped = shape(styled("확인 ✓ 끝 \u{1D11E}", pen), &fonts, &mut warnings);
+        let font_of = |needle: &str| {
+            let at = shaped.text.find(needle).unwrap();
+            shaped.glyphs.iter().find(|g| g.cluster == at).unwrap()
+        };
+        assert_eq!(font_of("확").font, pen);
+        assert_eq!(
+            font_of("✓").font,
+            dejavu,
+            "NanumPen has no ✓: the fallback draws it"
+        );
+        assert!(font_of("\u{1D11E}").missing);
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].line, Some(7));
+        assert!(
+            warnings[0].message.contains("U+1D11E"),
+            "{}",
+            warnings[0].message
+        );
+        // The size factor applies per font.
+        assert!((font_of("확").em - 15.0).abs() < 1e-4);
+        assert!((font_of("✓").em - 10.0).abs() < 1e-4);
+    }
+
+    #[test]
+    fn keep_all_lines_break_at_spaces_and_long_words_break_anyway() {
+        let mut book = FontBook::new();
+        let (pen, dejavu) = setup(&mut book);
+        let fallbacks = [dejavu];
+        let factor = |_: FontId| 1.0;
+        let fonts = FontSetup {
+            book: &book,
+            fallbacks: &fallbacks,
+            size_factor: &factor,
+        };
+        let shaped = shape(
+            styled("베이스 모델은 인터넷 문서 시뮬레이터입니다", pen),
+            &fonts,
+            &mut Vec::new(),
+        );
+        let (min, max) = natural_widths(&shaped);
+        assert!(min > 0.0 && min < max);
+        let lines = fill_lines(&shaped, max * 0.6, 1.0, 3.0);
+        assert!(lines.len() >= 2);
+        for line in &lines {
+            assert!(line.width <= max * 0.6 + 0.01, "{line:?}");
+            // Every line but the last ends at a space: no Hangul word is split.
+            let end = line.glyphs.end;
+            if end < shaped.glyphs.len() {
+                assert!(
+                    shaped.text[..shaped.glyphs[end].cluster].ends_with(' '),
+                    "{line:?}"
+                );
+            }
+        }
+        // Narrower than the longest word: an emergency break inside it, never an endless loop.
+        let narrow = fill_lines(&shaped, min * 0.5, 1.0, 3.0);
+        assert!(narrow.len() > lines.len());
+        let covered: usize = narrow.iter().map(|l| l.glyphs.len()).sum();
+        assert_eq!(
+            covered,
+            shaped.glyphs.len(),
+            "every glyph is on exactly one line"
+        );
+    }
+
+    #[test]
+    fn english_words_are_hyphenated_when_they_overflow() {
+        let mut book = FontBook::new();
+        let (pen, dejavu) = setup(&mut book);
+        let fallbacks = [dejavu];
+        let factor = |_: FontId| 1.0;
+        let fonts = FontSetup {
+            book: &book,
+            fallbacks: &fallbacks,
+            size_factor: &factor,
+        };
+        let shaped = shape(
+            styled("typesetting tokenization", pen),
+            &fonts,
+            &mut Vec::new(),
+        );
+        let total: f32 = shaped.glyphs.iter().map(|g| g.advance).sum();
+        let lines = fill_lines(&shaped, total * 0.62, 1.0, 3.0);
+        assert!(lines.iter().any(|l| l.hyphen), "{lines:?}");
+        let first_break = &shaped.text[..shaped.glyphs[lines[0].glyphs.end].cluster];
+        assert!(first_break.starts_with("typesetting to"), "{first_break}");
+    }
+}
