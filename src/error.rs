@@ -16,19 +16,11 @@ pub struct HanjiError {
 
 impl HanjiError {
     pub fn new(message: impl Into<String>) -> Self {
-        HanjiError {
-            file: None,
-            line: None,
-            message: message.into(),
-        }
+        HanjiError { file: None, line: None, message: message.into() }
     }
 
     pub fn at(file: Option<&std::path::Path>, line: usize, message: impl Into<String>) -> Self {
-        HanjiError {
-            file: file.map(|p| p.to_path_buf()),
-            line: Some(line),
-            message: message.into(),
-        }
+        HanjiError { file: file.map(|p| p.to_path_buf()), line: Some(line), message: message.into() }
     }
 
     /// Attach a file name when the error does not carry one yet.

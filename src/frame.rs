@@ -14,16 +14,8 @@ pub struct Color {
 }
 
 impl Color {
-    pub const BLACK: Color = Color {
-        r: 0.0,
-        g: 0.0,
-        b: 0.0,
-    };
-    pub const WHITE: Color = Color {
-        r: 1.0,
-        g: 1.0,
-        b: 1.0,
-    };
+    pub const BLACK: Color = Color { r: 0.0, g: 0.0, b: 0.0 };
+    pub const WHITE: Color = Color { r: 1.0, g: 1.0, b: 1.0 };
 
     /// Parses `#rrggbb`.
     pub fn from_hex(hex: &str) -> Option<Color> {
@@ -42,11 +34,7 @@ impl Color {
     /// Mixes towards white: `amount` 0 keeps the colour, 1 gives white.
     pub fn tint(self, amount: f32) -> Color {
         let mix = |c: f32| c + (1.0 - c) * amount;
-        Color {
-            r: mix(self.r),
-            g: mix(self.g),
-            b: mix(self.b),
-        }
+        Color { r: mix(self.r), g: mix(self.g), b: mix(self.b) }
     }
 }
 
@@ -72,12 +60,7 @@ pub struct Rect {
 
 impl Rect {
     pub fn new(x: f32, y: f32, width: f32, height: f32) -> Rect {
-        Rect {
-            x,
-            y,
-            width,
-            height,
-        }
+        Rect { x, y, width, height }
     }
 
     pub fn right(&self) -> f32 {
@@ -90,12 +73,7 @@ impl Rect {
 
     /// The rectangle shrunk by `d` on every side.
     pub fn inset(&self, d: f32) -> Rect {
-        Rect::new(
-            self.x + d,
-            self.y + d,
-            (self.width - 2.0 * d).max(0.0),
-            (self.height - 2.0 * d).max(0.0),
-        )
+        Rect::new(self.x + d, self.y + d, (self.width - 2.0 * d).max(0.0), (self.height - 2.0 * d).max(0.0))
     }
 }
 

@@ -19,20 +19,53 @@ use model::Document;
 
 /// Reads a source file: Markdown, or the JSON document model when the name ends in `.json`.
 pub fn load_document(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        HanjiError::new(format!(
-            "cannot read {} ({e}): check the path",
-            path.display()
-        ))
-    })?;
-    let is_json = path
-        .extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"));
+    let bytes = std::fs::read(path)
+        .map_err(|e| HanjiError::new(format!("cannot read {} ({e}): check the path", path.display())))?;
+    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         parse::parse_json(&bytes, path)
     } else {
         parse::parse_markdown(&bytes, path)
     }
+}
+
+/// A laid-out document with the fonts it uses, ready for any exporter.
+pub struct Typeset {
+    pub laid: frame::Laidout,
+    pub book: text::fonts::FontBook,
+    pub warnings: Vec<Warning>,
+}
+
+impl Typeset {
+    pub fn pdf(&self) -> Result<Vec<u8>> {
+        export::pdf::write_pdf(&self.laid, &self.book)
+    }
+
+    /// One PNG per page at `dpi`.
+    pub fn pngs(&self, dpi: f32) -> Result<Vec<Vec<u8>>> {
+        for page in &self.laid.pages {
+            export::png::check_dpi(page, dpi)?;
+        }
+        self.laid
+            .pages
+            .iter()
+            .map(|page| export::png::encode(&export::png::rasterize(page, &self.book, dpi)?, dpi))
+            .collect()
+    }
+}
+
+/// Lays out a document. `style` overrides the front matter's style (a name, or a path
+/// relative to the working directory); a front-matter path is relative to the source.
+pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> Result<Typeset> {
+    let source_dir = source.parent().unwrap_or(Path::new("."));
+    let (style_name, style_dir) = match style {
+        Some(name) => (name, Path::new(".")),
+        None => (doc.meta.style.as_str(), source_dir),
+    };
+    let mut book = text::fonts::FontBook::new();
+    let style = style::load(style_name, style_dir, &mut book).map_err(|e| e.in_file(source))?;
+    let (laid, warnings) = layout::layout_document(doc, &style, &book).map_err(|e| e.in_file(source))?;
+    Ok(Typeset { laid, book, warnings })
 }
 
 /// A finished render: the PDF bytes and the warnings met on the way.
@@ -41,18 +74,9 @@ pub struct Rendered {
     pub warnings: Vec<Warning>,
 }
 
-/// Lays out and exports a document. `style` overrides the front matter's style (a name, or a
-/// path relative to the working directory); a front-matter path is relative to the source.
+/// Lays out and exports a document to PDF (see [`typeset`] for `style`).
 pub fn render(doc: &Document, source: &Path, style: Option<&str>) -> Result<Rendered> {
-    let source_dir = source.parent().unwrap_or(Path::new("."));
-    let (style_name, style_dir) = match style {
-        Some(name) => (name, Path::new(".")),
-        None => (doc.meta.style.as_str(), source_dir),
-    };
-    let mut book = text::fonts::FontBook::new();
-    let style = style::load(style_name, style_dir, &mut book).map_err(|e| e.in_file(source))?;
-    let (laid, warnings) =
-        layout::layout_document(doc, &style, &book).map_err(|e| e.in_file(source))?;
-    let pdf = export::pdf::write_pdf(&laid, &book)?;
-    Ok(Rendered { pdf, warnings })
+    let typeset = typeset(doc, source, style)?;
+    let pdf = typeset.pdf()?;
+    Ok(Rendered { pdf, warnings: typeset.warnings })
 }

@@ -7,14 +7,21 @@ use clap::{Parser, Subcommand};
 use hanji::error::HanjiError;
 
 const EXAMPLES: &str = "Examples:
-  hanji render samples/pretraining-to-post-training.md            # writes samples/pretraining-to-post-training.pdf
+  hanji render samples/pretraining-to-post-training.md   # writes samples/pretraining-to-post-training.pdf
   hanji render notes.md -o handout.pdf --style clean
+  hanji render notes.md --png --dpi 200                    # notes.pdf and notes.png
+  hanji render notes.md -o preview.png                     # only a PNG (150 dpi)
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
 
 Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error.";
 
 #[derive(Parser)]
-#[command(name = "hanji", version, about = "Typesets Markdown cheat sheets into print-ready pen-note PDFs", after_help = EXAMPLES)]
+#[command(
+    name = "hanji",
+    version,
+    about = "Typesets Markdown cheat sheets into print-ready pen-note PDFs",
+    after_help = EXAMPLES
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -22,14 +29,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Render a Markdown source (or its JSON model) to PDF.
+    /// Render a Markdown source (or its JSON model) to PDF and/or PNG.
     #[command(after_help = EXAMPLES)]
     Render {
         /// The source: a `.md` cheat sheet, or a `.json` document model from `hanji parse`.
         source: PathBuf,
-        /// Where to write the PDF (default: the source's name with `.pdf`).
+        /// Where to write the PDF (default: the source's name with `.pdf`); a name ending in
+        /// `.png` writes only a PNG.
         #[arg(short, long, value_name = "OUT.pdf")]
         output: Option<PathBuf>,
+        /// Also write a PNG (default: the PDF's name with `.png`; several pages: NAME-1.png, …).
+        #[arg(long, value_name = "OUT.png", num_args = 0..=1)]
+        png: Option<Option<PathBuf>>,
+        /// Resolution of the PNG in dots per inch.
+        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=2400))]
+        dpi: u32,
         /// A style name (pen-notes, clean) or a path to a .toml style, overriding the front matter.
         #[arg(long, value_name = "NAME|PATH")]
         style: Option<String>,
@@ -47,12 +61,10 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render {
-            source,
-            output,
-            style,
-            quiet,
-        } => render(&source, output, style.as_deref(), quiet),
+        Command::Render { source, output, png, dpi, style, quiet } => {
+            let outputs = Outputs::choose(&source, output, png);
+            render(&source, &outputs, dpi as f32, style.as_deref(), quiet)
+        }
         Command::Parse { source } => parse(&source),
     };
     match result {
@@ -64,29 +76,62 @@ fn main() -> ExitCode {
     }
 }
 
+/// Which files a render writes.
+struct Outputs {
+    pdf: Option<PathBuf>,
+    png: Option<PathBuf>,
+}
+
+impl Outputs {
+    fn choose(source: &Path, output: Option<PathBuf>, png: Option<Option<PathBuf>>) -> Outputs {
+        let is_png = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
+        match output {
+            Some(out) if is_png(&out) => Outputs { pdf: None, png: Some(out) },
+            out => {
+                let pdf = out.unwrap_or_else(|| source.with_extension("pdf"));
+                let png = png.map(|p| p.unwrap_or_else(|| pdf.with_extension("png")));
+                Outputs { pdf: Some(pdf), png }
+            }
+        }
+    }
+}
+
 fn render(
     source: &Path,
-    output: Option<PathBuf>,
+    outputs: &Outputs,
+    dpi: f32,
     style: Option<&str>,
     quiet: bool,
 ) -> Result<(), HanjiError> {
     let doc = hanji::load_document(source)?;
-    let rendered = hanji::render(&doc, source, style)?;
+    let typeset = hanji::typeset(&doc, source, style)?;
     if !quiet {
-        for warning in &rendered.warnings {
+        for warning in &typeset.warnings {
             match warning.line {
-                Some(line) => eprintln!(
-                    "warning: {}:{}: {}",
-                    source.display(),
-                    line,
-                    warning.message
-                ),
+                Some(line) => eprintln!("warning: {}:{}: {}", source.display(), line, warning.message),
                 None => eprintln!("warning: {}: {}", source.display(), warning.message),
             }
         }
     }
-    let output = output.unwrap_or_else(|| source.with_extension("pdf"));
-    write_atomically(&output, &rendered.pdf)
+    let mut files = Vec::new();
+    if let Some(png) = &outputs.png {
+        let pages = typeset.pngs(dpi)?;
+        let many = pages.len() > 1;
+        for (i, bytes) in pages.into_iter().enumerate() {
+            let path = if many { numbered(png, i + 1) } else { png.clone() };
+            files.push((path, bytes));
+        }
+    }
+    if let Some(pdf) = &outputs.pdf {
+        files.push((pdf.clone(), typeset.pdf()?));
+    }
+    write_atomically(&files)
+}
+
+/// `out.png` → `out-2.png`.
+fn numbered(path: &Path, page: usize) -> PathBuf {
+    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!("{stem}-{page}.png"))
 }
 
 fn parse(source: &Path) -> Result<(), HanjiError> {
@@ -97,21 +142,32 @@ fn parse(source: &Path) -> Result<(), HanjiError> {
     Ok(())
 }
 
-/// Writes to a temporary file beside the target and renames it, so a failed write never
-/// leaves a half-written file under the target name.
-fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), HanjiError> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "out".into());
-    let temp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let fail = |what: &str, e: std::io::Error| {
-        let _ = std::fs::remove_file(&temp);
-        HanjiError::new(format!(
-            "cannot {what} {} ({e}): check that the folder exists and is writable",
-            path.display()
-        ))
-    };
-    std::fs::write(&temp, bytes).map_err(|e| fail("write", e))?;
-    std::fs::rename(&temp, path).map_err(|e| fail("move the finished file to", e))
+/// Writes every file to a temporary name beside its target, then renames them all, so a
+/// failure never leaves a half-written file under a target name.
+fn write_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<(), HanjiError> {
+    let temps: Vec<PathBuf> = files
+        .iter()
+        .map(|(path, _)| {
+            let name =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
+            path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
+        })
+        .collect();
+    let clean = || temps.iter().for_each(|t| drop(std::fs::remove_file(t)));
+    for ((path, bytes), temp) in files.iter().zip(&temps) {
+        if let Err(e) = std::fs::write(temp, bytes) {
+            clean();
+            return Err(HanjiError::new(format!(
+                "cannot write {} ({e}): check that the folder exists and is writable",
+                path.display()
+            )));
+        }
+    }
+    for ((path, _), temp) in files.iter().zip(&temps) {
+        if let Err(e) = std::fs::rename(temp, path) {
+            clean();
+            return Err(HanjiError::new(format!("cannot write {} ({e}): check the path", path.display())));
+        }
+    }
+    Ok(())
 }

@@ -199,9 +199,7 @@ fn append_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
             Inline::Text(t) | Inline::Code(t) => out.push_str(t),
-            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => {
-                append_plain(c, out)
-            }
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => append_plain(c, out),
             Inline::Link { children, .. } => append_plain(children, out),
             Inline::LineBreak => out.push('\n'),
         }

@@ -14,22 +14,12 @@ fn fails(name: &str, source: &[u8], line: usize, needles: &[&str]) {
     std::fs::write(dir.join("sheet.md"), source).unwrap();
     let out = hanji(&["render", "sheet.md", "-o", "sheet.pdf"], &dir);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{name}: exit code; stderr: {stderr}"
-    );
+    assert_eq!(out.status.code(), Some(1), "{name}: exit code; stderr: {stderr}");
     assert!(!stderr.contains("panicked"), "{name}: {stderr}");
     let location = format!("sheet.md:{line}:");
-    assert!(
-        stderr.contains(&location),
-        "{name}: expected `{location}` in: {stderr}"
-    );
+    assert!(stderr.contains(&location), "{name}: expected `{location}` in: {stderr}");
     for needle in needles {
-        assert!(
-            stderr.contains(needle),
-            "{name}: expected `{needle}` in: {stderr}"
-        );
+        assert!(stderr.contains(needle), "{name}: expected `{needle}` in: {stderr}");
     }
     let left: Vec<String> = std::fs::read_dir(&dir)
         .unwrap()
@@ -43,18 +33,8 @@ fn fails(name: &str, source: &[u8], line: usize, needles: &[&str]) {
 #[test]
 fn bad_yaml() {
     // Named where the unclosed quote opens, not where the scanner gave up.
-    fails(
-        "yaml",
-        b"---\ntitle: \"T\nlayout: [\n---\n## A\n",
-        2,
-        &["front matter", "quoted scalar"],
-    );
-    fails(
-        "yaml-tab",
-        b"---\ntitle: T\nlayout:\n\t- height: 100%\n---\n## A\n",
-        4,
-        &["front matter"],
-    );
+    fails("yaml", b"---\ntitle: \"T\nlayout: [\n---\n## A\n", 2, &["front matter", "quoted scalar"]);
+    fails("yaml-tab", b"---\ntitle: T\nlayout:\n\t- height: 100%\n---\n## A\n", 4, &["front matter"]);
 }
 
 #[test]
@@ -89,7 +69,8 @@ fn unplaced_section() {
 
 #[test]
 fn missing_style() {
-    let src = "---\ntitle: T\nstyle: nowhere.toml\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n## A {#a}\nx\n";
+    let src =
+        "---\ntitle: T\nstyle: nowhere.toml\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n## A {#a}\nx\n";
     fails("style", src.as_bytes(), 3, &["nowhere.toml", "pen-notes"]);
 }
 
@@ -135,11 +116,7 @@ fn multi_megabyte_paragraph_is_an_overflow_naming_the_box() {
     src.push('\n');
     let started = std::time::Instant::now();
     fails("huge", src.as_bytes(), 7, &["`a`", "overflows", "mm"]);
-    assert!(
-        started.elapsed().as_secs() < 20,
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed().as_secs() < 20, "took {:?}", started.elapsed());
 }
 
 #[test]
@@ -147,12 +124,7 @@ fn overflowing_box_names_the_box_and_the_missing_height() {
     let src = "---\ntitle: T\nlayout:\n  - height: 10%\n    boxes: [title]\n  - height: 90%\n    boxes: [a, b]\n---\n## Short {#a}\nx\n\n## Long {#b}\n"
         .to_string()
         + &"- 한 줄 더 있습니다\n".repeat(80);
-    fails(
-        "overflow",
-        src.as_bytes(),
-        12,
-        &["`b`", "overflows", "mm more height"],
-    );
+    fails("overflow", src.as_bytes(), 12, &["`b`", "overflows", "mm more height"]);
 }
 
 #[test]
@@ -167,11 +139,7 @@ fn missing_source_file() {
 #[test]
 fn unwritable_output_leaves_nothing() {
     let dir = temp_dir("unwritable");
-    std::fs::write(
-        dir.join("sheet.md"),
-        format!("{GOOD_FRONT}## A {{#a}}\nx\n"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("sheet.md"), format!("{GOOD_FRONT}## A {{#a}}\nx\n")).unwrap();
     let out = hanji(&["render", "sheet.md", "-o", "no/such/dir/out.pdf"], &dir);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("out.pdf"));
@@ -181,19 +149,9 @@ fn unwritable_output_leaves_nothing() {
 #[test]
 fn usage_errors_exit_with_2() {
     let dir = temp_dir("usage");
-    for args in [
-        &[][..],
-        &["render"][..],
-        &["render", "a.md", "--bogus"][..],
-        &["frobnicate"][..],
-    ] {
+    for args in [&[][..], &["render"][..], &["render", "a.md", "--bogus"][..], &["frobnicate"][..]] {
         let out = hanji(args, &dir);
-        assert_eq!(
-            out.status.code(),
-            Some(2),
-            "{args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
     }
     let help = hanji(&["render", "--help"], &dir);
     assert!(help.status.success());
@@ -203,17 +161,10 @@ fn usage_errors_exit_with_2() {
 #[test]
 fn a_good_sheet_renders_with_the_default_output_name() {
     let dir = temp_dir("good");
-    std::fs::write(
-        dir.join("sheet.md"),
-        format!("{GOOD_FRONT}## A {{#a}}\n**굵게** 그리고 ==형광펜==\n"),
-    )
-    .unwrap();
+    std::fs::write(dir.join("sheet.md"), format!("{GOOD_FRONT}## A {{#a}}\n**굵게** 그리고 ==형광펜==\n"))
+        .unwrap();
     let out = hanji(&["render", "sheet.md"], &dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let pdf = std::fs::read(dir.join("sheet.pdf")).unwrap();
     assert!(pdf.starts_with(b"%PDF-"));
 }
@@ -227,16 +178,9 @@ fn a_missing_glyph_is_a_warning_with_its_line() {
     )
     .unwrap();
     let out = hanji(&["render", "sheet.md"], &dir);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        stderr.contains("sheet.md:10:") && stderr.contains("U+1D11E"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("sheet.md:10:") && stderr.contains("U+1D11E"), "{stderr}");
     let quiet = hanji(&["render", "sheet.md", "--quiet"], &dir);
     assert!(quiet.stderr.is_empty());
 }

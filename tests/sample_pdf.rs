@@ -37,11 +37,7 @@ fn one_a4_landscape_page() {
         .as_array()
         .unwrap()
         .iter()
-        .map(|o| {
-            o.as_float()
-                .or_else(|_| o.as_i64().map(|i| i as f32))
-                .unwrap()
-        })
+        .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).unwrap())
         .collect();
     assert!((media[2] - media[0] - 841.89).abs() < 0.01, "{media:?}");
     assert!((media[3] - media[1] - 595.28).abs() < 0.01, "{media:?}");
@@ -53,26 +49,12 @@ fn fonts_are_subset_embedded_with_tounicode() {
     let doc = Document::load_mem(&bytes).unwrap();
     let page = doc.get_pages()[&1];
     let fonts = doc.get_page_fonts(page).unwrap();
-    assert!(
-        fonts.len() >= 2,
-        "body and heading fonts at least: {}",
-        fonts.len()
-    );
+    assert!(fonts.len() >= 2, "body and heading fonts at least: {}", fonts.len());
     for (name, font) in fonts {
-        let base =
-            String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned();
-        let (tag, _) = base
-            .split_once('+')
-            .unwrap_or_else(|| panic!("{base}: no subset tag"));
-        assert!(
-            tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()),
-            "{base}"
-        );
-        assert!(
-            font.get(b"ToUnicode").is_ok(),
-            "{:?} has no ToUnicode",
-            String::from_utf8_lossy(&name)
-        );
+        let base = String::from_utf8_lossy(font.get(b"BaseFont").unwrap().as_name().unwrap()).into_owned();
+        let (tag, _) = base.split_once('+').unwrap_or_else(|| panic!("{base}: no subset tag"));
+        assert!(tag.len() == 6 && tag.chars().all(|c| c.is_ascii_uppercase()), "{base}");
+        assert!(font.get(b"ToUnicode").is_ok(), "{:?} has no ToUnicode", String::from_utf8_lossy(&name));
     }
     // The PDF is small because the 3.5 MB hand font is subset.
     assert!(bytes.len() < 400_000, "PDF is {} bytes", bytes.len());
@@ -84,11 +66,7 @@ fn fonts_are_subset_embedded_with_tounicode() {
     for row in rows {
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
-        assert_eq!(
-            &cols[n - 5..n - 2],
-            &["yes", "yes", "yes"],
-            "emb/sub/uni in: {row}"
-        );
+        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb/sub/uni in: {row}");
     }
 }
 
@@ -99,18 +77,12 @@ fn text_layer_gives_back_the_seed_sentences() {
     let text = tool("pdftotext", &["-raw", path.to_str().unwrap(), "-"]);
     let flat = squeeze(&text);
     for sentence in KEY_SENTENCES {
-        assert!(
-            flat.contains(&squeeze(sentence)),
-            "missing from pdftotext: {sentence}\n{text}"
-        );
+        assert!(flat.contains(&squeeze(sentence)), "missing from pdftotext: {sentence}\n{text}");
     }
     // lopdf decodes the same text through the ToUnicode maps.
     let doc = Document::load_mem(&std::fs::read(&path).unwrap()).unwrap();
     let extracted = squeeze(&doc.extract_text(&[1]).unwrap());
-    assert!(
-        extracted.contains(&squeeze(KEY_SENTENCES[0])),
-        "{extracted}"
-    );
+    assert!(extracted.contains(&squeeze(KEY_SENTENCES[0])), "{extracted}");
 }
 
 #[test]
@@ -126,40 +98,24 @@ fn no_raster_images_and_qpdf_is_clean() {
     let dir = temp_dir("qpdf");
     let path = write_sample(&dir);
     let out = tool("qpdf", &["--check", path.to_str().unwrap()]);
-    assert!(
-        out.contains("No syntax or stream encoding errors found"),
-        "{out}"
-    );
+    assert!(out.contains("No syntax or stream encoding errors found"), "{out}");
 }
 
 #[test]
 fn header_and_metadata() {
     let bytes = render_sample();
-    assert!(
-        bytes.starts_with(b"%PDF-1.4"),
-        "{:?}",
-        String::from_utf8_lossy(&bytes[..8])
-    );
+    assert!(bytes.starts_with(b"%PDF-1.4"), "{:?}", String::from_utf8_lossy(&bytes[..8]));
     let dir = temp_dir("pdfinfo");
     let path = write_sample(&dir);
     let info = tool("pdfinfo", &[path.to_str().unwrap()]);
-    assert!(
-        info.contains("NANO BANANA CHEAT SHEET: PRETRAINING → POST-TRAINING"),
-        "{info}"
-    );
+    assert!(info.contains("NANO BANANA CHEAT SHEET: PRETRAINING → POST-TRAINING"), "{info}");
     assert!(info.contains("Andrej Karpathy"), "{info}");
     assert!(info.contains("Keywords:") && info.contains("SFT"), "{info}");
     assert!(info.contains("Subject:"), "{info}");
-    assert!(
-        !info.contains("PDF/X"),
-        "printpdf's PDF/X leftovers must be gone: {info}"
-    );
+    assert!(!info.contains("PDF/X"), "printpdf's PDF/X leftovers must be gone: {info}");
     let doc = Document::load_mem(&bytes).unwrap();
     let catalog = doc.catalog().unwrap();
-    assert_eq!(
-        catalog.get(b"PageMode").unwrap().as_name().unwrap(),
-        b"UseNone"
-    );
+    assert_eq!(catalog.get(b"PageMode").unwrap().as_name().unwrap(), b"UseNone");
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"ko");
 }
 
@@ -175,29 +131,13 @@ fn identical_input_gives_identical_bytes() {
     let b = dir.join("b.pdf");
     for out in [&a, &b] {
         let status = common::hanji(
-            &[
-                "render",
-                source.to_str().unwrap(),
-                "-o",
-                out.to_str().unwrap(),
-                "--quiet",
-            ],
+            &["render", source.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"],
             &dir,
         );
-        assert!(
-            status.status.success(),
-            "{}",
-            String::from_utf8_lossy(&status.stderr)
-        );
+        assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
     }
-    assert!(
-        std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(),
-        "two processes wrote different bytes"
-    );
-    assert!(
-        std::fs::read(&a).unwrap() == first,
-        "CLI and library differ"
-    );
+    assert!(std::fs::read(&a).unwrap() == std::fs::read(&b).unwrap(), "two processes wrote different bytes");
+    assert!(std::fs::read(&a).unwrap() == first, "CLI and library differ");
 }
 
 #[test]
@@ -205,35 +145,14 @@ fn json_model_renders_the_same_pdf() {
     let dir = temp_dir("json");
     let source = root().join(SAMPLE);
     let parsed = common::hanji(&["parse", source.to_str().unwrap()], &dir);
-    assert!(
-        parsed.status.success(),
-        "{}",
-        String::from_utf8_lossy(&parsed.stderr)
-    );
+    assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
     // The JSON sits beside the Markdown so relative paths resolve alike.
-    let json = root()
-        .join("samples")
-        .join(format!(".test-model-{}.json", std::process::id()));
+    let json = root().join("samples").join(format!(".test-model-{}.json", std::process::id()));
     std::fs::write(&json, &parsed.stdout).unwrap();
     let out = dir.join("from-json.pdf");
-    let rendered = common::hanji(
-        &[
-            "render",
-            json.to_str().unwrap(),
-            "-o",
-            out.to_str().unwrap(),
-            "--quiet",
-        ],
-        &dir,
-    );
+    let rendered =
+        common::hanji(&["render", json.to_str().unwrap(), "-o", out.to_str().unwrap(), "--quiet"], &dir);
     std::fs::remove_file(&json).ok();
-    assert!(
-        rendered.status.success(),
-        "{}",
-        String::from_utf8_lossy(&rendered.stderr)
-    );
-    assert!(
-        std::fs::read(&out).unwrap() == render_sample(),
-        "JSON and Markdown give different PDFs"
-    );
+    assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
+    assert!(std::fs::read(&out).unwrap() == render_sample(), "JSON and Markdown give different PDFs");
 }

@@ -1,3 +1,4 @@
 //! Exporters: the only stage that knows about output formats. They draw from the Frame alone.
 
 pub mod pdf;
+pub mod png;

@@ -11,17 +11,14 @@ use allsorts::font_data::FontData;
 use allsorts::subset::{CmapTarget, SubsetProfile};
 use lopdf::{Object, StringFormat};
 use printpdf::{
-    Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState,
-    ExtendedGraphicsStateId, FontId as PdfFontId, Line, LineCapStyle, LineDashPattern, LinePoint,
-    LinkAnnotation, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFontHandle, PdfPage,
-    PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing, Pt, Rect as PdfRect, Rgb, TextItem,
-    TextMatrix, TextRenderingMode, WindingOrder,
+    Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState, ExtendedGraphicsStateId,
+    FontId as PdfFontId, Line, LineCapStyle, LineDashPattern, LinePoint, LinkAnnotation, Mm, Op, PaintMode,
+    ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing,
+    Pt, Rect as PdfRect, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
 };
 
 use crate::error::{HanjiError, Result};
-use crate::frame::{
-    Color, DocumentInfo, Frame, FrameItem, GlyphRun, Laidout, LineCap, PathItem, Segment,
-};
+use crate::frame::{Color, DocumentInfo, Frame, FrameItem, GlyphRun, Laidout, LineCap, PathItem, Segment};
 use crate::text::fonts::{FontBook, FontId};
 
 /// Renders the laid-out pages to PDF bytes.
@@ -31,38 +28,22 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     for (font, subset) in &subsets {
         let loaded = book.get(*font);
         let mut warnings = Vec::new();
-        let parsed = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings).ok_or_else(|| {
-            HanjiError::new(format!(
-                "font {} cannot be embedded in the PDF",
-                loaded.name
-            ))
-        })?;
-        doc.resources
-            .fonts
-            .map
-            .insert(pdf_font_id(*font), printpdf::PdfFont::new(parsed));
+        let parsed = ParsedFont::from_bytes(&subset.bytes, 0, &mut warnings)
+            .ok_or_else(|| HanjiError::new(format!("font {} cannot be embedded in the PDF", loaded.name)))?;
+        doc.resources.fonts.map.insert(pdf_font_id(*font), printpdf::PdfFont::new(parsed));
     }
     let mut pages = Vec::with_capacity(laid.pages.len());
     for frame in &laid.pages {
         let ops = page_ops(frame, &subsets, &mut doc);
-        pages.push(PdfPage::new(
-            Mm(frame.width * 25.4 / 72.0),
-            Mm(frame.height * 25.4 / 72.0),
-            ops,
-        ));
+        pages.push(PdfPage::new(Mm(frame.width * 25.4 / 72.0), Mm(frame.height * 25.4 / 72.0), ops));
     }
     doc.with_pages(pages);
-    let options = PdfSaveOptions {
-        subset_fonts: true,
-        optimize: true,
-        ..Default::default()
-    };
+    let options = PdfSaveOptions { subset_fonts: true, optimize: true, ..Default::default() };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
     mend(&mut lo, &laid.info)?;
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes)
-        .map_err(|e| HanjiError::new(format!("cannot write the PDF: {e}")))?;
+    lo.save_to(&mut bytes).map_err(|e| HanjiError::new(format!("cannot write the PDF: {e}")))?;
     Ok(bytes)
 }
 
@@ -70,10 +51,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
 /// the first six characters), derived from the font's index.
 fn pdf_font_id(font: FontId) -> PdfFontId {
     let n = u32::from(font.0);
-    let letters: String = [n / 676, n / 26, n]
-        .iter()
-        .map(|d| char::from(b'A' + (d % 26) as u8))
-        .collect();
+    let letters: String = [n / 676, n / 26, n].iter().map(|d| char::from(b'A' + (d % 26) as u8)).collect();
     PdfFontId(format!("HNJ{letters}"))
 }
 
@@ -95,37 +73,22 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
     for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
         if let FrameItem::Text(run) = item {
-            used.entry(run.font)
-                .or_default()
-                .extend(run.glyphs.iter().map(|g| g.gid));
+            used.entry(run.font).or_default().extend(run.glyphs.iter().map(|g| g.gid));
         }
     }
     let mut subsets = BTreeMap::new();
     for (font, gids) in used {
         let loaded = book.get(font);
         // .notdef must come first (allsorts numbers glyphs by their position in `ids`).
-        let ids: Vec<u16> = std::iter::once(0)
-            .chain(gids.into_iter().filter(|g| *g != 0))
-            .collect();
-        let fail = |e: String| {
-            HanjiError::new(format!(
-                "cannot subset font {} for the PDF: {e}",
-                loaded.name
-            ))
-        };
+        let ids: Vec<u16> = std::iter::once(0).chain(gids.into_iter().filter(|g| *g != 0)).collect();
+        let fail =
+            |e: String| HanjiError::new(format!("cannot subset font {} for the PDF: {e}", loaded.name));
         let scope = ReadScope::new(loaded.data);
-        let file = scope
-            .read::<FontData<'_>>()
-            .map_err(|e| fail(e.to_string()))?;
+        let file = scope.read::<FontData<'_>>().map_err(|e| fail(e.to_string()))?;
         let provider = file.table_provider(0).map_err(|e| fail(e.to_string()))?;
-        let bytes =
-            allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-                .map_err(|e| fail(e.to_string()))?;
-        let new_gid = ids
-            .iter()
-            .enumerate()
-            .map(|(i, &g)| (g, i as u16))
-            .collect();
+        let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
+            .map_err(|e| fail(e.to_string()))?;
+        let new_gid = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
         subsets.insert(font, Subset { bytes, new_gid });
     }
     Ok(subsets)
@@ -169,15 +132,9 @@ fn alpha_state(doc: &mut PdfDocument, fill: f32, stroke: f32) -> ExtendedGraphic
         (fill * 100.0).round() as i32,
         (stroke * 100.0).round() as i32
     ));
-    doc.resources
-        .extgstates
-        .map
-        .entry(id.clone())
-        .or_insert_with(|| {
-            ExtendedGraphicsState::default()
-                .with_current_fill_alpha(fill)
-                .with_current_stroke_alpha(stroke)
-        });
+    doc.resources.extgstates.map.entry(id.clone()).or_insert_with(|| {
+        ExtendedGraphicsState::default().with_current_fill_alpha(fill).with_current_stroke_alpha(stroke)
+    });
     id
 }
 
@@ -186,56 +143,33 @@ fn path_ops(path: &PathItem, h: f32, doc: &mut PdfDocument, ops: &mut Vec<Op>) {
     let stroke_alpha = path.stroke.as_ref().map_or(1.0, |s| s.paint.alpha);
     ops.push(Op::SaveGraphicsState);
     if fill_alpha < 1.0 || stroke_alpha < 1.0 {
-        ops.push(Op::LoadGraphicsState {
-            gs: alpha_state(doc, fill_alpha, stroke_alpha),
-        });
+        ops.push(Op::LoadGraphicsState { gs: alpha_state(doc, fill_alpha, stroke_alpha) });
     }
     if let Some(fill) = path.fill {
-        ops.push(Op::SetFillColor {
-            col: rgb(fill.color),
-        });
+        ops.push(Op::SetFillColor { col: rgb(fill.color) });
     }
     if let Some(stroke) = &path.stroke {
-        ops.push(Op::SetOutlineColor {
-            col: rgb(stroke.paint.color),
-        });
-        ops.push(Op::SetOutlineThickness {
-            pt: Pt(stroke.width),
-        });
+        ops.push(Op::SetOutlineColor { col: rgb(stroke.paint.color) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(stroke.width) });
         ops.push(Op::SetLineCapStyle {
-            cap: if stroke.cap == LineCap::Round {
-                LineCapStyle::Round
-            } else {
-                LineCapStyle::Butt
-            },
+            cap: if stroke.cap == LineCap::Round { LineCapStyle::Round } else { LineCapStyle::Butt },
         });
         if !stroke.dash.is_empty() {
-            ops.push(Op::SetLineDashPattern {
-                dash: LineDashPattern::new(0.0, &stroke.dash),
-            });
+            ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &stroke.dash) });
         }
     }
     let subpaths = subpaths(&path.segments, h);
     match (path.fill.is_some(), path.stroke.is_some()) {
         (true, stroke) => ops.push(Op::DrawPolygon {
             polygon: Polygon {
-                rings: subpaths
-                    .into_iter()
-                    .map(|(points, _)| PolygonRing { points })
-                    .collect(),
-                mode: if stroke {
-                    PaintMode::FillStroke
-                } else {
-                    PaintMode::Fill
-                },
+                rings: subpaths.into_iter().map(|(points, _)| PolygonRing { points }).collect(),
+                mode: if stroke { PaintMode::FillStroke } else { PaintMode::Fill },
                 winding_order: WindingOrder::NonZero,
             },
         }),
         (false, true) => {
             for (points, is_closed) in subpaths {
-                ops.push(Op::DrawLine {
-                    line: Line { points, is_closed },
-                });
+                ops.push(Op::DrawLine { line: Line { points, is_closed } });
             }
         }
         (false, false) => {}
@@ -246,10 +180,7 @@ fn path_ops(path: &PathItem, h: f32, doc: &mut PdfDocument, ops: &mut Vec<Op>) {
 /// Splits segments at each move-to into printpdf point lists (y flipped to PDF's bottom-up).
 fn subpaths(segments: &[Segment], h: f32) -> Vec<(Vec<LinePoint>, bool)> {
     let point = |p: crate::frame::Point, bezier: bool| LinePoint {
-        p: PdfPoint {
-            x: Pt(p.x),
-            y: Pt(h - p.y),
-        },
+        p: PdfPoint { x: Pt(p.x), y: Pt(h - p.y) },
         bezier,
     };
     let mut out: Vec<(Vec<LinePoint>, bool)> = Vec::new();
@@ -263,8 +194,7 @@ fn subpaths(segments: &[Segment], h: f32) -> Vec<(Vec<LinePoint>, bool)> {
             }
             Segment::CubicTo(a, b, c) => {
                 if let Some(last) = out.last_mut() {
-                    last.0
-                        .extend([point(a, true), point(b, true), point(c, false)]);
+                    last.0.extend([point(a, true), point(b, true), point(c, false)]);
                 }
             }
             Segment::Close => {
@@ -281,33 +211,18 @@ fn subpaths(segments: &[Segment], h: f32) -> Vec<(Vec<LinePoint>, bool)> {
 fn text_ops(run: &GlyphRun, subset: Option<&Subset>, h: f32, ops: &mut Vec<Op>) {
     ops.push(Op::SaveGraphicsState);
     ops.push(Op::StartTextSection);
-    ops.push(Op::SetFont {
-        font: PdfFontHandle::External(pdf_font_id(run.font)),
-        size: Pt(run.size),
-    });
-    ops.push(Op::SetFillColor {
-        col: rgb(run.color),
-    });
+    ops.push(Op::SetFont { font: PdfFontHandle::External(pdf_font_id(run.font)), size: Pt(run.size) });
+    ops.push(Op::SetFillColor { col: rgb(run.color) });
     if run.fake_bold > 0.0 {
-        ops.push(Op::SetOutlineColor {
-            col: rgb(run.color),
-        });
-        ops.push(Op::SetOutlineThickness {
-            pt: Pt(run.fake_bold),
-        });
-        ops.push(Op::SetTextRenderingMode {
-            mode: TextRenderingMode::FillStroke,
-        });
+        ops.push(Op::SetOutlineColor { col: rgb(run.color) });
+        ops.push(Op::SetOutlineThickness { pt: Pt(run.fake_bold) });
+        ops.push(Op::SetTextRenderingMode { mode: TextRenderingMode::FillStroke });
     }
     for glyph in &run.glyphs {
-        ops.push(Op::SetTextMatrix {
-            matrix: TextMatrix::Translate(Pt(glyph.x), Pt(h - glyph.y)),
-        });
+        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(glyph.x), Pt(h - glyph.y)) });
         ops.push(Op::ShowText {
             items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(
-                subset
-                    .and_then(|s| s.new_gid.get(&glyph.gid).copied())
-                    .unwrap_or(0),
+                subset.and_then(|s| s.new_gid.get(&glyph.gid).copied()).unwrap_or(0),
                 0.0,
                 glyph.text.clone(),
             )])],
@@ -344,10 +259,7 @@ fn mend(doc: &mut lopdf::Document, info: &DocumentInfo) -> Result<()> {
         dict.set("Keywords", text_string(&info.keywords.join(", ")));
     }
     dict.set("Creator", text_string("Hanji"));
-    dict.set(
-        "Producer",
-        text_string(concat!("Hanji ", env!("CARGO_PKG_VERSION"), " (printpdf)")),
-    );
+    dict.set("Producer", text_string(concat!("Hanji ", env!("CARGO_PKG_VERSION"), " (printpdf)")));
     let old_info = doc.trailer.get(b"Info").and_then(Object::as_reference).ok();
     if let Some(id) = old_info {
         doc.objects.remove(&id);
@@ -431,11 +343,7 @@ fn text_string(text: &str) -> Object {
 
 /// 16 bytes from two FNV-1a passes with different offsets: stable, not cryptographic.
 fn fingerprint(bytes: &[u8]) -> [u8; 16] {
-    let fnv = |seed: u64| {
-        bytes.iter().fold(seed, |h, b| {
-            (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3)
-        })
-    };
+    let fnv = |seed: u64| bytes.iter().fold(seed, |h, b| (h ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3));
     let mut out = [0u8; 16];
     out[..8].copy_from_slice(&fnv(0xcbf2_9ce4_8422_2325).to_be_bytes());
     out[8..].copy_from_slice(&fnv(0x8422_2325_cbf2_9ce4).to_be_bytes());

@@ -52,36 +52,18 @@ impl<'a> Ctx<'a> {
     ) -> Extent {
         let style = self.style;
         let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup {
-            book: self.book,
-            fallbacks: &style.fonts.fallbacks,
-            size_factor: &factor,
-        };
+        let setup = FontSetup { book: self.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
         let shaped = shape(text, &setup, &mut self.warnings);
-        let layout = layout_paragraph(
-            self.book,
-            &shaped,
-            width,
-            self.scale,
-            style.text.line_height,
-            align,
-        );
+        let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
         draw_paragraph(self.book, &shaped, &layout, x, y, out);
-        Extent {
-            height: layout.height,
-            first_baseline: layout.lines.first().map(|l| l.baseline),
-        }
+        Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
     }
 
     /// The narrowest and the one-line width of styled text, at the current scale.
     pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
         let style = self.style;
         let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup {
-            book: self.book,
-            fallbacks: &style.fonts.fallbacks,
-            size_factor: &factor,
-        };
+        let setup = FontSetup { book: self.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
         let mut ignored = Vec::new();
         let shaped = shape(text, &setup, &mut ignored);
         let (min, max) = natural_widths(&shaped);
@@ -89,68 +71,36 @@ impl<'a> Ctx<'a> {
     }
 
     /// Inlines → styled text, with `base` as the style of plain text.
-    pub fn styled(
-        &self,
-        inlines: &[Inline],
-        base: &TextStyle,
-        accent: Color,
-        line: usize,
-    ) -> StyledText {
-        let mut out = StyledText {
-            line,
-            ..StyledText::default()
-        };
+    pub fn styled(&self, inlines: &[Inline], base: &TextStyle, accent: Color, line: usize) -> StyledText {
+        let mut out = StyledText { line, ..StyledText::default() };
         self.push_inlines(inlines, base, accent, &mut out);
         out
     }
 
-    fn push_inlines(
-        &self,
-        inlines: &[Inline],
-        style: &TextStyle,
-        accent: Color,
-        out: &mut StyledText,
-    ) {
+    fn push_inlines(&self, inlines: &[Inline], style: &TextStyle, accent: Color, out: &mut StyledText) {
         let fonts = &self.style.fonts;
         for inline in inlines {
             match inline {
                 Inline::Text(text) => out.push(text, style),
                 Inline::LineBreak => out.push("\n", style),
                 Inline::Code(text) => {
-                    let code = TextStyle {
-                        font: fonts.code,
-                        size: style.size * 0.88,
-                        ..style.clone()
-                    };
+                    let code = TextStyle { font: fonts.code, size: style.size * 0.88, ..style.clone() };
                     out.push(text, &code);
                 }
                 Inline::Strong(children) => {
-                    let strong = TextStyle {
-                        font: fonts.bold,
-                        fake_bold: fonts.fake_bold,
-                        ..style.clone()
-                    };
+                    let strong = TextStyle { font: fonts.bold, fake_bold: fonts.fake_bold, ..style.clone() };
                     self.push_inlines(children, &strong, accent, out);
                 }
                 Inline::Emph(children) => {
-                    let emph = TextStyle {
-                        color: accent,
-                        ..style.clone()
-                    };
+                    let emph = TextStyle { color: accent, ..style.clone() };
                     self.push_inlines(children, &emph, accent, out);
                 }
                 Inline::Mark(children) => {
-                    let marked = TextStyle {
-                        mark: Some(self.style.mark),
-                        ..style.clone()
-                    };
+                    let marked = TextStyle { mark: Some(self.style.mark), ..style.clone() };
                     self.push_inlines(children, &marked, accent, out);
                 }
                 Inline::Strike(children) => {
-                    let struck = TextStyle {
-                        strike: true,
-                        ..style.clone()
-                    };
+                    let struck = TextStyle { strike: true, ..style.clone() };
                     self.push_inlines(children, &struck, accent, out);
                 }
                 Inline::Link { url, children } => {
@@ -193,10 +143,7 @@ impl<'a> Ctx<'a> {
             }
             cursor += extent.height;
         }
-        Extent {
-            height: cursor - y,
-            first_baseline,
-        }
+        Extent { height: cursor - y, first_baseline }
     }
 
     fn block(
@@ -225,38 +172,17 @@ impl<'a> Ctx<'a> {
             }
             Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out),
             Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out),
-            Block::Table {
-                aligns,
-                header,
-                rows,
-                line,
-            } => self.table(aligns, header, rows, *line, accent, x, y, width, out),
-            Block::Code { text, line, .. } => {
-                self.panel(text, None, *line, accent, x, y, width, out)
+            Block::Table { aligns, header, rows, line } => {
+                self.table(aligns, header, rows, *line, accent, x, y, width, out)
             }
+            Block::Code { text, line, .. } => self.panel(text, None, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
                 let kind = text.split_whitespace().next().unwrap_or("diagram");
-                self.panel(
-                    text,
-                    Some(format!("mermaid · {kind}")),
-                    *line,
-                    accent,
-                    x,
-                    y,
-                    width,
-                    out,
-                )
+                self.panel(text, Some(format!("mermaid · {kind}")), *line, accent, x, y, width, out)
             }
-            Block::Image { src, alt, line } => self.panel(
-                &format!("[image: {alt}] {src}"),
-                None,
-                *line,
-                accent,
-                x,
-                y,
-                width,
-                out,
-            ),
+            Block::Image { src, alt, line } => {
+                self.panel(&format!("[image: {alt}] {src}"), None, *line, accent, x, y, width, out)
+            }
             Block::Rule { .. } => {
                 let mid = y + self.gap();
                 out.push(dashed(
@@ -265,10 +191,7 @@ impl<'a> Ctx<'a> {
                     accent.tint(0.5),
                     0.6 * self.scale,
                 ));
-                Extent {
-                    height: 2.0 * self.gap(),
-                    first_baseline: None,
-                }
+                Extent { height: 2.0 * self.gap(), first_baseline: None }
             }
         }
     }
@@ -292,14 +215,7 @@ impl<'a> Ctx<'a> {
                 cursor += self.gap() * 0.4;
             }
             let mut content = Vec::new();
-            let extent = self.blocks(
-                &item.blocks,
-                accent,
-                x + indent,
-                cursor,
-                width - indent,
-                &mut content,
-            );
+            let extent = self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content);
             let baseline = extent.first_baseline.unwrap_or(0.0);
             let marker = match start {
                 Some(n) => format!("{}.", n + i as u64),
@@ -313,14 +229,7 @@ impl<'a> Ctx<'a> {
             let mut marker_text = StyledText::default();
             marker_text.push(&marker, &marker_style);
             let mut marker_items = Vec::new();
-            let marker_extent = self.text(
-                marker_text,
-                x,
-                cursor,
-                indent,
-                Align::Left,
-                &mut marker_items,
-            );
+            let marker_extent = self.text(marker_text, x, cursor, indent, Align::Left, &mut marker_items);
             // Sit the marker on the item's first baseline.
             let shift = baseline - marker_extent.first_baseline.unwrap_or(baseline);
             shift_items(&mut marker_items, 0.0, shift);
@@ -331,10 +240,7 @@ impl<'a> Ctx<'a> {
             }
             cursor += extent.height;
         }
-        Extent {
-            height: cursor - y,
-            first_baseline,
-        }
+        Extent { height: cursor - y, first_baseline }
     }
 
     fn quote(
@@ -353,11 +259,8 @@ impl<'a> Ctx<'a> {
         let mut content = Vec::new();
         let inner_width = width - 2.0 * (pad + mark_space);
         let mut cursor = y + pad;
-        let attribution_style = TextStyle {
-            size: self.style.quote.size * 0.75,
-            color: accent,
-            ..self.body_style()
-        };
+        let attribution_style =
+            TextStyle { size: self.style.quote.size * 0.75, color: accent, ..self.body_style() };
         let mut attribution = attribution;
         for (i, block) in body.iter().enumerate() {
             if i > 0 {
@@ -365,10 +268,7 @@ impl<'a> Ctx<'a> {
             }
             let extent = match block {
                 Block::Paragraph { inlines, line } => {
-                    let base = TextStyle {
-                        size: self.style.quote.size,
-                        ..self.body_style()
-                    };
+                    let base = TextStyle { size: self.style.quote.size, ..self.body_style() };
                     let mut text = self.styled(inlines, &base, accent, *line);
                     // The attribution follows the last paragraph on its line when it fits.
                     if i + 1 == body.len() {
@@ -377,36 +277,16 @@ impl<'a> Ctx<'a> {
                             self.push_inlines(credit, &attribution_style, accent, &mut text);
                         }
                     }
-                    self.text(
-                        text,
-                        x + pad + mark_space,
-                        cursor,
-                        inner_width,
-                        Align::Center,
-                        &mut content,
-                    )
+                    self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content)
                 }
-                other => self.block(
-                    other,
-                    accent,
-                    x + pad + mark_space,
-                    cursor,
-                    inner_width,
-                    &mut content,
-                ),
+                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content),
             };
             cursor += extent.height;
         }
         if let Some((inlines, line)) = attribution {
             let text = self.styled(inlines, &attribution_style, accent, line);
-            let extent = self.text(
-                text,
-                x + pad + mark_space,
-                cursor,
-                inner_width,
-                Align::Center,
-                &mut content,
-            );
+            let extent =
+                self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content);
             cursor += extent.height;
         }
         let height = cursor + pad - y;
@@ -417,10 +297,7 @@ impl<'a> Ctx<'a> {
             segments: path,
             fill: Some(Paint::solid(accent.tint(self.style.quote.tint))),
             stroke: Some(Stroke {
-                paint: Paint {
-                    color: accent,
-                    alpha: 0.45,
-                },
+                paint: Paint { color: accent, alpha: 0.45 },
                 width: 0.6 * s,
                 dash: Vec::new(),
                 cap: LineCap::Round,
@@ -436,21 +313,14 @@ impl<'a> Ctx<'a> {
         };
         for (glyph, mx, my) in [
             ("\u{201C}", x + pad * 0.5, y - mark_size * 0.12),
-            (
-                "\u{201D}",
-                x + width - pad * 0.5 - mark_space,
-                y + height - mark_size * 0.62,
-            ),
+            ("\u{201D}", x + width - pad * 0.5 - mark_space, y + height - mark_size * 0.62),
         ] {
             let mut t = StyledText::default();
             t.push(glyph, &mark_style);
             self.text(t, mx, my, mark_space + pad, Align::Left, out);
         }
         out.extend(content);
-        Extent {
-            height,
-            first_baseline: None,
-        }
+        Extent { height, first_baseline: None }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -467,18 +337,14 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<FrameItem>,
     ) -> Extent {
         let s = self.scale;
-        let columns = header
-            .len()
-            .max(rows.iter().map(Vec::len).max().unwrap_or(0))
-            .max(1);
+        let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         let pad = 2.5 * s;
         let widths = self.column_widths(header, rows, columns, accent, width, 2.0 * pad, line);
         let mut cursor = y;
         let mut body = Vec::new();
         let mut fills = Vec::new();
         let mut rules = Vec::new();
-        let all_rows =
-            std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
+        let all_rows = std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
         for (is_header, cells) in all_rows {
             let mut row_items = Vec::new();
             let mut row_height: f32 = 0.0;
@@ -506,10 +372,7 @@ impl<'a> Ctx<'a> {
             if is_header {
                 fills.push(FrameItem::Path(PathItem {
                     segments: rect_path(Rect::new(x, cursor, width, row_height)),
-                    fill: Some(Paint {
-                        color: accent.tint(0.8),
-                        alpha: 0.7,
-                    }),
+                    fill: Some(Paint { color: accent.tint(0.8), alpha: 0.7 }),
                     stroke: None,
                 }));
             }
@@ -525,10 +388,7 @@ impl<'a> Ctx<'a> {
         out.extend(fills);
         out.extend(rules);
         out.extend(body);
-        Extent {
-            height: cursor - y,
-            first_baseline: None,
-        }
+        Extent { height: cursor - y, first_baseline: None }
     }
 
     fn cell_style(&self, is_header: bool, accent: Color) -> TextStyle {
@@ -559,8 +419,7 @@ impl<'a> Ctx<'a> {
     ) -> Vec<f32> {
         let mut min = vec![padding; columns];
         let mut max = vec![padding; columns];
-        let all_rows =
-            std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
+        let all_rows = std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
         for (is_header, cells) in all_rows {
             for (c, cell) in cells.iter().enumerate().take(columns) {
                 let text = self.styled(cell, &self.cell_style(is_header, accent), accent, line);
@@ -578,10 +437,7 @@ impl<'a> Ctx<'a> {
             return min.iter().map(|m| m * width / sum_min).collect();
         }
         let want = sum_max - sum_min;
-        min.iter()
-            .zip(&max)
-            .map(|(lo, hi)| lo + (width - sum_min) * (hi - lo) / want)
-            .collect()
+        min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min) * (hi - lo) / want).collect()
     }
 
     /// A tinted panel with preformatted text (code; diagrams and images until they are drawn).
@@ -602,66 +458,29 @@ impl<'a> Ctx<'a> {
         let mut content = Vec::new();
         let mut cursor = y + pad;
         if let Some(caption) = caption {
-            let style = TextStyle {
-                size: self.style.text.size * 0.8,
-                color: accent,
-                ..self.body_style()
-            };
-            let mut t = StyledText {
-                line,
-                ..StyledText::default()
-            };
+            let style = TextStyle { size: self.style.text.size * 0.8, color: accent, ..self.body_style() };
+            let mut t = StyledText { line, ..StyledText::default() };
             t.push(&caption, &style);
-            cursor += self
-                .text(
-                    t,
-                    x + pad,
-                    cursor,
-                    width - 2.0 * pad,
-                    Align::Left,
-                    &mut content,
-                )
-                .height;
+            cursor += self.text(t, x + pad, cursor, width - 2.0 * pad, Align::Left, &mut content).height;
         }
-        let style = TextStyle {
-            font: self.style.fonts.code,
-            size: self.style.text.size * 0.62,
-            ..self.body_style()
-        };
-        let mut t = StyledText {
-            line,
-            ..StyledText::default()
-        };
+        let style =
+            TextStyle { font: self.style.fonts.code, size: self.style.text.size * 0.62, ..self.body_style() };
+        let mut t = StyledText { line, ..StyledText::default() };
         t.push(text.trim_end(), &style);
-        cursor += self
-            .text(
-                t,
-                x + pad,
-                cursor,
-                width - 2.0 * pad,
-                Align::Left,
-                &mut content,
-            )
-            .height;
+        cursor += self.text(t, x + pad, cursor, width - 2.0 * pad, Align::Left, &mut content).height;
         let height = cursor + pad - y;
         out.push(FrameItem::Path(PathItem {
             segments: rect_path(Rect::new(x, y, width, height)),
             fill: Some(Paint::solid(accent.tint(self.style.code_tint))),
             stroke: Some(Stroke {
-                paint: Paint {
-                    color: accent,
-                    alpha: 0.35,
-                },
+                paint: Paint { color: accent, alpha: 0.35 },
                 width: 0.5 * s,
                 dash: Vec::new(),
                 cap: LineCap::Round,
             }),
         }));
         out.extend(content);
-        Extent {
-            height,
-            first_baseline: None,
-        }
+        Extent { height, first_baseline: None }
     }
 }
 
@@ -719,12 +538,7 @@ pub fn line_item(a: Point, b: Point, color: Color, width: f32) -> FrameItem {
     FrameItem::Path(PathItem {
         segments: vec![Segment::MoveTo(a), Segment::LineTo(b)],
         fill: None,
-        stroke: Some(Stroke {
-            paint: Paint::solid(color),
-            width,
-            dash: Vec::new(),
-            cap: LineCap::Round,
-        }),
+        stroke: Some(Stroke { paint: Paint::solid(color), width, dash: Vec::new(), cap: LineCap::Round }),
     })
 }
 
@@ -732,11 +546,6 @@ pub fn dashed(a: Point, b: Point, color: Color, width: f32) -> FrameItem {
     FrameItem::Path(PathItem {
         segments: vec![Segment::MoveTo(a), Segment::LineTo(b)],
         fill: None,
-        stroke: Some(Stroke {
-            paint: Paint::solid(color),
-            width,
-            dash: vec![3.0, 2.0],
-            cap: LineCap::Butt,
-        }),
+        stroke: Some(Stroke { paint: Paint::solid(color), width, dash: vec![3.0, 2.0], cap: LineCap::Butt }),
     })
 }

@@ -25,16 +25,8 @@ pub fn place<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32) -> Vec<Cell<'a>> {
         let usable_width = (area.width - gap * row.boxes.len().saturating_sub(1) as f32).max(0.0);
         let given: f32 = row.boxes.iter().filter_map(|b| b.width).sum();
         let free = row.boxes.iter().filter(|b| b.width.is_none()).count();
-        let rest = if free > 0 {
-            (100.0 - given).max(0.0) / free as f32
-        } else {
-            0.0
-        };
-        let scale = if free == 0 && given > 0.0 {
-            100.0 / given
-        } else {
-            1.0
-        };
+        let rest = if free > 0 { (100.0 - given).max(0.0) / free as f32 } else { 0.0 };
+        let scale = if free == 0 && given > 0.0 { 100.0 / given } else { 1.0 };
         let mut x = area.x;
         for layout_box in &row.boxes {
             let percent = layout_box.width.unwrap_or(rest) * scale;
@@ -62,12 +54,7 @@ mod tests {
             height,
             boxes: boxes
                 .iter()
-                .map(|(id, width)| LayoutBox {
-                    id: id.to_string(),
-                    width: *width,
-                    inner: None,
-                    line: 0,
-                })
+                .map(|(id, width)| LayoutBox { id: id.to_string(), width: *width, inner: None, line: 0 })
                 .collect(),
             line: 0,
         }
@@ -97,16 +84,9 @@ mod tests {
         assert!(close(cells[5].rect.width, usable_w3 * 0.25));
         // The last box of each row ends at the area's right edge, the last row at its bottom.
         for i in [0, 2, 5, 8] {
-            assert!(
-                close(cells[i].rect.right(), area.right()),
-                "{i}: {:?}",
-                cells[i].rect
-            );
+            assert!(close(cells[i].rect.right(), area.right()), "{i}: {:?}", cells[i].rect);
         }
         assert!(close(cells[8].rect.bottom(), area.bottom()));
-        assert!(close(
-            cells[1].rect.x + cells[1].rect.width + gap,
-            cells[2].rect.x
-        ));
+        assert!(close(cells[1].rect.x + cells[1].rect.width + gap, cells[2].rect.x));
     }
 }

@@ -14,11 +14,7 @@ use crate::text::fonts::FontBook;
 
 /// Lays out a validated document with a resolved style. Warnings (missing glyphs, unknown
 /// classes) are returned beside the pages.
-pub fn layout_document(
-    doc: &Document,
-    style: &Style,
-    book: &FontBook,
-) -> Result<(Laidout, Vec<Warning>)> {
+pub fn layout_document(doc: &Document, style: &Style, book: &FontBook) -> Result<(Laidout, Vec<Warning>)> {
     let page = page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
         HanjiError::new(format!(
             "unknown page `{}`: use one of {}",
@@ -33,32 +29,17 @@ pub fn layout_document(
             "this document has no `layout:` in its front matter; flow mode (sections running over pages) is not available yet: add a `layout:` grid that places every `##` section",
         ));
     };
-    let mut ctx = blocks::Ctx {
-        book,
-        style,
-        scale: 1.0,
-        warnings: Vec::new(),
-    };
+    let mut ctx = blocks::Ctx { book, style, scale: 1.0, warnings: Vec::new() };
     let frame = sheet::layout_sheet(doc, rows, page, &mut ctx)?;
     let info = DocumentInfo {
         title: doc.meta.title.clone(),
         author: doc.meta.author.clone(),
-        subject: doc
-            .meta
-            .subject
-            .clone()
-            .or_else(|| doc.meta.subtitle.clone()),
+        subject: doc.meta.subject.clone().or_else(|| doc.meta.subtitle.clone()),
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),
     };
     let mut warnings = ctx.warnings;
     warnings.sort();
     warnings.dedup();
-    Ok((
-        Laidout {
-            pages: vec![frame],
-            info,
-        },
-        warnings,
-    ))
+    Ok((Laidout { pages: vec![frame], info }, warnings))
 }

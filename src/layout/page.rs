@@ -36,14 +36,8 @@ impl PageSize {
             _ => return None,
         };
         match orientation {
-            "landscape" => Some(PageSize {
-                width: long,
-                height: short,
-            }),
-            "portrait" => Some(PageSize {
-                width: short,
-                height: long,
-            }),
+            "landscape" => Some(PageSize { width: long, height: short }),
+            "portrait" => Some(PageSize { width: short, height: long }),
             _ => None,
         }
     }

@@ -51,11 +51,7 @@ pub fn wobbly_line(
     let mut from = a;
     for i in 1..=pieces {
         let t = i as f32 / pieces as f32;
-        let end_shift = if i == pieces {
-            0.0
-        } else {
-            jitter.signed() * wobble * 0.5
-        };
+        let end_shift = if i == pieces { 0.0 } else { jitter.signed() * wobble * 0.5 };
         let to = Point::new(a.x + dx * t + nx * end_shift, a.y + dy * t + ny * end_shift);
         let bow1 = jitter.signed() * wobble;
         let bow2 = jitter.signed() * wobble;
@@ -78,58 +74,14 @@ pub fn rounded_rect(rect: Rect, radius: f32, wobble: f32, jitter: &mut Jitter) -
     let k = 0.552_284_8 * r;
     let (l, t, rt, b) = (rect.x, rect.y, rect.right(), rect.bottom());
     let mut s = Vec::with_capacity(24);
-    wobbly_line(
-        Point::new(l + r, t),
-        Point::new(rt - r, t),
-        wobble,
-        jitter,
-        &mut s,
-        true,
-    );
-    s.push(Segment::CubicTo(
-        Point::new(rt - r + k, t),
-        Point::new(rt, t + r - k),
-        Point::new(rt, t + r),
-    ));
-    wobbly_line(
-        Point::new(rt, t + r),
-        Point::new(rt, b - r),
-        wobble,
-        jitter,
-        &mut s,
-        false,
-    );
-    s.push(Segment::CubicTo(
-        Point::new(rt, b - r + k),
-        Point::new(rt - r + k, b),
-        Point::new(rt - r, b),
-    ));
-    wobbly_line(
-        Point::new(rt - r, b),
-        Point::new(l + r, b),
-        wobble,
-        jitter,
-        &mut s,
-        false,
-    );
-    s.push(Segment::CubicTo(
-        Point::new(l + r - k, b),
-        Point::new(l, b - r + k),
-        Point::new(l, b - r),
-    ));
-    wobbly_line(
-        Point::new(l, b - r),
-        Point::new(l, t + r),
-        wobble,
-        jitter,
-        &mut s,
-        false,
-    );
-    s.push(Segment::CubicTo(
-        Point::new(l, t + r - k),
-        Point::new(l + r - k, t),
-        Point::new(l + r, t),
-    ));
+    wobbly_line(Point::new(l + r, t), Point::new(rt - r, t), wobble, jitter, &mut s, true);
+    s.push(Segment::CubicTo(Point::new(rt - r + k, t), Point::new(rt, t + r - k), Point::new(rt, t + r)));
+    wobbly_line(Point::new(rt, t + r), Point::new(rt, b - r), wobble, jitter, &mut s, false);
+    s.push(Segment::CubicTo(Point::new(rt, b - r + k), Point::new(rt - r + k, b), Point::new(rt - r, b)));
+    wobbly_line(Point::new(rt - r, b), Point::new(l + r, b), wobble, jitter, &mut s, false);
+    s.push(Segment::CubicTo(Point::new(l + r - k, b), Point::new(l, b - r + k), Point::new(l, b - r)));
+    wobbly_line(Point::new(l, b - r), Point::new(l, t + r), wobble, jitter, &mut s, false);
+    s.push(Segment::CubicTo(Point::new(l, t + r - k), Point::new(l + r - k, t), Point::new(l + r, t)));
     s.push(Segment::Close);
     s
 }
@@ -140,15 +92,9 @@ mod tests {
 
     #[test]
     fn jitter_is_deterministic_and_bounded() {
-        let a: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("box"), |j, _| Some(j.signed()))
-            .collect();
-        let b: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("box"), |j, _| Some(j.signed()))
-            .collect();
-        let c: Vec<f32> = (0..100)
-            .scan(Jitter::from_key("other"), |j, _| Some(j.signed()))
-            .collect();
+        let a: Vec<f32> = (0..100).scan(Jitter::from_key("box"), |j, _| Some(j.signed())).collect();
+        let b: Vec<f32> = (0..100).scan(Jitter::from_key("box"), |j, _| Some(j.signed())).collect();
+        let c: Vec<f32> = (0..100).scan(Jitter::from_key("other"), |j, _| Some(j.signed())).collect();
         assert_eq!(a, b);
         assert_ne!(a, c);
         assert!(a.iter().all(|v| (-1.0..1.0).contains(v)));
@@ -165,10 +111,7 @@ mod tests {
                 Segment::Close => vec![],
             };
             for p in pts {
-                assert!(
-                    p.x >= 9.0 && p.x <= 311.0 && p.y >= 19.0 && p.y <= 121.0,
-                    "{p:?}"
-                );
+                assert!(p.x >= 9.0 && p.x <= 311.0 && p.y >= 19.0 && p.y <= 121.0, "{p:?}");
             }
         }
     }

@@ -12,12 +12,7 @@ use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
 
 /// Lays out a document in sheet mode: one page.
-pub fn layout_sheet(
-    doc: &Document,
-    rows: &[LayoutRow],
-    page: PageSize,
-    ctx: &mut Ctx,
-) -> Result<Frame> {
+pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mut Ctx) -> Result<Frame> {
     let style = ctx.style;
     let mut items = Vec::new();
     let page_rect = Rect::new(0.0, 0.0, page.width, page.height);
@@ -40,28 +35,16 @@ pub fn layout_sheet(
             return Err(HanjiError::at(
                 None,
                 cell.line,
-                format!(
-                    "layout names `{}`, but no `##` section has that id",
-                    cell.id
-                ),
+                format!("layout names `{}`, but no `##` section has that id", cell.id),
             ));
         };
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
         section_box(section, &cell, accent, ctx, &mut items)?;
     }
-    Ok(Frame {
-        width: page.width,
-        height: page.height,
-        items,
-    })
+    Ok(Frame { width: page.width, height: page.height, items })
 }
 
-fn box_color(
-    section: &Section,
-    style: &Style,
-    cycle: &mut usize,
-    warnings: &mut Vec<Warning>,
-) -> Color {
+fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut Vec<Warning>) -> Color {
     for class in &section.classes {
         match style.color(class) {
             Some(color) => return color,
@@ -88,38 +71,24 @@ fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<FrameItem>) {
     let vertical = (page.width / grid.pitch) as usize;
     for i in 1..=vertical {
         let x = i as f32 * grid.pitch;
-        let target = if i % every == 0 {
-            &mut major
-        } else {
-            &mut minor
-        };
+        let target = if i % every == 0 { &mut major } else { &mut minor };
         target.push(crate::frame::Segment::MoveTo(Point::new(x, 0.0)));
         target.push(crate::frame::Segment::LineTo(Point::new(x, page.height)));
     }
     let horizontal = (page.height / grid.pitch) as usize;
     for i in 1..=horizontal {
         let y = i as f32 * grid.pitch;
-        let target = if i % every == 0 {
-            &mut major
-        } else {
-            &mut minor
-        };
+        let target = if i % every == 0 { &mut major } else { &mut minor };
         target.push(crate::frame::Segment::MoveTo(Point::new(0.0, y)));
         target.push(crate::frame::Segment::LineTo(Point::new(page.width, y)));
     }
-    for (segments, color, width) in [
-        (minor, grid.color, grid.line_width),
-        (major, grid.major_color, grid.major_line_width),
-    ] {
+    for (segments, color, width) in
+        [(minor, grid.color, grid.line_width), (major, grid.major_color, grid.major_line_width)]
+    {
         items.push(FrameItem::Path(PathItem {
             segments,
             fill: None,
-            stroke: Some(Stroke {
-                paint: Paint::solid(color),
-                width,
-                dash: Vec::new(),
-                cap: LineCap::Butt,
-            }),
+            stroke: Some(Stroke { paint: Paint::solid(color), width, dash: Vec::new(), cap: LineCap::Butt }),
         }));
     }
 }
@@ -131,10 +100,7 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     let mut jitter = Jitter::from_key("title");
     items.push(FrameItem::Path(PathItem {
         segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
-        fill: Some(Paint {
-            color: style.title.fill,
-            alpha: 0.85,
-        }),
+        fill: Some(Paint { color: style.title.fill, alpha: 0.85 }),
         stroke: Some(Stroke {
             paint: Paint::solid(style.title.stroke),
             width: style.boxes.stroke_width,
@@ -148,10 +114,7 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
         color: style.title.color,
         ..ctx.body_style()
     };
-    let mut title = StyledText {
-        line: 1,
-        ..StyledText::default()
-    };
+    let mut title = StyledText { line: 1, ..StyledText::default() };
     let icon = meta.title_icon.as_deref().map(|i| format!("{i} "));
     if let Some(icon) = &icon {
         title.push(icon, &title_style);
@@ -159,13 +122,7 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     match meta.title.split_once(':') {
         Some((head, tail)) => {
             title.push(&format!("{head}:"), &title_style);
-            title.push(
-                tail,
-                &TextStyle {
-                    color: style.title.accent,
-                    ..title_style.clone()
-                },
-            );
+            title.push(tail, &TextStyle { color: style.title.accent, ..title_style.clone() });
         }
         None => title.push(&meta.title, &title_style),
     }
@@ -174,35 +131,15 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     }
     let inner = rect.inset(style.boxes.padding * 0.6);
     let mut content = Vec::new();
-    let title_extent = ctx.text(
-        title,
-        inner.x,
-        inner.y,
-        inner.width,
-        Align::Center,
-        &mut content,
-    );
+    let title_extent = ctx.text(title, inner.x, inner.y, inner.width, Align::Center, &mut content);
     let mut height = title_extent.height;
     if let Some(subtitle) = &meta.subtitle {
-        let sub_style = TextStyle {
-            size: style.title.subtitle_size,
-            color: style.page.ink,
-            ..ctx.body_style()
-        };
-        let mut sub = StyledText {
-            line: 1,
-            ..StyledText::default()
-        };
+        let sub_style =
+            TextStyle { size: style.title.subtitle_size, color: style.page.ink, ..ctx.body_style() };
+        let mut sub = StyledText { line: 1, ..StyledText::default() };
         sub.push(subtitle, &sub_style);
         height += ctx
-            .text(
-                sub,
-                inner.x,
-                inner.y + title_extent.height,
-                inner.width,
-                Align::Center,
-                &mut content,
-            )
+            .text(sub, inner.x, inner.y + title_extent.height, inner.width, Align::Center, &mut content)
             .height;
     }
     // Centre the block vertically in the band.
@@ -225,10 +162,7 @@ fn section_box(
     let mut jitter = Jitter::from_key(&section.id);
     items.push(FrameItem::Path(PathItem {
         segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
-        fill: Some(Paint {
-            color: accent.tint(style.boxes.fill_tint),
-            alpha: style.boxes.fill_alpha,
-        }),
+        fill: Some(Paint { color: accent.tint(style.boxes.fill_tint), alpha: style.boxes.fill_alpha }),
         stroke: Some(Stroke {
             paint: Paint::solid(accent),
             width: style.boxes.stroke_width,
@@ -246,17 +180,8 @@ fn section_box(
         ..ctx.body_style()
     };
     let header = ctx.styled(&section.title, &header_style, accent, section.line);
-    let mut cursor = inner.y
-        + ctx
-            .text(
-                header,
-                inner.x,
-                inner.y,
-                inner.width,
-                Align::Left,
-                &mut content,
-            )
-            .height;
+    let mut cursor =
+        inner.y + ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut content).height;
     if style.boxes.header_rule {
         let y = cursor + 1.5;
         let mut rule = Vec::new();
@@ -272,10 +197,7 @@ fn section_box(
             segments: rule,
             fill: None,
             stroke: Some(Stroke {
-                paint: Paint {
-                    color: accent,
-                    alpha: 0.6,
-                },
+                paint: Paint { color: accent, alpha: 0.6 },
                 width: 0.7,
                 dash: vec![3.0, 2.0],
                 cap: LineCap::Butt,
@@ -285,32 +207,25 @@ fn section_box(
     }
     cursor += 1.5;
     if !section.blocks.is_empty() {
-        cursor += ctx
-            .blocks(
-                &section.blocks,
-                accent,
-                inner.x,
-                cursor,
-                inner.width,
-                &mut content,
-            )
-            .height;
+        cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content).height;
     }
     match cell.inner {
         Some(rows) => {
             cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
-            let area = Rect::new(
-                inner.x,
-                cursor,
-                inner.width,
-                (inner.bottom() - cursor).max(0.0),
-            );
+            let area = Rect::new(inner.x, cursor, inner.width, (inner.bottom() - cursor).max(0.0));
             check_fit(section, area.height, 0.0, &section.id)?;
             let gap = style.page.gap;
             let cells = place(rows, area, gap);
             for (i, sub_cell) in cells.iter().enumerate() {
                 let Some(sub) = section.subsections.iter().find(|s| s.id == sub_cell.id) else {
-                    return Err(HanjiError::at(None, sub_cell.line, format!("inner layout of `{}` names `{}`, which is not one of its `###` subsections", section.id, sub_cell.id)));
+                    return Err(HanjiError::at(
+                        None,
+                        sub_cell.line,
+                        format!(
+                            "inner layout of `{}` names `{}`, which is not one of its `###` subsections",
+                            section.id, sub_cell.id
+                        ),
+                    ));
                 };
                 if i > 0 {
                     let x = sub_cell.rect.x - gap / 2.0;
@@ -322,31 +237,16 @@ fn section_box(
                     ));
                 }
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content);
-                check_fit(
-                    sub,
-                    sub_cell.rect.height,
-                    used,
-                    &format!("{} › {}", section.id, sub.id),
-                )?;
+                check_fit(sub, sub_cell.rect.height, used, &format!("{} › {}", section.id, sub.id))?;
             }
         }
         None => {
             for sub in &section.subsections {
                 cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
-                cursor += subsection(
-                    sub,
-                    Rect::new(inner.x, cursor, inner.width, 0.0),
-                    accent,
-                    ctx,
-                    &mut content,
-                );
+                cursor +=
+                    subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content);
             }
-            check_fit(
-                section,
-                inner.bottom() - inner.y,
-                cursor - inner.y,
-                &section.id,
-            )?;
+            check_fit(section, inner.bottom() - inner.y, cursor - inner.y, &section.id)?;
         }
     }
     items.extend(content);
@@ -354,13 +254,7 @@ fn section_box(
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
-fn subsection(
-    sub: &Section,
-    rect: Rect,
-    accent: Color,
-    ctx: &mut Ctx,
-    out: &mut Vec<FrameItem>,
-) -> f32 {
+fn subsection(sub: &Section, rect: Rect, accent: Color, ctx: &mut Ctx, out: &mut Vec<FrameItem>) -> f32 {
     let style = ctx.style;
     let header_style = TextStyle {
         font: style.fonts.heading,
@@ -369,21 +263,10 @@ fn subsection(
         ..ctx.body_style()
     };
     let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
-    let mut height = ctx
-        .text(header, rect.x, rect.y, rect.width, Align::Left, out)
-        .height;
+    let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, out).height;
     height += 2.0;
     if !sub.blocks.is_empty() {
-        height += ctx
-            .blocks(
-                &sub.blocks,
-                accent,
-                rect.x,
-                rect.y + height,
-                rect.width,
-                out,
-            )
-            .height;
+        height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out).height;
     }
     height
 }

@@ -34,18 +34,10 @@ pub(crate) struct Split<'a> {
 pub(crate) fn split<'a>(text: &'a str, path: &Path) -> Result<Split<'a>> {
     let mut lines = text.split_inclusive('\n');
     let Some(first) = lines.next() else {
-        return Ok(Split {
-            yaml: None,
-            body: text,
-            body_first_line: 1,
-        });
+        return Ok(Split { yaml: None, body: text, body_first_line: 1 });
     };
     if fence(first) != "---" {
-        return Ok(Split {
-            yaml: None,
-            body: text,
-            body_first_line: 1,
-        });
+        return Ok(Split { yaml: None, body: text, body_first_line: 1 });
     }
     let mut offset = first.len();
     for (index, line) in lines.enumerate() {
@@ -92,12 +84,8 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
                 "`layout` has no rows: add rows with `height:` and `boxes:`, or remove `layout` for a flowing document",
             ));
         }
-        let mut locator = Locator {
-            text: &masked,
-            index: &index,
-            cursor: start,
-            fallback: index.line(start),
-        };
+        let mut locator =
+            Locator { text: &masked, index: &index, cursor: start, fallback: index.line(start) };
         meta.layout = Some(locator.rows(layout));
     }
     meta.title = raw.title.map(|s| s.0).unwrap_or_default();
@@ -146,9 +134,7 @@ fn yaml_error(err: &serde_yaml_ng::Error, yaml: &str, path: &Path) -> crate::err
     let full = err.to_string();
     // An unclosed quote or bracket is only noticed at the end of the front matter; the line
     // where it was opened (libyaml's context) is the one to fix.
-    let at_end = err
-        .location()
-        .is_some_and(|l| l.index() >= yaml.trim_end().len());
+    let at_end = err.location().is_some_and(|l| l.index() >= yaml.trim_end().len());
     let yaml_line = match (at_end, context_line(&full)) {
         (true, Some(line)) => Some(line),
         _ => err.location().map(|l| l.line()),
@@ -183,10 +169,7 @@ fn context_line(message: &str) -> Option<usize> {
 
 /// The front matter as written; every key is optional, unknown keys are errors.
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a map of front matter keys such as `title:` and `layout:`"
-)]
+#[serde(deny_unknown_fields, expecting = "a map of front matter keys such as `title:` and `layout:`")]
 struct RawMeta {
     title: Option<Scalar>,
     title_icon: Option<Scalar>,
@@ -202,10 +185,7 @@ struct RawMeta {
 }
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a layout row such as `{ height: 25%, boxes: [a, b] }`"
-)]
+#[serde(deny_unknown_fields, expecting = "a layout row such as `{ height: 25%, boxes: [a, b] }`")]
 struct RawRow {
     height: Percent,
     boxes: Vec<RawBox>,
@@ -218,10 +198,7 @@ enum RawBox {
 }
 
 #[derive(Deserialize)]
-#[serde(
-    deny_unknown_fields,
-    expecting = "a box map such as `{ id: flow, width: 50% }`"
-)]
+#[serde(deny_unknown_fields, expecting = "a box map such as `{ id: flow, width: 50% }`")]
 struct RawBoxMap {
     id: Scalar,
     width: Option<Percent>,
@@ -276,10 +253,7 @@ impl<'de> Deserialize<'de> for Scalar {
 struct PercentVisitor;
 
 impl PercentVisitor {
-    fn check<E: de::Error>(
-        value: f64,
-        written: &dyn fmt::Display,
-    ) -> std::result::Result<Percent, E> {
+    fn check<E: de::Error>(value: f64, written: &dyn fmt::Display) -> std::result::Result<Percent, E> {
         if value.is_finite() {
             Ok(Percent(value as f32))
         } else {
@@ -336,13 +310,7 @@ impl<'de> Visitor<'de> for KeywordsVisitor {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<Keywords, E> {
-        Ok(Keywords(
-            v.split(',')
-                .map(str::trim)
-                .filter(|k| !k.is_empty())
-                .map(str::to_string)
-                .collect(),
-        ))
+        Ok(Keywords(v.split(',').map(str::trim).filter(|k| !k.is_empty()).map(str::to_string).collect()))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Keywords, A::Error> {
@@ -371,9 +339,7 @@ impl<'de> Visitor<'de> for BoxVisitor {
 
     fn visit_str<E: de::Error>(self, v: &str) -> std::result::Result<RawBox, E> {
         if v.trim().is_empty() {
-            return Err(E::custom(
-                "a box id must be the id of a section: write it, e.g. `pipeline`",
-            ));
+            return Err(E::custom("a box id must be the id of a section: write it, e.g. `pipeline`"));
         }
         Ok(RawBox::Id(v.to_string()))
     }
@@ -431,21 +397,12 @@ impl Locator<'_> {
                 None => line,
             };
             let inner = inner.map(|rows| self.rows(rows));
-            boxes.push(LayoutBox {
-                id,
-                width,
-                inner,
-                line: box_line,
-            });
+            boxes.push(LayoutBox { id, width, inner, line: box_line });
         }
         if let Some(at) = height_at {
             self.cursor = self.cursor.max(at + "height".len());
         }
-        LayoutRow {
-            height: row.height.0,
-            boxes,
-            line,
-        }
+        LayoutRow { height: row.height.0, boxes, line }
     }
 }
 
@@ -456,11 +413,7 @@ fn is_word_char(c: char) -> bool {
 
 /// Offsets of whole-word occurrences of `word` in `text` from `from`, with whether each is
 /// followed by `:` (a key).
-fn occurrences<'a>(
-    text: &'a str,
-    word: &'a str,
-    from: usize,
-) -> impl Iterator<Item = (usize, bool)> + 'a {
+fn occurrences<'a>(text: &'a str, word: &'a str, from: usize) -> impl Iterator<Item = (usize, bool)> + 'a {
     let hay = text.get(from..).unwrap_or("");
     hay.match_indices(word).filter_map(move |(i, _)| {
         let at = from + i;
@@ -488,9 +441,7 @@ fn find_value(text: &str, word: &str, from: usize) -> Option<usize> {
     if word.is_empty() {
         return None;
     }
-    occurrences(text, word, from)
-        .find(|&(_, is_key)| !is_key)
-        .map(|(at, _)| at)
+    occurrences(text, word, from).find(|&(_, is_key)| !is_key).map(|(at, _)| at)
 }
 
 /// The text with YAML comments replaced by spaces, so ids in comments are not found.
@@ -567,12 +518,7 @@ layout:                           # rows, top to bottom; heights must add up to 
     }
 
     fn simple(id: &str, line: usize) -> LayoutBox {
-        LayoutBox {
-            id: id.to_string(),
-            width: None,
-            inner: None,
-            line,
-        }
+        LayoutBox { id: id.to_string(), width: None, inner: None, line }
     }
 
     #[test]
@@ -585,14 +531,7 @@ layout:                           # rows, top to bottom; heights must add up to 
         assert_eq!(dots.yaml, Some("a: 1\r\n"));
         assert_eq!(dots.body, "body");
         let none = split_of("## x\n---\n");
-        assert_eq!(
-            none,
-            Split {
-                yaml: None,
-                body: "## x\n---\n",
-                body_first_line: 1
-            }
-        );
+        assert_eq!(none, Split { yaml: None, body: "## x\n---\n", body_first_line: 1 });
     }
 
     fn split_of(source: &str) -> Split<'_> {
@@ -610,30 +549,17 @@ layout:                           # rows, top to bottom; heights must add up to 
     #[test]
     fn design_example_front_matter() {
         let meta = meta_of(DESIGN_FRONT_MATTER).unwrap();
-        assert_eq!(
-            meta.title,
-            "NANO BANANA CHEAT SHEET: PRETRAINING → POST-TRAINING"
-        );
+        assert_eq!(meta.title, "NANO BANANA CHEAT SHEET: PRETRAINING → POST-TRAINING");
         assert_eq!(meta.title_icon.as_deref(), Some("🍌"));
-        assert_eq!(
-            meta.subtitle.as_deref(),
-            Some("Andrej Karpathy · Deep Dive into LLMs · Ch. 9")
-        );
+        assert_eq!(meta.subtitle.as_deref(), Some("Andrej Karpathy · Deep Dive into LLMs · Ch. 9"));
         assert_eq!(meta.author.as_deref(), Some("Andrej Karpathy"));
-        assert_eq!(
-            meta.source_url.as_deref(),
-            Some("https://www.youtube.com/watch?v=7xTGNNLPyMI")
-        );
+        assert_eq!(meta.source_url.as_deref(), Some("https://www.youtube.com/watch?v=7xTGNNLPyMI"));
         assert_eq!(meta.lang, "ko");
         assert_eq!(meta.page, "a4-landscape");
         assert_eq!(meta.style, "pen-notes");
         let layout = meta.layout.unwrap();
         let expected = vec![
-            LayoutRow {
-                height: 10.0,
-                boxes: vec![simple("title", 12)],
-                line: 11,
-            },
+            LayoutRow { height: 10.0, boxes: vec![simple("title", 12)], line: 11 },
             LayoutRow {
                 height: 20.0,
                 boxes: vec![simple("base-model", 14), simple("post-training-goal", 14)],
@@ -647,12 +573,7 @@ layout:                           # rows, top to bottom; heights must add up to 
                     inner: Some(vec![LayoutRow {
                         height: 100.0,
                         boxes: vec![
-                            LayoutBox {
-                                id: "flow".into(),
-                                width: Some(50.0),
-                                inner: None,
-                                line: 20,
-                            },
+                            LayoutBox { id: "flow".into(), width: Some(50.0), inner: None, line: 20 },
                             simple("compare", 20),
                             simple("mindmap", 20),
                         ],
@@ -664,11 +585,7 @@ layout:                           # rows, top to bottom; heights must add up to 
             },
             LayoutRow {
                 height: 25.0,
-                boxes: vec![
-                    simple("compute-cost", 22),
-                    simple("conversation", 22),
-                    simple("takeaways", 22),
-                ],
+                boxes: vec![simple("compute-cost", 22), simple("conversation", 22), simple("takeaways", 22)],
                 line: 21,
             },
         ];
@@ -685,10 +602,7 @@ layout:                           # rows, top to bottom; heights must add up to 
         );
         assert_eq!(meta.title, "");
         assert_eq!(meta_of("---\n---\n").unwrap(), default_meta());
-        assert_eq!(
-            meta_of("---\n# only a comment\nlang:\n---\n").unwrap(),
-            default_meta()
-        );
+        assert_eq!(meta_of("---\n# only a comment\nlang:\n---\n").unwrap(), default_meta());
     }
 
     #[test]
@@ -720,35 +634,24 @@ layout:                           # rows, top to bottom; heights must add up to 
 
     #[test]
     fn unknown_row_and_box_keys() {
-        let err = meta_of(
-            "---\nlayout:\n  - height: 100%\n    boxes:\n      - id: a\n        widht: 5%\n---\n",
-        )
-        .unwrap_err();
+        let err =
+            meta_of("---\nlayout:\n  - height: 100%\n    boxes:\n      - id: a\n        widht: 5%\n---\n")
+                .unwrap_err();
         assert_eq!(err.line, Some(6));
-        assert!(
-            err.message.contains("unknown field `widht`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("unknown field `widht`"), "{}", err.message);
         let err = meta_of("---\nlayout:\n  - hieght: 100%\n    boxes: [a]\n---\n").unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(
-            err.message.contains("unknown field `hieght`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("unknown field `hieght`"), "{}", err.message);
     }
 
     #[test]
     fn bad_percentage_points_at_its_line() {
-        let err = meta_of("---\nlayout:\n  - height: 100%\n    boxes: [a]\n  - height: lots\n    boxes: [b]\n---\n").unwrap_err();
+        let err = meta_of(
+            "---\nlayout:\n  - height: 100%\n    boxes: [a]\n  - height: lots\n    boxes: [b]\n---\n",
+        )
+        .unwrap_err();
         assert_eq!(err.line, Some(5));
-        assert!(
-            err.message
-                .contains("expected a percentage such as `25%`, found `lots`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("expected a percentage such as `25%`, found `lots`"), "{}", err.message);
     }
 
     #[test]
@@ -771,28 +674,16 @@ layout:                           # rows, top to bottom; heights must add up to 
         assert_eq!(err.line, Some(4));
         assert!(err.message.contains("expected a box id"), "{}", err.message);
         let err = meta_of("---\n- a\n- b\n---\n").unwrap_err();
-        assert!(
-            err.message.contains("a map of front matter keys"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("a map of front matter keys"), "{}", err.message);
         let err = meta_of("---\nlayout:\n  - height: 10%\n---\n").unwrap_err();
-        assert!(
-            err.message.contains("missing field `boxes`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("missing field `boxes`"), "{}", err.message);
     }
 
     #[test]
     fn empty_layout_is_an_error_at_its_line() {
         let err = meta_of("---\ntitle: x\nlayout: []\n---\n").unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(
-            err.message.contains("`layout` has no rows"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("`layout` has no rows"), "{}", err.message);
         assert_eq!(meta_of("---\nlayout:\n---\n").unwrap().layout, None);
     }
 

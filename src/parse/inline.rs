@@ -30,20 +30,13 @@ pub(crate) fn html_piece(html: &str) -> Option<Piece> {
         // A comment is meant to be invisible.
         return None;
     }
-    let name = tag
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .trim_end_matches('/')
-        .trim();
+    let name = tag.trim_start_matches('<').trim_end_matches('>').trim_end_matches('/').trim();
     let (closing, name) = match name.strip_prefix('/') {
         Some(rest) => (true, rest.trim_start()),
         None => (false, name),
     };
-    let word: String = name
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
+    let word: String =
+        name.chars().take_while(char::is_ascii_alphanumeric).collect::<String>().to_ascii_lowercase();
     Some(match (word.as_str(), closing) {
         ("br", _) => Piece::Inline(Inline::LineBreak),
         ("mark", false) => Piece::MarkOpen(html.to_string()),
@@ -202,9 +195,7 @@ fn split_text(text: &str, solid_before: bool, solid_after: bool, tokens: &mut Ve
         let close = solid(before, solid_before);
         let open = solid(after, solid_after);
         if run_start > start {
-            tokens.push(Token::Inline(Inline::Text(
-                text[start..run_start].to_string(),
-            )));
+            tokens.push(Token::Inline(Inline::Text(text[start..run_start].to_string())));
         }
         tokens.push(Token::Delim { open, close });
         start = i;
@@ -241,25 +232,14 @@ mod tests {
 
     #[test]
     fn equals_mark_in_one_text() {
-        assert_eq!(
-            resolve(vec![text("a ==b c== d")]),
-            vec![t("a "), Inline::Mark(vec![t("b c")]), t(" d")]
-        );
+        assert_eq!(resolve(vec![text("a ==b c== d")]), vec![t("a "), Inline::Mark(vec![t("b c")]), t(" d")]);
     }
 
     #[test]
     fn equals_mark_spans_elements_and_split_texts() {
         let strong = Inline::Strong(vec![t("x")]);
-        let pieces = vec![
-            text("="),
-            text("=a "),
-            Piece::Inline(strong.clone()),
-            text("==."),
-        ];
-        assert_eq!(
-            resolve(pieces),
-            vec![Inline::Mark(vec![t("a "), strong]), t(".")]
-        );
+        let pieces = vec![text("="), text("=a "), Piece::Inline(strong.clone()), text("==.")];
+        assert_eq!(resolve(pieces), vec![Inline::Mark(vec![t("a "), strong]), t(".")]);
     }
 
     #[test]
@@ -272,12 +252,8 @@ mod tests {
 
     #[test]
     fn html_mark_pairs_and_unclosed_stays_text() {
-        let pieces = vec![
-            text("a "),
-            Piece::MarkOpen("<mark>".into()),
-            text("b"),
-            Piece::MarkClose("</mark>".into()),
-        ];
+        let pieces =
+            vec![text("a "), Piece::MarkOpen("<mark>".into()), text("b"), Piece::MarkClose("</mark>".into())];
         assert_eq!(resolve(pieces), vec![t("a "), Inline::Mark(vec![t("b")])]);
         let unclosed = vec![Piece::MarkOpen("<mark>".into()), text("b")];
         assert_eq!(resolve(unclosed), vec![t("<mark>b")]);
@@ -287,11 +263,7 @@ mod tests {
 
     #[test]
     fn unclosed_equals_inside_html_mark_stays_text() {
-        let pieces = vec![
-            Piece::MarkOpen("<mark>".into()),
-            text("==x"),
-            Piece::MarkClose("</mark>".into()),
-        ];
+        let pieces = vec![Piece::MarkOpen("<mark>".into()), text("==x"), Piece::MarkClose("</mark>".into())];
         assert_eq!(resolve(pieces), vec![Inline::Mark(vec![t("==x")])]);
     }
 
@@ -300,14 +272,8 @@ mod tests {
         assert_eq!(html_piece("<br>"), Some(Piece::Inline(Inline::LineBreak)));
         assert_eq!(html_piece("<BR />"), Some(Piece::Inline(Inline::LineBreak)));
         assert_eq!(html_piece("<br/>"), Some(Piece::Inline(Inline::LineBreak)));
-        assert_eq!(
-            html_piece("<mark class=\"x\">"),
-            Some(Piece::MarkOpen("<mark class=\"x\">".into()))
-        );
-        assert_eq!(
-            html_piece("</mark>"),
-            Some(Piece::MarkClose("</mark>".into()))
-        );
+        assert_eq!(html_piece("<mark class=\"x\">"), Some(Piece::MarkOpen("<mark class=\"x\">".into())));
+        assert_eq!(html_piece("</mark>"), Some(Piece::MarkClose("</mark>".into())));
         assert_eq!(html_piece("<!-- note -->"), None);
         assert_eq!(html_piece("<span>"), Some(text("<span>")));
         assert_eq!(html_piece("<marker>"), Some(text("<marker>")));
@@ -316,15 +282,7 @@ mod tests {
     #[test]
     fn html_block_is_split_into_pieces() {
         let pieces = html_pieces("a<br>b <!-- c --> <mark>d</mark>");
-        assert_eq!(
-            resolve(pieces),
-            vec![
-                t("a"),
-                Inline::LineBreak,
-                t("b  "),
-                Inline::Mark(vec![t("d")])
-            ]
-        );
+        assert_eq!(resolve(pieces), vec![t("a"), Inline::LineBreak, t("b  "), Inline::Mark(vec![t("d")])]);
     }
 
     #[test]

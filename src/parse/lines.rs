@@ -18,12 +18,7 @@ pub(crate) struct LineIndex {
 impl LineIndex {
     pub(crate) fn new(text: &str, first_line: usize) -> Self {
         let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|&(_, b)| b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        starts.extend(text.bytes().enumerate().filter(|&(_, b)| b == b'\n').map(|(i, _)| i + 1));
         LineIndex { starts, first_line }
     }
 
@@ -36,11 +31,7 @@ impl LineIndex {
 
 /// An error at `line` of `path`; line 0 means "unknown" (e.g. a hand-written JSON model).
 pub(crate) fn error_at(path: &Path, line: usize, message: impl Into<String>) -> HanjiError {
-    HanjiError {
-        file: Some(path.to_path_buf()),
-        line: (line > 0).then_some(line),
-        message: message.into(),
-    }
+    HanjiError { file: Some(path.to_path_buf()), line: (line > 0).then_some(line), message: message.into() }
 }
 
 /// Removes ` at line N column M` from a serde message: the line is reported separately, mapped
@@ -95,19 +86,11 @@ mod tests {
     #[test]
     fn positions_are_stripped() {
         assert_eq!(
-            strip_positions(
-                "did not find key at line 3 column 5, while parsing at line 2 column 1"
-            ),
+            strip_positions("did not find key at line 3 column 5, while parsing at line 2 column 1"),
             "did not find key, while parsing"
         );
-        assert_eq!(
-            strip_positions("expected value at line 1"),
-            "expected value"
-        );
+        assert_eq!(strip_positions("expected value at line 1"), "expected value");
         assert_eq!(strip_positions("no position"), "no position");
-        assert_eq!(
-            strip_positions("bad byte at position 12, sorry"),
-            "bad byte, sorry"
-        );
+        assert_eq!(strip_positions("bad byte at position 12, sorry"), "bad byte, sorry");
     }
 }

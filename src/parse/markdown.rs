@@ -8,9 +8,7 @@ use std::iter::Peekable;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{
-    Alignment, CodeBlockKind, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
-};
+use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, OffsetIter, Options, Parser, Tag};
 
 use super::inline::{html_piece, html_pieces, merge_texts, resolve, Piece};
 use super::lines::{error_at, LineIndex};
@@ -28,8 +26,7 @@ const BEFORE_FIRST_SECTION: &str = "content before the first `##` section: put t
 
 /// Parses the body that starts on file line `first_line` into sections.
 pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<Vec<Section>> {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut reader = Reader {
         events: Parser::new_ext(body, options).into_offset_iter().peekable(),
         lines: LineIndex::new(body, first_line),
@@ -91,16 +88,12 @@ impl<'a> Reader<'a> {
                             return Err(self.error(line, BEFORE_FIRST_SECTION));
                         };
                         if section.id.is_empty() {
-                            section.id =
-                                format!("section-{index}-{}", parent.subsections.len() + 1);
+                            section.id = format!("section-{index}-{}", parent.subsections.len() + 1);
                         }
                         parent.subsections.push(section);
                     }
                 }
-                Event::Start(Tag::Heading {
-                    level: HeadingLevel::H1,
-                    ..
-                }) => {
+                Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
                     let message = if sections.is_empty() {
                         BEFORE_FIRST_SECTION
                     } else {
@@ -145,11 +138,7 @@ impl<'a> Reader<'a> {
             }
             Event::Start(Tag::Heading { level, .. }) => {
                 let inlines = trim_title(self.inline_children(1, line)?);
-                out.push(Block::Heading {
-                    level: level as u8,
-                    inlines,
-                    line,
-                });
+                out.push(Block::Heading { level: level as u8, inlines, line });
             }
             Event::Start(Tag::BlockQuote(_)) => {
                 let depth = self.deeper(depth, line)?;
@@ -197,10 +186,8 @@ impl<'a> Reader<'a> {
     /// One more level of quote or list nesting, or the depth error.
     fn deeper(&self, depth: usize, line: usize) -> Result<usize> {
         if depth >= MAX_DEPTH {
-            return Err(self.error(
-                line,
-                format!("nesting deeper than {MAX_DEPTH} levels; flatten the list or quote"),
-            ));
+            return Err(self
+                .error(line, format!("nesting deeper than {MAX_DEPTH} levels; flatten the list or quote")));
         }
         Ok(depth + 1)
     }
@@ -246,12 +233,7 @@ impl<'a> Reader<'a> {
                 _ => {}
             }
         }
-        Ok(Block::Table {
-            aligns,
-            header,
-            rows,
-            line,
-        })
+        Ok(Block::Table { aligns, header, rows, line })
     }
 
     fn cells(&mut self, line: usize) -> Result<Vec<Vec<Inline>>> {
@@ -322,13 +304,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Appends what one inline event (with its children) means.
-    fn inline(
-        &mut self,
-        event: Event<'a>,
-        line: usize,
-        depth: usize,
-        out: &mut Vec<Piece>,
-    ) -> Result<()> {
+    fn inline(&mut self, event: Event<'a>, line: usize, depth: usize, out: &mut Vec<Piece>) -> Result<()> {
         let piece = match event {
             Event::Text(t) => Piece::Inline(Inline::Text(t.into_string())),
             Event::Code(t) => Piece::Inline(Inline::Code(t.into_string())),
@@ -349,18 +325,11 @@ impl<'a> Reader<'a> {
             }
             Event::Start(Tag::Link { dest_url, .. }) => {
                 let children = self.inline_children(depth + 1, line)?;
-                Piece::Inline(Inline::Link {
-                    url: dest_url.into_string(),
-                    children,
-                })
+                Piece::Inline(Inline::Link { url: dest_url.into_string(), children })
             }
             Event::Start(Tag::Image { dest_url, .. }) => {
                 let alt = crate::model::plain_text(&self.inline_children(depth + 1, line)?);
-                Piece::Image {
-                    src: dest_url.into_string(),
-                    alt,
-                    line,
-                }
+                Piece::Image { src: dest_url.into_string(), alt, line }
             }
             Event::Start(_) => {
                 // Inline tags this format does not enable: keep their text, drop the markup.
@@ -411,17 +380,9 @@ fn paragraph_blocks(pieces: Vec<Piece>, line: usize, out: &mut Vec<Block>) {
     let mut chunk = Vec::new();
     for piece in pieces {
         match piece {
-            Piece::Image {
-                src,
-                alt,
-                line: image_line,
-            } => {
+            Piece::Image { src, alt, line: image_line } => {
                 push_paragraph(std::mem::take(&mut chunk), line, out);
-                out.push(Block::Image {
-                    src,
-                    alt,
-                    line: image_line,
-                });
+                out.push(Block::Image { src, alt, line: image_line });
             }
             piece => chunk.push(piece),
         }
@@ -462,10 +423,7 @@ fn code_block(kind: CodeBlockKind, mut text: String, line: usize) -> Block {
     };
     match lang {
         // The diagram starts on the line after the fence; mermaid errors count from there.
-        Some(lang) if lang.eq_ignore_ascii_case("mermaid") => Block::Mermaid {
-            text,
-            line: line + 1,
-        },
+        Some(lang) if lang.eq_ignore_ascii_case("mermaid") => Block::Mermaid { text, line: line + 1 },
         lang => Block::Code { lang, text, line },
     }
 }
@@ -519,8 +477,7 @@ mod tests {
 
     #[test]
     fn heading_attributes_and_slugs() {
-        let sections =
-            ok("## 📦 BASE MODEL이란?\n\n## ⚡ LLM TRAINING PIPELINE {#pipeline .blue .wide}\n");
+        let sections = ok("## 📦 BASE MODEL이란?\n\n## ⚡ LLM TRAINING PIPELINE {#pipeline .blue .wide}\n");
         assert_eq!(sections[0].id, "base-model이란");
         assert_eq!(sections[0].title, vec![t("📦 BASE MODEL이란?")]);
         assert!(sections[0].classes.is_empty());
@@ -550,14 +507,7 @@ mod tests {
         assert_eq!((b.id.as_str(), b.level, b.line), ("b", 3, 3));
         assert_eq!(
             b.blocks,
-            vec![
-                para(vec![t("in b")], 4),
-                Block::Heading {
-                    level: 4,
-                    inlines: vec![t("small")],
-                    line: 5
-                }
-            ]
+            vec![para(vec![t("in b")], 4), Block::Heading { level: 4, inlines: vec![t("small")], line: 5 }]
         );
         assert_eq!(a.subsections[1].id, "c");
         assert_eq!(a.subsections[1].blocks, vec![para(vec![t("in c")], 7)]);
@@ -575,12 +525,7 @@ mod tests {
         ] {
             let err = parse(body).unwrap_err();
             assert_eq!(err.line, Some(line), "{body:?}");
-            assert!(
-                err.message
-                    .contains("content before the first `##` section"),
-                "{}",
-                err.message
-            );
+            assert!(err.message.contains("content before the first `##` section"), "{}", err.message);
             assert!(err.message.contains("`title:`"), "{}", err.message);
         }
         let err = parse("## a\n# big\n").unwrap_err();
@@ -609,19 +554,11 @@ mod tests {
         );
         assert_eq!(
             inlines("a <mark>b *c*</mark> d"),
-            vec![
-                t("a "),
-                Inline::Mark(vec![t("b "), Inline::Emph(vec![t("c")])]),
-                t(" d")
-            ]
+            vec![t("a "), Inline::Mark(vec![t("b "), Inline::Emph(vec![t("c")])]), t(" d")]
         );
         assert_eq!(
             inlines("==**x** and `y`=="),
-            vec![Inline::Mark(vec![
-                Inline::Strong(vec![t("x")]),
-                t(" and "),
-                Inline::Code("y".into())
-            ])]
+            vec![Inline::Mark(vec![Inline::Strong(vec![t("x")]), t(" and "), Inline::Code("y".into())])]
         );
         assert_eq!(
             inlines("**==in strong==**"),
@@ -647,10 +584,7 @@ mod tests {
                 t("f "),
                 Inline::Strike(vec![t("g")]),
                 t(" "),
-                Inline::Link {
-                    url: "http://x.y".into(),
-                    children: vec![t("h")]
-                },
+                Inline::Link { url: "http://x.y".into(), children: vec![t("h")] },
                 t(" <span>i</span>"),
             ]
         );
@@ -661,10 +595,7 @@ mod tests {
         let got = blocks("- a\n  - b\n    1. c\n    2. d\n- e\n");
         let list = |start, items: Vec<Vec<Block>>, line| Block::List {
             start,
-            items: items
-                .into_iter()
-                .map(|blocks| ListItem { blocks })
-                .collect(),
+            items: items.into_iter().map(|blocks| ListItem { blocks }).collect(),
             line,
         };
         let expected = vec![list(
@@ -676,11 +607,7 @@ mod tests {
                         None,
                         vec![vec![
                             para(vec![t("b")], 3),
-                            list(
-                                Some(1),
-                                vec![vec![para(vec![t("c")], 4)], vec![para(vec![t("d")], 5)]],
-                                4,
-                            ),
+                            list(Some(1), vec![vec![para(vec![t("c")], 4)], vec![para(vec![t("d")], 5)]], 4),
                         ]],
                         3,
                     ),
@@ -700,36 +627,18 @@ mod tests {
     #[test]
     fn loose_items_give_paragraphs_too() {
         let got = blocks("1. one\n\n   more\n\n2. two\n");
-        let Block::List {
-            start: Some(1),
-            items,
-            ..
-        } = &got[0]
-        else {
-            panic!("{got:?}")
-        };
-        assert_eq!(
-            items[0].blocks,
-            vec![para(vec![t("one")], 2), para(vec![t("more")], 4)]
-        );
+        let Block::List { start: Some(1), items, .. } = &got[0] else { panic!("{got:?}") };
+        assert_eq!(items[0].blocks, vec![para(vec![t("one")], 2), para(vec![t("more")], 4)]);
         assert_eq!(items[1].blocks, vec![para(vec![t("two")], 6)]);
     }
 
     #[test]
     fn quotes_hold_blocks() {
         let got = blocks("> 베이스 모델은\n> > inner\n>\n> - x\n");
-        let Block::Quote { blocks, line: 2 } = &got[0] else {
-            panic!("{got:?}")
-        };
+        let Block::Quote { blocks, line: 2 } = &got[0] else { panic!("{got:?}") };
         assert_eq!(blocks[0], para(vec![t("베이스 모델은")], 2));
-        assert!(
-            matches!(&blocks[1], Block::Quote { line: 3, .. }),
-            "{blocks:?}"
-        );
-        assert!(
-            matches!(&blocks[2], Block::List { line: 5, .. }),
-            "{blocks:?}"
-        );
+        assert!(matches!(&blocks[1], Block::Quote { line: 3, .. }), "{blocks:?}");
+        assert!(matches!(&blocks[2], Block::List { line: 5, .. }), "{blocks:?}");
     }
 
     #[test]
@@ -737,11 +646,7 @@ mod tests {
         let got = blocks("| a | **b** | c |\n|:--|:-:|--:|\n| 1 | ==2== | |\n| x<br>y |\n");
         let expected = Block::Table {
             aligns: vec![Align::Left, Align::Center, Align::Right],
-            header: vec![
-                vec![t("a")],
-                vec![Inline::Strong(vec![t("b")])],
-                vec![t("c")],
-            ],
+            header: vec![vec![t("a")], vec![Inline::Strong(vec![t("b")])], vec![t("c")]],
             rows: vec![
                 vec![vec![t("1")], vec![Inline::Mark(vec![t("2")])], vec![]],
                 vec![vec![t("x"), Inline::LineBreak, t("y")], vec![], vec![]],
@@ -753,42 +658,21 @@ mod tests {
 
     #[test]
     fn code_and_mermaid_blocks() {
-        let got = blocks("\n```mermaid\nflowchart LR\n  A --> B\n```\n\n```rust title\nfn x() {}\n```\n\n    indented\n");
+        let got = blocks(
+            "\n```mermaid\nflowchart LR\n  A --> B\n```\n\n```rust title\nfn x() {}\n```\n\n    indented\n",
+        );
         assert_eq!(
             got,
             vec![
-                Block::Mermaid {
-                    text: "flowchart LR\n  A --> B".into(),
-                    line: 4
-                },
-                Block::Code {
-                    lang: Some("rust".into()),
-                    text: "fn x() {}".into(),
-                    line: 8
-                },
-                Block::Code {
-                    lang: None,
-                    text: "indented".into(),
-                    line: 12
-                },
+                Block::Mermaid { text: "flowchart LR\n  A --> B".into(), line: 4 },
+                Block::Code { lang: Some("rust".into()), text: "fn x() {}".into(), line: 8 },
+                Block::Code { lang: None, text: "indented".into(), line: 12 },
             ]
         );
-        let sections = parse_body(
-            "## s\n- item\n\n  ```Mermaid\n  pie\n  ```\n",
-            20,
-            Path::new("t.md"),
-        )
-        .unwrap();
-        let Block::List { items, .. } = &sections[0].blocks[0] else {
-            panic!()
-        };
-        assert_eq!(
-            items[0].blocks[1],
-            Block::Mermaid {
-                text: "pie".into(),
-                line: 24
-            }
-        );
+        let sections =
+            parse_body("## s\n- item\n\n  ```Mermaid\n  pie\n  ```\n", 20, Path::new("t.md")).unwrap();
+        let Block::List { items, .. } = &sections[0].blocks[0] else { panic!() };
+        assert_eq!(items[0].blocks[1], Block::Mermaid { text: "pie".into(), line: 24 });
     }
 
     #[test]
@@ -796,50 +680,28 @@ mod tests {
         assert_eq!(
             blocks("![a cat](cat.png)\n\n***\n\ntext ![dog](dog.svg) more\n"),
             vec![
-                Block::Image {
-                    src: "cat.png".into(),
-                    alt: "a cat".into(),
-                    line: 2
-                },
+                Block::Image { src: "cat.png".into(), alt: "a cat".into(), line: 2 },
                 Block::Rule { line: 4 },
                 para(vec![t("text")], 6),
-                Block::Image {
-                    src: "dog.svg".into(),
-                    alt: "dog".into(),
-                    line: 6
-                },
+                Block::Image { src: "dog.svg".into(), alt: "dog".into(), line: 6 },
                 para(vec![t("more")], 6),
             ]
         );
         assert_eq!(
             inlines("[![badge](b.png)](http://x)"),
-            vec![Inline::Link {
-                url: "http://x".into(),
-                children: vec![t("badge")]
-            }]
+            vec![Inline::Link { url: "http://x".into(), children: vec![t("badge")] }]
         );
     }
 
     #[test]
     fn html_blocks_become_text_or_nothing() {
-        assert_eq!(
-            blocks("<!-- hidden -->\n\n<div>hi</div>\n"),
-            vec![para(vec![t("<div>hi</div>")], 4)]
-        );
+        assert_eq!(blocks("<!-- hidden -->\n\n<div>hi</div>\n"), vec![para(vec![t("<div>hi</div>")], 4)]);
     }
 
     fn assert_depth_error(body: &str) {
         let err = parse(body).unwrap_err();
-        assert!(
-            err.message.contains("nesting deeper than 32 levels"),
-            "{}",
-            err.message
-        );
-        assert!(
-            err.message.contains("flatten the list or quote"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("nesting deeper than 32 levels"), "{}", err.message);
+        assert!(err.message.contains("flatten the list or quote"), "{}", err.message);
         assert!(err.line.is_some());
     }
 
@@ -861,17 +723,9 @@ mod tests {
 
     #[test]
     fn deep_inline_nesting_is_an_error() {
-        let body = format!(
-            "## s\n{}x{}\n",
-            "*a _b ".repeat(3000),
-            "_ b* a".repeat(3000)
-        );
+        let body = format!("## s\n{}x{}\n", "*a _b ".repeat(3000), "_ b* a".repeat(3000));
         let err = parse(&body).unwrap_err();
-        assert!(
-            err.message.contains("inline formatting nested deeper"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("inline formatting nested deeper"), "{}", err.message);
     }
 
     #[test]
@@ -882,9 +736,7 @@ mod tests {
         let start = std::time::Instant::now();
         let sections = ok(&body);
         let elapsed = start.elapsed();
-        let Block::Paragraph { inlines, .. } = &sections[0].blocks[0] else {
-            panic!()
-        };
+        let Block::Paragraph { inlines, .. } = &sections[0].blocks[0] else { panic!() };
         assert!(inlines.len() > 100_000);
         assert!(elapsed.as_secs() < 10, "took {elapsed:?}");
     }

@@ -60,10 +60,7 @@ pub fn parse_json(source: &[u8], path: &Path) -> Result<Document> {
     validate::check_style(&doc.meta.style, path, json_key_line(&text, "style"))?;
     validate(&doc, path).map_err(|mut err| {
         if let Some(line) = err.line.take() {
-            err.message = format!(
-                "{} (line {line} of the Markdown this model was made from)",
-                err.message
-            );
+            err.message = format!("{} (line {line} of the Markdown this model was made from)", err.message);
         }
         err
     })?;
@@ -75,8 +72,7 @@ fn json_key_line(text: &str, key: &str) -> usize {
     let quoted = format!("\"{key}\"");
     text.lines()
         .position(|line| {
-            line.find(&quoted)
-                .is_some_and(|at| line[at + quoted.len()..].trim_start().starts_with(':'))
+            line.find(&quoted).is_some_and(|at| line[at + quoted.len()..].trim_start().starts_with(':'))
         })
         .map_or(0, |index| index + 1)
 }
@@ -171,14 +167,7 @@ y
         let ids: Vec<&str> = doc.sections.iter().map(|s| s.id.as_str()).collect();
         assert_eq!(
             ids,
-            [
-                "base-model",
-                "post-training-goal",
-                "pipeline",
-                "compute-cost",
-                "conversation",
-                "takeaways"
-            ]
+            ["base-model", "post-training-goal", "pipeline", "compute-cost", "conversation", "takeaways"]
         );
         assert_eq!(doc.sections[0].line, 25);
         assert_eq!(doc.sections[0].classes, vec!["blue"]);
@@ -196,10 +185,7 @@ y
             panic!("{:?}", pipeline.subsections[0].blocks)
         };
         assert_eq!(*line, 39);
-        assert!(
-            text.starts_with("flowchart LR\n") && text.ends_with("ChatGPT]"),
-            "{text}"
-        );
+        assert!(text.starts_with("flowchart LR\n") && text.ends_with("ChatGPT]"), "{text}");
     }
 
     #[test]
@@ -208,28 +194,18 @@ y
         let err = parse(&source).unwrap_err();
         assert_eq!(err.line, Some(11));
         assert!(
-            err.message
-                .contains("layout row heights add up to 95%, they must add up to 100%"),
+            err.message.contains("layout row heights add up to 95%, they must add up to 100%"),
             "{}",
             err.message
         );
         let source = design_source().replace("## Conversation\n", "## Conversation\n\n## Extra\n");
         let err = parse(&source).unwrap_err();
         assert_eq!(err.line, Some(58));
-        assert!(
-            err.message
-                .contains("section `extra` is not placed in `layout`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("section `extra` is not placed in `layout`"), "{}", err.message);
         let source = design_source().replace("### Compare", "### Compare {#flow}");
         let err = parse(&source).unwrap_err();
         assert_eq!(err.line, Some(44));
-        assert!(
-            err.message.contains("have the id `flow`"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("have the id `flow`"), "{}", err.message);
     }
 
     #[test]
@@ -250,11 +226,7 @@ y
         assert_eq!(err.file.as_deref(), Some(path()));
         assert!(err.message.contains("not valid UTF-8"), "{}", err.message);
         assert!(err.message.contains("0xFF at column 5"), "{}", err.message);
-        assert!(
-            err.message.contains("save the file as UTF-8"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("save the file as UTF-8"), "{}", err.message);
     }
 
     #[test]
@@ -286,15 +258,9 @@ y
 
     #[test]
     fn json_errors_have_serde_lines() {
-        let err =
-            parse_json(b"{\n  \"meta\": {\n    \"title\": 5\n", Path::new("d.json")).unwrap_err();
+        let err = parse_json(b"{\n  \"meta\": {\n    \"title\": 5\n", Path::new("d.json")).unwrap_err();
         assert_eq!(err.line, Some(3));
-        assert!(
-            err.message
-                .starts_with("not a valid Hanji document model: invalid type"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.starts_with("not a valid Hanji document model: invalid type"), "{}", err.message);
         assert!(!err.message.contains("at line"), "{}", err.message);
         let err = parse_json(b"", Path::new("d.json")).unwrap_err();
         assert_eq!(err.line, Some(1));
@@ -304,18 +270,11 @@ y
     fn json_depth_is_limited_by_the_json_reader() {
         let shallow = parse(&format!("## a\n{}x\n", "- ".repeat(20))).unwrap();
         let json = serde_json::to_string(&shallow).unwrap();
-        assert_eq!(
-            parse_json(json.as_bytes(), Path::new("d.json")),
-            Ok(shallow)
-        );
+        assert_eq!(parse_json(json.as_bytes(), Path::new("d.json")), Ok(shallow));
         let deep = parse(&format!("## a\n{}x\n", "- ".repeat(32))).unwrap();
         let json = serde_json::to_string(&deep).unwrap();
         let err = parse_json(json.as_bytes(), Path::new("d.json")).unwrap_err();
-        assert!(
-            err.message.contains("deeper than 128 levels"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("deeper than 128 levels"), "{}", err.message);
         assert!(err.message.contains("flatten"), "{}", err.message);
     }
 
@@ -327,21 +286,11 @@ y
         let text = serde_json::to_string_pretty(&json).unwrap();
         let err = parse_json(text.as_bytes(), Path::new("d.json")).unwrap_err();
         assert_eq!(err.line, None);
-        assert!(
-            err.message.contains("(line 31 of the Markdown"),
-            "{}",
-            err.message
-        );
+        assert!(err.message.contains("(line 31 of the Markdown"), "{}", err.message);
         json["meta"]["page"] = "a9".into();
         let text = serde_json::to_string_pretty(&json).unwrap();
         let err = parse_json(text.as_bytes(), Path::new("d.json")).unwrap_err();
         let line = err.line.unwrap();
-        assert!(
-            text.lines()
-                .nth(line - 1)
-                .unwrap()
-                .contains("\"page\": \"a9\""),
-            "{err:?}"
-        );
+        assert!(text.lines().nth(line - 1).unwrap().contains("\"page\": \"a9\""), "{err:?}");
     }
 }

@@ -44,14 +44,7 @@ pub(crate) fn check_page(page: &str, path: &Path, line: usize) -> Result<()> {
     if PageSize::from_name(page).is_some() {
         return Ok(());
     }
-    Err(error_at(
-        path,
-        line,
-        format!(
-            "unknown page `{page}`: use one of {}",
-            PAGE_NAMES.join(", ")
-        ),
-    ))
+    Err(error_at(path, line, format!("unknown page `{page}`: use one of {}", PAGE_NAMES.join(", "))))
 }
 
 /// The style must be built in or a `.toml` file that exists next to (relative to) the source.
@@ -87,12 +80,7 @@ pub(crate) fn check_style(style: &str, path: &Path, line: usize) -> Result<()> {
 fn check_sections(sections: &[Section], path: &Path) -> Result<()> {
     check_ids(sections, 2, "`##` sections", path)?;
     for section in sections {
-        check_ids(
-            &section.subsections,
-            3,
-            &format!("`###` subsections of `{}`", section.id),
-            path,
-        )?;
+        check_ids(&section.subsections, 3, &format!("`###` subsections of `{}`", section.id), path)?;
     }
     Ok(())
 }
@@ -148,8 +136,7 @@ fn check_sheet(doc: &Document, rows: &[LayoutRow], path: &Path) -> Result<()> {
         ));
     }
     check_shares(rows, "layout", path)?;
-    let sections: HashMap<&str, &Section> =
-        doc.sections.iter().map(|s| (s.id.as_str(), s)).collect();
+    let sections: HashMap<&str, &Section> = doc.sections.iter().map(|s| (s.id.as_str(), s)).collect();
     let mut placed: HashMap<&str, usize> = HashMap::new();
     let mut title_line: Option<usize> = None;
     for b in rows.iter().flat_map(|row| &row.boxes) {
@@ -221,28 +208,12 @@ fn check_title_box(doc: &Document, b: &LayoutBox, path: &Path) -> Result<()> {
 }
 
 fn placed_twice(path: &Path, b: &LayoutBox, first: usize) -> crate::error::HanjiError {
-    let first = if first > 0 {
-        format!(" (first at line {first})")
-    } else {
-        String::new()
-    };
-    error_at(
-        path,
-        b.line,
-        format!(
-            "`{}` is placed twice{first}: place each box exactly once",
-            b.id
-        ),
-    )
+    let first = if first > 0 { format!(" (first at line {first})") } else { String::new() };
+    error_at(path, b.line, format!("`{}` is placed twice{first}: place each box exactly once", b.id))
 }
 
 /// An `inner` grid places the `###` subsections of its own section, each exactly once.
-fn check_inner(
-    section: &Section,
-    owner: &LayoutBox,
-    rows: &[LayoutRow],
-    path: &Path,
-) -> Result<()> {
+fn check_inner(section: &Section, owner: &LayoutBox, rows: &[LayoutRow], path: &Path) -> Result<()> {
     let grid = format!("the `inner` grid of `{}`", section.id);
     if rows.is_empty() {
         return Err(error_at(
@@ -268,18 +239,11 @@ fn check_inner(
             return Err(error_at(
                 path,
                 b.line,
-                format!(
-                    "only a `##` box can hold an `inner` grid: remove `inner` from `{}`",
-                    b.id
-                ),
+                format!("only a `##` box can hold an `inner` grid: remove `inner` from `{}`", b.id),
             ));
         }
         if !section.subsections.iter().any(|s| s.id == b.id) {
-            let known: Vec<String> = section
-                .subsections
-                .iter()
-                .map(|s| format!("`{}`", s.id))
-                .collect();
+            let known: Vec<String> = section.subsections.iter().map(|s| format!("`{}`", s.id)).collect();
             return Err(error_at(
                 path,
                 b.line,
@@ -371,7 +335,9 @@ fn check_widths(row: &LayoutRow, grid: &str, path: &Path) -> Result<()> {
     }
     let sum = pct(total);
     let message = if total > 100.0 + TOLERANCE {
-        format!("box widths in a {grid} row add up to {sum}%, more than 100%: make the `width` values smaller")
+        format!(
+            "box widths in a {grid} row add up to {sum}%, more than 100%: make the `width` values smaller"
+        )
     } else if without == 0 && (total - 100.0).abs() > TOLERANCE {
         format!(
             "box widths in a {grid} row add up to {sum}%, they must add up to 100% when every box has a width: adjust them, or leave out one `width` so that box takes the rest"
@@ -421,20 +387,11 @@ mod tests {
     }
 
     fn bx(id: &str, width: Option<f32>, line: usize) -> LayoutBox {
-        LayoutBox {
-            id: id.to_string(),
-            width,
-            inner: None,
-            line,
-        }
+        LayoutBox { id: id.to_string(), width, inner: None, line }
     }
 
     fn row(height: f32, line: usize, boxes: Vec<LayoutBox>) -> LayoutRow {
-        LayoutRow {
-            height,
-            boxes,
-            line,
-        }
+        LayoutRow { height, boxes, line }
     }
 
     fn doc(layout: Option<Vec<LayoutRow>>, sections: Vec<Section>) -> Document {
@@ -459,22 +416,14 @@ mod tests {
     /// A valid sheet: title, a and b side by side, c with an inner grid of x and y.
     fn sheet() -> Document {
         let mut c = bx("c", None, 8);
-        c.inner = Some(vec![row(
-            100.0,
-            9,
-            vec![bx("x", Some(30.0), 10), bx("y", None, 10)],
-        )]);
+        c.inner = Some(vec![row(100.0, 9, vec![bx("x", Some(30.0), 10), bx("y", None, 10)])]);
         doc(
             Some(vec![
                 row(10.0, 2, vec![bx("title", None, 3)]),
                 row(40.0, 4, vec![bx("a", Some(60.0), 5), bx("b", None, 5)]),
                 row(50.0, 6, vec![c]),
             ]),
-            vec![
-                section("a", 20, &[]),
-                section("b", 25, &[]),
-                section("c", 30, &[("x", 32), ("y", 40)]),
-            ],
+            vec![section("a", 20, &[]), section("b", 25, &[]), section("c", 30, &[("x", 32), ("y", 40)])],
         )
     }
 
@@ -490,11 +439,7 @@ mod tests {
         assert_eq!(e.line, line, "{}", e.message);
         assert_eq!(e.file.as_deref(), Some(Path::new("s.md")));
         for piece in pieces {
-            assert!(
-                e.message.contains(piece),
-                "missing {piece:?} in {:?}",
-                e.message
-            );
+            assert!(e.message.contains(piece), "missing {piece:?} in {:?}", e.message);
         }
     }
 
@@ -503,19 +448,13 @@ mod tests {
     }
 
     fn inner(d: &mut Document) -> &mut Vec<LayoutRow> {
-        layout(d)[2].boxes[0]
-            .inner
-            .as_mut()
-            .expect("test sheet has an inner grid")
+        layout(d)[2].boxes[0].inner.as_mut().expect("test sheet has an inner grid")
     }
 
     #[test]
     fn valid_sheet_and_flow_pass() {
         assert_eq!(validate(&sheet(), Path::new("s.md")), Ok(()));
-        assert_eq!(
-            validate(&doc(None, vec![section("a", 1, &[])]), Path::new("s.md")),
-            Ok(())
-        );
+        assert_eq!(validate(&doc(None, vec![section("a", 1, &[])]), Path::new("s.md")), Ok(()));
     }
 
     #[test]
@@ -531,31 +470,16 @@ mod tests {
     fn unknown_page_lists_names() {
         let mut d = sheet();
         d.meta.page = "b5".into();
-        assert_err(
-            &d,
-            None,
-            &["unknown page `b5`", "a4-landscape", "letter-portrait"],
-        );
+        assert_err(&d, None, &["unknown page `b5`", "a4-landscape", "letter-portrait"]);
     }
 
     #[test]
     fn unknown_style_lists_builtins_and_toml_must_exist() {
         let mut d = sheet();
         d.meta.style = "fancy".into();
-        assert_err(
-            &d,
-            None,
-            &["unknown style `fancy`", "pen-notes", "clean", ".toml"],
-        );
+        assert_err(&d, None, &["unknown style `fancy`", "pen-notes", "clean", ".toml"]);
         d.meta.style = "no/such/style.toml".into();
-        assert_err(
-            &d,
-            None,
-            &[
-                "style file `no/such/style.toml` not found",
-                "relative to the source",
-            ],
-        );
+        assert_err(&d, None, &["style file `no/such/style.toml` not found", "relative to the source"]);
         let dir = std::env::temp_dir().join(format!("hanji-style-{}", std::process::id()));
         std::fs::create_dir_all(&dir).expect("temp dir");
         std::fs::write(dir.join("mine.toml"), "").expect("temp file");
@@ -569,15 +493,7 @@ mod tests {
     fn heights_must_add_up_to_100() {
         let mut d = sheet();
         layout(&mut d)[2].height = 45.0;
-        assert_err(
-            &d,
-            Some(2),
-            &[
-                "layout row heights add up to 95%",
-                "must add up to 100%",
-                "`height`",
-            ],
-        );
+        assert_err(&d, Some(2), &["layout row heights add up to 95%", "must add up to 100%", "`height`"]);
         layout(&mut d)[2].height = 50.4;
         assert_eq!(validate(&d, Path::new("s.md")), Ok(()));
     }
@@ -597,22 +513,11 @@ mod tests {
         assert_err(&d, Some(4), &["add up to 120%", "more than 100%"]);
         layout(&mut d)[1].boxes[0].width = Some(60.0);
         layout(&mut d)[1].boxes[1].width = Some(30.0);
-        assert_err(
-            &d,
-            Some(4),
-            &[
-                "add up to 90%",
-                "must add up to 100% when every box has a width",
-            ],
-        );
+        assert_err(&d, Some(4), &["add up to 90%", "must add up to 100% when every box has a width"]);
         layout(&mut d)[1].boxes[0].width = Some(70.0);
         layout(&mut d)[1].boxes[1].width = None;
         layout(&mut d)[1].boxes[0].width = Some(100.0);
-        assert_err(
-            &d,
-            Some(4),
-            &["leave nothing for the 1 box(es) without a width"],
-        );
+        assert_err(&d, Some(4), &["leave nothing for the 1 box(es) without a width"]);
         layout(&mut d)[1].boxes[0].width = Some(-5.0);
         assert_err(&d, Some(5), &["box `a` has width -5%", "more than 0%"]);
     }
@@ -621,15 +526,7 @@ mod tests {
     fn unknown_id_and_title_twice() {
         let mut d = sheet();
         layout(&mut d)[1].boxes[1].id = "bee".into();
-        assert_err(
-            &d,
-            Some(5),
-            &[
-                "`layout` names `bee`",
-                "known: `a`, `b`, `c`, `title`",
-                "{#bee}",
-            ],
-        );
+        assert_err(&d, Some(5), &["`layout` names `bee`", "known: `a`, `b`, `c`, `title`", "{#bee}"]);
         let mut d = sheet();
         layout(&mut d)[1].boxes.push(bx("title", None, 5));
         layout(&mut d)[1].boxes[0].width = None;
@@ -644,32 +541,17 @@ mod tests {
         let mut d = sheet();
         layout(&mut d)[1].boxes.pop();
         layout(&mut d)[1].boxes[0].width = None;
-        assert_err(
-            &d,
-            Some(25),
-            &["section `b` is not placed in `layout`", "add `b`"],
-        );
+        assert_err(&d, Some(25), &["section `b` is not placed in `layout`", "add `b`"]);
     }
 
     #[test]
     fn duplicate_section_and_subsection_ids() {
         let mut d = sheet();
         d.sections.push(section("a", 44, &[]));
-        assert_err(
-            &d,
-            Some(44),
-            &["two `##` sections have the id `a` (the first at line 20)"],
-        );
+        assert_err(&d, Some(44), &["two `##` sections have the id `a` (the first at line 20)"]);
         let mut d = sheet();
         d.sections[2] = section("c", 30, &[("x", 32), ("y", 40), ("x", 41)]);
-        assert_err(
-            &d,
-            Some(41),
-            &[
-                "two `###` subsections of `c` have the id `x`",
-                "first at line 32",
-            ],
-        );
+        assert_err(&d, Some(41), &["two `###` subsections of `c` have the id `x`", "first at line 32"]);
     }
 
     #[test]
@@ -689,46 +571,26 @@ mod tests {
     fn inner_grid_rules() {
         let mut d = sheet();
         inner(&mut d)[0].height = 90.0;
-        assert_err(
-            &d,
-            Some(9),
-            &["the `inner` grid of `c` row heights add up to 90%"],
-        );
+        assert_err(&d, Some(9), &["the `inner` grid of `c` row heights add up to 90%"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes[1].id = "z".into();
-        assert_err(
-            &d,
-            Some(10),
-            &["names `z`", "`c` has no `###` subsection", "`x`, `y`"],
-        );
+        assert_err(&d, Some(10), &["names `z`", "`c` has no `###` subsection", "`x`, `y`"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes[1].id = "x".into();
         assert_err(&d, Some(10), &["`x` is placed twice"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes.pop();
         inner(&mut d)[0].boxes[0].width = None;
-        assert_err(
-            &d,
-            Some(40),
-            &["subsection `y` of `c` is not placed", "`inner` grid"],
-        );
+        assert_err(&d, Some(40), &["subsection `y` of `c` is not placed", "`inner` grid"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes[0].inner = Some(vec![row(100.0, 11, vec![bx("q", None, 11)])]);
-        assert_err(
-            &d,
-            Some(10),
-            &["only a `##` box can hold an `inner` grid", "`x`"],
-        );
+        assert_err(&d, Some(10), &["only a `##` box can hold an `inner` grid", "`x`"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes[0].width = Some(100.0);
         assert_err(&d, Some(9), &["leave nothing"]);
         let mut d = sheet();
         d.sections[2].subsections.clear();
-        assert_err(
-            &d,
-            Some(8),
-            &["`c` has an `inner` grid but no `###` subsections"],
-        );
+        assert_err(&d, Some(8), &["`c` has an `inner` grid but no `###` subsections"]);
         let mut d = sheet();
         inner(&mut d).clear();
         assert_err(&d, Some(8), &["has no rows"]);

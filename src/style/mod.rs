@@ -50,10 +50,7 @@ pub struct FontStyle {
 
 impl FontStyle {
     pub fn size_factor(&self, font: FontId) -> f32 {
-        self.size_factors
-            .iter()
-            .find(|(f, _)| *f == font)
-            .map_or(1.0, |(_, s)| *s)
+        self.size_factors.iter().find(|(f, _)| *f == font).map_or(1.0, |(_, s)| *s)
     }
 }
 
@@ -117,10 +114,7 @@ pub struct Style {
 impl Style {
     /// The colour of a named palette entry.
     pub fn color(&self, name: &str) -> Option<Color> {
-        self.palette
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, c)| *c)
+        self.palette.iter().find(|(n, _)| n == name).map(|(_, c)| *c)
     }
 
     /// The colour of the `index`-th box without a colour class.
@@ -159,9 +153,7 @@ pub fn load(name: &str, source_dir: &Path, book: &mut FontBook) -> Result<Style>
         merge(&mut merged, overlay);
     }
     let raw: raw::RawStyle = toml::Value::Table(merged).try_into().map_err(|e| {
-        HanjiError::new(format!(
-            "style `{name}`: {e}; see styles/pen-notes.toml for the keys"
-        ))
+        HanjiError::new(format!("style `{name}`: {e}; see styles/pen-notes.toml for the keys"))
     })?;
     raw.resolve(name, book)
 }
@@ -191,9 +183,7 @@ fn merge(base: &mut toml::Table, over: toml::Table) {
 
 pub(crate) fn color(key: &str, hex: &str) -> Result<Color> {
     Color::from_hex(hex).ok_or_else(|| {
-        HanjiError::new(format!(
-            "style key `{key}` = \"{hex}\" is not a colour: write it as \"#rrggbb\""
-        ))
+        HanjiError::new(format!("style key `{key}` = \"{hex}\" is not a colour: write it as \"#rrggbb\""))
     })
 }
 
@@ -240,10 +230,7 @@ mod tests {
         assert!(typo.message.contains("pich_mm"), "{}", typo.message);
         let colour = load("colour.toml", &dir, &mut book).unwrap_err();
         assert!(colour.message.contains("#rrggbb"), "{}", colour.message);
-        assert!(load("nope", &dir, &mut book)
-            .unwrap_err()
-            .message
-            .contains("pen-notes"));
+        assert!(load("nope", &dir, &mut book).unwrap_err().message.contains("pen-notes"));
         std::fs::remove_dir_all(&dir).ok();
     }
 }

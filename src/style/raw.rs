@@ -5,8 +5,7 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{
-    color, mm, BoxStyle, FontStyle, GridStyle, PageStyle, QuoteStyle, Style, TextSettings,
-    TitleStyle,
+    color, mm, BoxStyle, FontStyle, GridStyle, PageStyle, QuoteStyle, Style, TextSettings, TitleStyle,
 };
 use crate::error::{HanjiError, Result};
 use crate::text::fonts::FontBook;
@@ -127,9 +126,7 @@ fn positive(key: &str, value: f32) -> Result<f32> {
     if value.is_finite() && value > 0.0 {
         Ok(value)
     } else {
-        Err(HanjiError::new(format!(
-            "style key `{key}` must be a positive number, not {value}"
-        )))
+        Err(HanjiError::new(format!("style key `{key}` must be a positive number, not {value}")))
     }
 }
 
@@ -138,10 +135,7 @@ impl RawStyle {
         let f = &self.fonts;
         let mut size_factors = Vec::new();
         for (font, factor) in &f.size_factor {
-            size_factors.push((
-                book.load(font)?,
-                positive(&format!("fonts.size_factor.{font}"), *factor)?,
-            ));
+            size_factors.push((book.load(font)?, positive(&format!("fonts.size_factor.{font}"), *factor)?));
         }
         let fonts = FontStyle {
             body: book.load(&f.body)?,
@@ -149,11 +143,7 @@ impl RawStyle {
             bold: book.load(&f.bold)?,
             fake_bold: f.fake_bold,
             code: book.load(&self.code.font)?,
-            fallbacks: f
-                .fallbacks
-                .iter()
-                .map(|n| book.load(n))
-                .collect::<Result<_>>()?,
+            fallbacks: f.fallbacks.iter().map(|n| book.load(n)).collect::<Result<_>>()?,
             size_factors,
         };
         let mut palette = Vec::new();
@@ -161,16 +151,9 @@ impl RawStyle {
             palette.push((key.clone(), color(&format!("palette.colors.{key}"), hex)?));
         }
         if self.palette.order.is_empty() {
-            return Err(HanjiError::new(
-                "style key `palette.order` is empty: list at least one colour name",
-            ));
+            return Err(HanjiError::new("style key `palette.order` is empty: list at least one colour name"));
         }
-        if let Some(missing) = self
-            .palette
-            .order
-            .iter()
-            .find(|n| !self.palette.colors.contains_key(*n))
-        {
+        if let Some(missing) = self.palette.order.iter().find(|n| !self.palette.colors.contains_key(*n)) {
             return Err(HanjiError::new(format!(
                 "`palette.order` names `{missing}`, which `palette.colors` does not define"
             )));
@@ -220,10 +203,7 @@ impl RawStyle {
                 stroke: color("title.stroke", &self.title.stroke)?,
                 accent: color("title.accent", &self.title.accent)?,
             },
-            mark: (
-                color("mark.color", &self.mark.color)?,
-                self.mark.alpha.clamp(0.0, 1.0),
-            ),
+            mark: (color("mark.color", &self.mark.color)?, self.mark.alpha.clamp(0.0, 1.0)),
             quote: QuoteStyle {
                 tint: self.quote.tint.clamp(0.0, 1.0),
                 size: positive("quote.size", self.quote.size)?,

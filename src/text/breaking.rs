@@ -53,9 +53,7 @@ const HYPHENATION_EXCEPTIONS: &[(&str, &str)] = &[
 
 fn dictionary() -> Option<&'static Standard> {
     static DICTIONARY: OnceLock<Option<Standard>> = OnceLock::new();
-    DICTIONARY
-        .get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok())
-        .as_ref()
+    DICTIONARY.get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok()).as_ref()
 }
 
 /// Hyphenation points (byte offsets inside `word`) for an ASCII-letter word; none for others.
@@ -80,10 +78,7 @@ pub fn hyphenation_points(word: &str) -> Vec<usize> {
             None => Vec::new(),
         },
     };
-    points
-        .into_iter()
-        .filter(|&p| p >= 2 && word.len() - p >= 3)
-        .collect()
+    points.into_iter().filter(|&p| p >= 2 && word.len() - p >= 3).collect()
 }
 
 /// One line: a range of glyph indices, whether it ends with an inserted hyphen, and its width
@@ -129,11 +124,7 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
         }
         if width(start, end) <= max_width + 0.01 {
             if point.mandatory {
-                lines.push(Line {
-                    glyphs: start..end,
-                    hyphen: false,
-                    width: width(start, end),
-                });
+                lines.push(Line { glyphs: start..end, hyphen: false, width: width(start, end) });
                 start = end;
                 last_fit = None;
             } else {
@@ -144,16 +135,9 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
         }
         // The segment up to this break overflows.
         let word_start = last_fit.unwrap_or(start);
-        if let Some(cut) = hyphenate_into(
-            shaped,
-            word_start,
-            end,
-            start,
-            max_width,
-            scale,
-            hyphen_width,
-            &prefix,
-        ) {
+        if let Some(cut) =
+            hyphenate_into(shaped, word_start, end, start, max_width, scale, hyphen_width, &prefix)
+        {
             lines.push(Line {
                 glyphs: start..cut,
                 hyphen: true,
@@ -164,30 +148,18 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
             continue;
         }
         if let Some(fit) = last_fit {
-            lines.push(Line {
-                glyphs: start..fit,
-                hyphen: false,
-                width: width(start, fit),
-            });
+            lines.push(Line { glyphs: start..fit, hyphen: false, width: width(start, fit) });
             start = fit;
             last_fit = None;
             continue;
         }
         // One word wider than the line: break between graphemes.
         let cut = emergency_cut(shaped, start, end, max_width, &prefix);
-        lines.push(Line {
-            glyphs: start..cut,
-            hyphen: false,
-            width: width(start, cut),
-        });
+        lines.push(Line { glyphs: start..cut, hyphen: false, width: width(start, cut) });
         start = cut;
     }
     if start < glyphs.len() || lines.is_empty() {
-        lines.push(Line {
-            glyphs: start..glyphs.len(),
-            hyphen: false,
-            width: width(start, glyphs.len()),
-        });
+        lines.push(Line { glyphs: start..glyphs.len(), hyphen: false, width: width(start, glyphs.len()) });
     }
     lines
 }
@@ -209,9 +181,7 @@ fn hyphenate_into(
         return None;
     }
     let byte_start = glyphs[word_start].cluster;
-    let byte_end = glyphs
-        .get(word_end)
-        .map_or(shaped.text.len(), |g| g.cluster);
+    let byte_end = glyphs.get(word_end).map_or(shaped.text.len(), |g| g.cluster);
     let segment = &shaped.text[byte_start..byte_end];
     let core = segment.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
     let points = hyphenation_points(core);
@@ -223,13 +193,7 @@ fn hyphenate_into(
 }
 
 /// The furthest grapheme boundary after `start` that fits, at least one grapheme.
-fn emergency_cut(
-    shaped: &ShapedText,
-    start: usize,
-    end: usize,
-    max_width: f32,
-    prefix: &[f32],
-) -> usize {
+fn emergency_cut(shaped: &ShapedText, start: usize, end: usize, max_width: f32, prefix: &[f32]) -> usize {
     let glyphs = &shaped.glyphs;
     let from = glyphs[start].cluster;
     let to = glyphs.get(end).map_or(shaped.text.len(), |g| g.cluster);
@@ -243,10 +207,7 @@ fn emergency_cut(
     }
     best.filter(|&c| c > start).unwrap_or_else(|| {
         // Not even one grapheme fits: take one anyway so that layout moves on.
-        let next = shaped.text[from..to]
-            .grapheme_indices(true)
-            .nth(1)
-            .map_or(to, |(o, _)| from + o);
+        let next = shaped.text[from..to].grapheme_indices(true).nth(1).map_or(to, |(o, _)| from + o);
         glyphs.partition_point(|g| g.cluster < next).max(start + 1)
     })
 }
@@ -296,7 +257,8 @@ mod tests {
 
     #[test]
     fn korean_breaks_only_at_spaces() {
-        let text = "베이스 모델은 인터넷 문서 시뮬레이터이다. Base Model은 next-token prediction으로 학습된다.";
+        let text =
+            "베이스 모델은 인터넷 문서 시뮬레이터이다. Base Model은 next-token prediction으로 학습된다.";
         assert_eq!(
             segments(text),
             vec![
@@ -318,9 +280,7 @@ mod tests {
     #[test]
     fn hard_breaks_are_mandatory() {
         let points = break_points("가나\n다라");
-        assert!(points
-            .iter()
-            .any(|p| p.mandatory && p.offset == "가나\n".len()));
+        assert!(points.iter().any(|p| p.mandatory && p.offset == "가나\n".len()));
         assert!(!points.iter().any(|p| p.offset == "가".len()));
     }
 
@@ -340,11 +300,7 @@ mod tests {
         assert_eq!(split("typesetting"), "type-set-ting");
         assert_eq!(split("Pretraining"), "Pre-train-ing");
         assert_eq!(split("model"), "model", "short words stay whole");
-        assert_eq!(
-            split("ChatGPT"),
-            "ChatGPT",
-            "names in camel case stay whole"
-        );
+        assert_eq!(split("ChatGPT"), "ChatGPT", "names in camel case stay whole");
         assert!(hyphenation_points("모델입니다요").is_empty());
     }
 }

@@ -8,22 +8,10 @@ use crate::error::{HanjiError, Result};
 /// Font files compiled into the binary, by file name (as styles name them).
 pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
     ("NanumPen.ttf", include_bytes!("../../fonts/NanumPen.ttf")),
-    (
-        "NanumSquareRoundEB.ttf",
-        include_bytes!("../../fonts/NanumSquareRoundEB.ttf"),
-    ),
-    (
-        "NanumGothic.ttf",
-        include_bytes!("../../fonts/NanumGothic.ttf"),
-    ),
-    (
-        "NanumGothicBold.ttf",
-        include_bytes!("../../fonts/NanumGothicBold.ttf"),
-    ),
-    (
-        "DejaVuSans.ttf",
-        include_bytes!("../../fonts/DejaVuSans.ttf"),
-    ),
+    ("NanumSquareRoundEB.ttf", include_bytes!("../../fonts/NanumSquareRoundEB.ttf")),
+    ("NanumGothic.ttf", include_bytes!("../../fonts/NanumGothic.ttf")),
+    ("NanumGothicBold.ttf", include_bytes!("../../fonts/NanumGothicBold.ttf")),
+    ("DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
 ];
 
 /// Index of a font in the [`FontBook`].
@@ -46,9 +34,7 @@ pub struct LoadedFont {
 impl LoadedFont {
     fn load(name: &'static str, data: &'static [u8]) -> Result<LoadedFont> {
         let face = ttf_parser::Face::parse(data, 0).map_err(|e| {
-            HanjiError::new(format!(
-                "font {name} cannot be read ({e}); restore it from fonts/"
-            ))
+            HanjiError::new(format!("font {name} cannot be read ({e}); restore it from fonts/"))
         })?;
         let units_per_em = f32::from(face.units_per_em());
         let shaper = HbFont::new(HbFace::from_bytes(data, 0));
@@ -94,10 +80,7 @@ impl FontBook {
         }
         let Some((name, data)) = EMBEDDED_FONTS.iter().find(|(n, _)| *n == name) else {
             let known: Vec<&str> = EMBEDDED_FONTS.iter().map(|(n, _)| *n).collect();
-            return Err(HanjiError::new(format!(
-                "unknown font `{name}`: use one of {}",
-                known.join(", ")
-            )));
+            return Err(HanjiError::new(format!("unknown font `{name}`: use one of {}", known.join(", "))));
         };
         self.fonts.push(LoadedFont::load(name, data)?);
         Ok(FontId((self.fonts.len() - 1) as u16))
@@ -109,10 +92,7 @@ impl FontBook {
 
     /// All loaded fonts with their ids, in load order.
     pub fn iter(&self) -> impl Iterator<Item = (FontId, &LoadedFont)> {
-        self.fonts
-            .iter()
-            .enumerate()
-            .map(|(i, f)| (FontId(i as u16), f))
+        self.fonts.iter().enumerate().map(|(i, f)| (FontId(i as u16), f))
     }
 }
 
@@ -125,16 +105,11 @@ mod tests {
         let mut book = FontBook::new();
         let pen = book.load("NanumPen.ttf").unwrap();
         let font = book.get(pen);
-        let missing = ('\u{AC00}'..='\u{D7A3}')
-            .filter(|c| !font.covers(*c))
-            .count();
+        let missing = ('\u{AC00}'..='\u{D7A3}').filter(|c| !font.covers(*c)).count();
         assert_eq!(missing, 0);
         assert!((' '..='~').all(|c| font.covers(c)));
         assert!(font.covers('→'));
-        assert!(
-            !font.covers('✓'),
-            "NanumPen has no check mark: the fallback must supply it"
-        );
+        assert!(!font.covers('✓'), "NanumPen has no check mark: the fallback must supply it");
     }
 
     #[test]

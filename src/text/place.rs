@@ -5,8 +5,7 @@ use super::breaking::{fill_lines, Line};
 use super::fonts::{FontBook, FontId};
 use super::shape::ShapedText;
 use crate::frame::{
-    Color, FrameItem, GlyphRun, LineCap, LinkItem, Paint, PathItem, PlacedGlyph, Point, Rect,
-    Segment, Stroke,
+    Color, FrameItem, GlyphRun, LineCap, LinkItem, Paint, PathItem, PlacedGlyph, Point, Rect, Segment, Stroke,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -42,9 +41,7 @@ pub fn visual_center(book: &FontBook, font: FontId) -> f32 {
     f.face
         .glyph_index(probe)
         .and_then(|g| f.face.glyph_bounding_box(g))
-        .map_or(0.35, |b| {
-            (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / f.units_per_em
-        })
+        .map_or(0.35, |b| (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / f.units_per_em)
 }
 
 /// Breaks and measures a shaped paragraph. `line_height` is a multiple of the nominal size.
@@ -56,8 +53,7 @@ pub fn layout_paragraph(
     line_height: f32,
     align: Align,
 ) -> ParagraphLayout {
-    let hyphen_width =
-        hyphen_glyph(book, shaped, shaped.glyphs.len()).map_or(0.0, |(_, _, w, _)| w);
+    let hyphen_width = hyphen_glyph(book, shaped, shaped.glyphs.len()).map_or(0.0, |(_, _, w, _)| w);
     let lines = fill_lines(shaped, max_width, scale, hyphen_width);
     let mut top = 0.0;
     let mut boxes = Vec::with_capacity(lines.len());
@@ -65,21 +61,10 @@ pub fn layout_paragraph(
         let (font, em, size) = dominant(shaped, &line);
         let height = size * line_height * scale;
         let baseline = top + height / 2.0 + visual_center(book, font) * em * scale;
-        boxes.push(LineBox {
-            line,
-            top,
-            height,
-            baseline,
-        });
+        boxes.push(LineBox { line, top, height, baseline });
         top += height;
     }
-    ParagraphLayout {
-        lines: boxes,
-        height: top,
-        width: max_width,
-        scale,
-        align,
-    }
+    ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align }
 }
 
 /// The font with the most glyphs in the line, its em size, and the line's largest nominal size.
@@ -105,11 +90,7 @@ fn dominant(shaped: &ShapedText, line: &Line) -> (FontId, f32, f32) {
 }
 
 /// The hyphen glyph of the font before `index`: (font, gid, width at scale 1, em).
-fn hyphen_glyph(
-    book: &FontBook,
-    shaped: &ShapedText,
-    index: usize,
-) -> Option<(FontId, u16, f32, f32)> {
+fn hyphen_glyph(book: &FontBook, shaped: &ShapedText, index: usize) -> Option<(FontId, u16, f32, f32)> {
     let g = shaped.glyphs[..index].iter().rev().find(|g| !g.missing)?;
     let (gid, advance) = book.get(g.font).glyph_for('-')?;
     Some((g.font, gid, advance * g.em, g.em))
@@ -149,13 +130,7 @@ pub fn draw_paragraph(
             let style = &shaped.spans[g.span].style;
             let advance = g.advance * scale;
             if g.missing {
-                over.push(missing_box(
-                    pen,
-                    baseline,
-                    advance,
-                    g.em * scale,
-                    style.color,
-                ));
+                over.push(missing_box(pen, baseline, advance, g.em * scale, style.color));
             } else {
                 let first_of_cluster = index == 0 || shaped.glyphs[index - 1].cluster != g.cluster;
                 let text = if first_of_cluster {
@@ -169,34 +144,18 @@ pub fn draw_paragraph(
                     y: baseline - g.y_offset * scale,
                     text,
                 };
-                push_glyph(
-                    &mut glyph_items,
-                    g.font,
-                    g.em * scale,
-                    style.color,
-                    style.fake_bold,
-                    placed,
-                );
+                push_glyph(&mut glyph_items, g.font, g.em * scale, style.color, style.fake_bold, placed);
             }
             match decorations.last_mut() {
-                Some(last) if last.0 == g.span && (last.2 - pen).abs() < 0.01 => {
-                    last.2 = pen + advance
-                }
+                Some(last) if last.0 == g.span && (last.2 - pen).abs() < 0.01 => last.2 = pen + advance,
                 _ => decorations.push((g.span, pen, pen + advance)),
             }
             pen += advance;
         }
         if line.hyphen {
             if let Some((font, gid, width, em)) = hyphen_glyph(book, shaped, line.glyphs.end) {
-                let color = shaped.spans[shaped.glyphs[line.glyphs.end - 1].span]
-                    .style
-                    .color;
-                let placed = PlacedGlyph {
-                    gid,
-                    x: pen,
-                    y: baseline,
-                    text: "-".into(),
-                };
+                let color = shaped.spans[shaped.glyphs[line.glyphs.end - 1].span].style.color;
+                let placed = PlacedGlyph { gid, x: pen, y: baseline, text: "-".into() };
                 push_glyph(&mut glyph_items, font, em * scale, color, false, placed);
                 pen += width * scale;
             }
@@ -210,22 +169,10 @@ pub fn draw_paragraph(
                 behind.push(highlighter(x0, x1, baseline, size, color, alpha, span));
             }
             if style.strike {
-                over.push(rule(
-                    x0,
-                    x1,
-                    baseline - size * 0.3,
-                    size * 0.06,
-                    style.color,
-                ));
+                over.push(rule(x0, x1, baseline - size * 0.3, size * 0.06, style.color));
             }
             if style.underline {
-                over.push(rule(
-                    x0,
-                    x1,
-                    baseline + size * 0.12,
-                    size * 0.05,
-                    style.color,
-                ));
+                over.push(rule(x0, x1, baseline + size * 0.12, size * 0.05, style.color));
             }
             if let Some(url) = &style.link {
                 over.push(FrameItem::Link(LinkItem {
@@ -276,13 +223,7 @@ fn push_glyph(
             return;
         }
     }
-    items.push(FrameItem::Text(GlyphRun {
-        font,
-        size,
-        color,
-        fake_bold: bold,
-        glyphs: vec![glyph],
-    }));
+    items.push(FrameItem::Text(GlyphRun { font, size, color, fake_bold: bold, glyphs: vec![glyph] }));
 }
 
 /// A marker stroke: a band behind the lower two thirds of the letters with slightly slanted,
@@ -303,10 +244,7 @@ fn highlighter(
     let (l, r) = (x0 - pad, x1 + pad);
     let segments = vec![
         Segment::MoveTo(Point::new(l + jitter(1) * size * 0.2, top + size * 0.04)),
-        Segment::LineTo(Point::new(
-            r + jitter(2) * size * 0.2,
-            top + jitter(3) * size * 0.06,
-        )),
+        Segment::LineTo(Point::new(r + jitter(2) * size * 0.2, top + jitter(3) * size * 0.06)),
         Segment::CubicTo(
             Point::new(r + size * 0.22, top + size * 0.25),
             Point::new(r + size * 0.18, bottom - size * 0.2),
@@ -320,26 +258,14 @@ fn highlighter(
         ),
         Segment::Close,
     ];
-    FrameItem::Path(PathItem {
-        segments,
-        fill: Some(Paint { color, alpha }),
-        stroke: None,
-    })
+    FrameItem::Path(PathItem { segments, fill: Some(Paint { color, alpha }), stroke: None })
 }
 
 fn rule(x0: f32, x1: f32, y: f32, width: f32, color: Color) -> FrameItem {
     FrameItem::Path(PathItem {
-        segments: vec![
-            Segment::MoveTo(Point::new(x0, y)),
-            Segment::LineTo(Point::new(x1, y)),
-        ],
+        segments: vec![Segment::MoveTo(Point::new(x0, y)), Segment::LineTo(Point::new(x1, y))],
         fill: None,
-        stroke: Some(Stroke {
-            paint: Paint::solid(color),
-            width,
-            dash: Vec::new(),
-            cap: LineCap::Round,
-        }),
+        stroke: Some(Stroke { paint: Paint::solid(color), width, dash: Vec::new(), cap: LineCap::Round }),
     })
 }
 

@@ -33,6 +33,5 @@ pub fn script_class(c: char) -> ScriptClass {
 
 /// Characters that never need a glyph of their own: joiners, selectors, controls.
 pub fn is_invisible(c: char) -> bool {
-    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{2060}' | '\u{00AD}')
-        || c.is_control()
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{FE00}'..='\u{FE0F}' | '\u{2060}' | '\u{00AD}') || c.is_control()
 }

@@ -52,13 +52,8 @@ impl StyledText {
         let start = self.text.len();
         self.text.push_str(text);
         match self.spans.last_mut() {
-            Some(last) if last.style == *style && last.range.end == start => {
-                last.range.end = self.text.len()
-            }
-            _ => self.spans.push(Span {
-                range: start..self.text.len(),
-                style: style.clone(),
-            }),
+            Some(last) if last.style == *style && last.range.end == start => last.range.end = self.text.len(),
+            _ => self.spans.push(Span { range: start..self.text.len(), style: style.clone() }),
         }
     }
 }
@@ -126,15 +121,9 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         for run in itemize(span_text, span.style.font, fonts) {
             let absolute = span.range.start + run.range.start..span.range.start + run.range.end;
             match run.font {
-                Some(font) => shape_run(
-                    &text.text,
-                    absolute,
-                    font,
-                    span_index,
-                    &span.style,
-                    fonts,
-                    &mut glyphs,
-                ),
+                Some(font) => {
+                    shape_run(&text.text, absolute, font, span_index, &span.style, fonts, &mut glyphs)
+                }
                 None => {
                     let missing = &text.text[absolute.clone()];
                     warnings.push(Warning {
@@ -161,12 +150,7 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
             }
         }
     }
-    ShapedText {
-        text: text.text,
-        spans: text.spans,
-        glyphs,
-        line: text.line,
-    }
+    ShapedText { text: text.text, spans: text.spans, glyphs, line: text.line }
 }
 
 /// A piece of one span that one font shapes; `font: None` for a grapheme no font has.
@@ -185,15 +169,11 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
             continue; // hard breaks take no glyph
         }
         let font = font_for(grapheme, primary, fonts);
-        let script = grapheme
-            .chars()
-            .next()
-            .map_or(ScriptClass::Neutral, script_class);
+        let script = grapheme.chars().next().map_or(ScriptClass::Neutral, script_class);
         let end = offset + grapheme.len();
         if let Some(last) = runs.last_mut() {
-            let same_script = script == ScriptClass::Neutral
-                || run_script == ScriptClass::Neutral
-                || script == run_script;
+            let same_script =
+                script == ScriptClass::Neutral || run_script == ScriptClass::Neutral || script == run_script;
             if last.font.is_some() && last.font == font && same_script && last.range.end == offset {
                 last.range.end = end;
                 if script != ScriptClass::Neutral {
@@ -203,10 +183,7 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
             }
         }
         run_script = script;
-        runs.push(Run {
-            range: offset..end,
-            font,
-        });
+        runs.push(Run { range: offset..end, font });
     }
     runs
 }
@@ -214,17 +191,12 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
 fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId> {
     let covers = |id: FontId| {
         let font = fonts.book.get(id);
-        grapheme
-            .chars()
-            .filter(|c| !is_invisible(*c))
-            .all(|c| font.covers(c))
+        grapheme.chars().filter(|c| !is_invisible(*c)).all(|c| font.covers(c))
     };
     if grapheme.chars().all(is_invisible) {
         return Some(primary);
     }
-    std::iter::once(primary)
-        .chain(fonts.fallbacks.iter().copied())
-        .find(|&id| covers(id))
+    std::iter::once(primary).chain(fonts.fallbacks.iter().copied()).find(|&id| covers(id))
 }
 
 fn shape_run(
@@ -239,15 +211,9 @@ fn shape_run(
     let font = fonts.book.get(font_id);
     let em = style.size * (fonts.size_factor)(font_id);
     let scale = em / font.units_per_em;
-    let buffer = UnicodeBuffer::new()
-        .add_str(&text[range.clone()])
-        .guess_segment_properties();
+    let buffer = UnicodeBuffer::new().add_str(&text[range.clone()]).guess_segment_properties();
     let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
-    for (info, pos) in shaped
-        .get_glyph_infos()
-        .iter()
-        .zip(shaped.get_glyph_positions())
-    {
+    for (info, pos) in shaped.get_glyph_infos().iter().zip(shaped.get_glyph_positions()) {
         out.push(ShapedGlyph {
             gid: info.codepoint as u16,
             font: font_id,
@@ -268,10 +234,7 @@ mod tests {
     use crate::text::breaking::{fill_lines, natural_widths};
 
     fn setup(book: &mut FontBook) -> (FontId, FontId) {
-        (
-            book.load("NanumPen.ttf").unwrap(),
-            book.load("DejaVuSans.ttf").unwrap(),
-        )
+        (book.load("NanumPen.ttf").unwrap(), book.load("DejaVuSans.ttf").unwrap())
     }
 
     fn styled(text: &str, font: FontId) -> StyledText {
@@ -285,10 +248,7 @@ mod tests {
             underline: false,
             link: None,
         };
-        let mut out = StyledText {
-            line: 7,
-            ..StyledText::default()
-        };
+        let mut out = StyledText { line: 7, ..StyledText::default() };
         out.push(text, &style);
         out
     }
@@ -299,11 +259,7 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |f: FontId| if f == pen { 1.5 } else { 1.0 };
-        let fonts = FontSetup {
-            book: &book,
-            fallbacks: &fallbacks,
-            size_factor: &factor,
-        };
+        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
         let mut warnings = Vec::new();
         let shaped = shape(styled("확인 ✓ 끝 \u{1D11E}", pen), &fonts, &mut warnings);
         let font_of = |needle: &str| {
@@ -311,19 +267,11 @@ mod tests {
             shaped.glyphs.iter().find(|g| g.cluster == at).unwrap()
         };
         assert_eq!(font_of("확").font, pen);
-        assert_eq!(
-            font_of("✓").font,
-            dejavu,
-            "NanumPen has no ✓: the fallback draws it"
-        );
+        assert_eq!(font_of("✓").font, dejavu, "NanumPen has no ✓: the fallback draws it");
         assert!(font_of("\u{1D11E}").missing);
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(7));
-        assert!(
-            warnings[0].message.contains("U+1D11E"),
-            "{}",
-            warnings[0].message
-        );
+        assert!(warnings[0].message.contains("U+1D11E"), "{}", warnings[0].message);
         // The size factor applies per font.
         assert!((font_of("확").em - 15.0).abs() < 1e-4);
         assert!((font_of("✓").em - 10.0).abs() < 1e-4);
@@ -335,16 +283,9 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |_: FontId| 1.0;
-        let fonts = FontSetup {
-            book: &book,
-            fallbacks: &fallbacks,
-            size_factor: &factor,
-        };
-        let shaped = shape(
-            styled("베이스 모델은 인터넷 문서 시뮬레이터입니다", pen),
-            &fonts,
-            &mut Vec::new(),
-        );
+        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
+        let shaped =
+            shape(styled("베이스 모델은 인터넷 문서 시뮬레이터입니다", pen), &fonts, &mut Vec::new());
         let (min, max) = natural_widths(&shaped);
         assert!(min > 0.0 && min < max);
         let lines = fill_lines(&shaped, max * 0.6, 1.0, 3.0);
@@ -354,21 +295,14 @@ mod tests {
             // Every line but the last ends at a space: no Hangul word is split.
             let end = line.glyphs.end;
             if end < shaped.glyphs.len() {
-                assert!(
-                    shaped.text[..shaped.glyphs[end].cluster].ends_with(' '),
-                    "{line:?}"
-                );
+                assert!(shaped.text[..shaped.glyphs[end].cluster].ends_with(' '), "{line:?}");
             }
         }
         // Narrower than the longest word: an emergency break inside it, never an endless loop.
         let narrow = fill_lines(&shaped, min * 0.5, 1.0, 3.0);
         assert!(narrow.len() > lines.len());
         let covered: usize = narrow.iter().map(|l| l.glyphs.len()).sum();
-        assert_eq!(
-            covered,
-            shaped.glyphs.len(),
-            "every glyph is on exactly one line"
-        );
+        assert_eq!(covered, shaped.glyphs.len(), "every glyph is on exactly one line");
     }
 
     #[test]
@@ -377,16 +311,8 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |_: FontId| 1.0;
-        let fonts = FontSetup {
-            book: &book,
-            fallbacks: &fallbacks,
-            size_factor: &factor,
-        };
-        let shaped = shape(
-            styled("typesetting tokenization", pen),
-            &fonts,
-            &mut Vec::new(),
-        );
+        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
+        let shaped = shape(styled("typesetting tokenization", pen), &fonts, &mut Vec::new());
         let total: f32 = shaped.glyphs.iter().map(|g| g.advance).sum();
         let lines = fill_lines(&shaped, total * 0.62, 1.0, 3.0);
         assert!(lines.iter().any(|l| l.hyphen), "{lines:?}");

@@ -19,26 +19,15 @@ pub fn temp_dir(name: &str) -> PathBuf {
 }
 
 pub fn hanji(args: &[&str], cwd: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_hanji"))
-        .args(args)
-        .current_dir(cwd)
-        .output()
-        .expect("run hanji")
+    Command::new(env!("CARGO_BIN_EXE_hanji")).args(args).current_dir(cwd).output().expect("run hanji")
 }
 
 /// Runs a real PDF tool and returns its stdout; panics with its stderr when it fails.
 pub fn tool(program: &str, args: &[&str]) -> String {
-    let out = Command::new(program)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| {
-            panic!("{program} is needed for this test (apt-get install poppler-utils qpdf): {e}")
-        });
-    assert!(
-        out.status.success(),
-        "{program} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let out = Command::new(program).args(args).output().unwrap_or_else(|e| {
+        panic!("{program} is needed for this test (apt-get install poppler-utils qpdf): {e}")
+    });
+    assert!(out.status.success(), "{program} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
@@ -46,11 +35,58 @@ pub fn tool(program: &str, args: &[&str]) -> String {
 pub fn render_sample() -> Vec<u8> {
     let source = root().join(SAMPLE);
     let doc = hanji::load_document(&source).expect("sample parses");
-    hanji::render(&doc, &source, None)
-        .expect("sample renders")
-        .pdf
+    hanji::render(&doc, &source, None).expect("sample renders").pdf
 }
 
 pub fn squeeze(text: &str) -> String {
     text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// A decoded 8-bit RGB image.
+pub struct Rgb {
+    pub width: u32,
+    pub height: u32,
+    pub pixels: Vec<u8>,
+}
+
+/// Decodes an 8-bit RGB or RGBA PNG (alpha dropped) and its pHYs resolution, if any.
+pub fn decode_png(bytes: &[u8]) -> (Rgb, Option<png::PixelDimensions>) {
+    let decoder = png::Decoder::new(std::io::Cursor::new(bytes));
+    let mut reader = decoder.read_info().expect("a PNG");
+    let mut buf = vec![0; reader.output_buffer_size().expect("size")];
+    let info = reader.next_frame(&mut buf).expect("PNG data");
+    let dims = reader.info().pixel_dims;
+    let channels = match info.color_type {
+        png::ColorType::Rgb => 3,
+        png::ColorType::Rgba => 4,
+        other => panic!("unexpected PNG colour type {other:?}"),
+    };
+    let pixels = buf[..info.buffer_size()].chunks_exact(channels).flat_map(|p| [p[0], p[1], p[2]]).collect();
+    (Rgb { width: info.width, height: info.height, pixels }, dims)
+}
+
+/// How far two images of one size are apart: the mean absolute difference per channel
+/// (0–255) and the share of pixels with a channel off by more than `threshold`.
+pub fn compare(a: &Rgb, b: &Rgb, threshold: u8) -> (f64, f64) {
+    assert_eq!((a.width, a.height), (b.width, b.height), "image sizes differ");
+    let total: u64 = a.pixels.iter().zip(&b.pixels).map(|(x, y)| u64::from(x.abs_diff(*y))).sum();
+    let off = a
+        .pixels
+        .chunks_exact(3)
+        .zip(b.pixels.chunks_exact(3))
+        .filter(|(p, q)| p.iter().zip(q.iter()).any(|(x, y)| x.abs_diff(*y) > threshold))
+        .count();
+    (total as f64 / a.pixels.len() as f64, off as f64 / (a.width as f64 * a.height as f64))
+}
+
+/// Encodes an RGB image (for expected/actual/diff files written on failure).
+pub fn encode_rgb(image: &Rgb) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut encoder = png::Encoder::new(&mut out, image.width, image.height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    let mut writer = encoder.write_header().expect("header");
+    writer.write_image_data(&image.pixels).expect("data");
+    writer.finish().expect("finish");
+    out
 }
