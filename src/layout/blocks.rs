@@ -1,7 +1,7 @@
 //! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
 
 use super::pen::{rounded_rect, Jitter};
-use crate::error::Warning;
+use crate::error::{Result, Warning};
 use crate::frame::{Color, FrameItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::style::Style;
@@ -130,20 +130,20 @@ impl<'a> Ctx<'a> {
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
-    ) -> Extent {
+    ) -> Result<Extent> {
         let mut cursor = y;
         let mut first_baseline = None;
         for (i, block) in blocks.iter().enumerate() {
             if i > 0 {
                 cursor += self.gap();
             }
-            let extent = self.block(block, accent, x, cursor, width, out);
+            let extent = self.block(block, accent, x, cursor, width, out)?;
             if first_baseline.is_none() {
                 first_baseline = extent.first_baseline.map(|b| b + cursor - y);
             }
             cursor += extent.height;
         }
-        Extent { height: cursor - y, first_baseline }
+        Ok(Extent { height: cursor - y, first_baseline })
     }
 
     fn block(
@@ -154,8 +154,8 @@ impl<'a> Ctx<'a> {
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
-    ) -> Extent {
-        match block {
+    ) -> Result<Extent> {
+        let extent = match block {
             Block::Paragraph { inlines, line } => {
                 let text = self.styled(inlines, &self.body_style(), accent, *line);
                 self.text(text, x, y, width, Align::Left, out)
@@ -170,8 +170,8 @@ impl<'a> Ctx<'a> {
                 let text = self.styled(inlines, &style, accent, *line);
                 self.text(text, x, y, width, Align::Left, out)
             }
-            Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out),
-            Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out),
+            Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out)?,
+            Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out)?,
             Block::Table { aligns, header, rows, line } => {
                 self.table(aligns, header, rows, *line, accent, x, y, width, out)
             }
@@ -193,7 +193,8 @@ impl<'a> Ctx<'a> {
                 ));
                 Extent { height: 2.0 * self.gap(), first_baseline: None }
             }
-        }
+        };
+        Ok(extent)
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -206,7 +207,7 @@ impl<'a> Ctx<'a> {
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
-    ) -> Extent {
+    ) -> Result<Extent> {
         let indent = self.style.text.list_indent * self.style.text.size * self.scale;
         let mut cursor = y;
         let mut first_baseline = None;
@@ -215,7 +216,7 @@ impl<'a> Ctx<'a> {
                 cursor += self.gap() * 0.4;
             }
             let mut content = Vec::new();
-            let extent = self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content);
+            let extent = self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content)?;
             let baseline = extent.first_baseline.unwrap_or(0.0);
             let marker = match start {
                 Some(n) => format!("{}.", n + i as u64),
@@ -240,7 +241,7 @@ impl<'a> Ctx<'a> {
             }
             cursor += extent.height;
         }
-        Extent { height: cursor - y, first_baseline }
+        Ok(Extent { height: cursor - y, first_baseline })
     }
 
     fn quote(
@@ -251,7 +252,7 @@ impl<'a> Ctx<'a> {
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
-    ) -> Extent {
+    ) -> Result<Extent> {
         let s = self.scale;
         let pad = 3.0 * s;
         let mark_space = 12.0 * s;
@@ -279,7 +280,7 @@ impl<'a> Ctx<'a> {
                     }
                     self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content)
                 }
-                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content),
+                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content)?,
             };
             cursor += extent.height;
         }
@@ -320,7 +321,7 @@ impl<'a> Ctx<'a> {
             self.text(t, mx, my, mark_space + pad, Align::Left, out);
         }
         out.extend(content);
-        Extent { height, first_baseline: None }
+        Ok(Extent { height, first_baseline: None })
     }
 
     #[allow(clippy::too_many_arguments)]

@@ -207,7 +207,7 @@ fn section_box(
     }
     cursor += 1.5;
     if !section.blocks.is_empty() {
-        cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content).height;
+        cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content)?.height;
     }
     match cell.inner {
         Some(rows) => {
@@ -236,7 +236,7 @@ fn section_box(
                         0.7,
                     ));
                 }
-                let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content);
+                let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
                 check_fit(sub, sub_cell.rect.height, used, &format!("{} › {}", section.id, sub.id))?;
             }
         }
@@ -244,7 +244,7 @@ fn section_box(
             for sub in &section.subsections {
                 cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
                 cursor +=
-                    subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content);
+                    subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content)?;
             }
             check_fit(section, inner.bottom() - inner.y, cursor - inner.y, &section.id)?;
         }
@@ -254,7 +254,7 @@ fn section_box(
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
-fn subsection(sub: &Section, rect: Rect, accent: Color, ctx: &mut Ctx, out: &mut Vec<FrameItem>) -> f32 {
+fn subsection(sub: &Section, rect: Rect, accent: Color, ctx: &mut Ctx, out: &mut Vec<FrameItem>) -> Result<f32> {
     let style = ctx.style;
     let header_style = TextStyle {
         font: style.fonts.heading,
@@ -266,9 +266,9 @@ fn subsection(sub: &Section, rect: Rect, accent: Color, ctx: &mut Ctx, out: &mut
     let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, out).height;
     height += 2.0;
     if !sub.blocks.is_empty() {
-        height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out).height;
+        height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out)?.height;
     }
-    height
+    Ok(height)
 }
 
 /// Content taller than its box is an error naming the box, its line and how much is missing.
