@@ -150,9 +150,23 @@ pub struct LinkItem {
     pub url: String,
 }
 
+/// Text that is not drawn but comes back from copy, paste and search: the characters of a
+/// colour emoji drawn as paths. `rect` is the area it stands for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HiddenText {
+    /// The font of the surrounding text; the PDF carries the text with a glyph of it.
+    pub font: FontId,
+    pub size: f32,
+    pub rect: Rect,
+    /// Baseline.
+    pub baseline: f32,
+    pub text: String,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FrameItem {
     Text(GlyphRun),
+    HiddenText(HiddenText),
     Path(PathItem),
     Link(LinkItem),
 }

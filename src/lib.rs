@@ -3,6 +3,7 @@
 //! The pipeline (DESIGN.md §2): [`parse`] → [`model`] → [`style`] → [`layout`] → [`frame`] →
 //! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
 
+pub mod emoji;
 pub mod error;
 pub mod export;
 pub mod frame;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod parse;
 pub mod style;
 pub mod text;
+pub mod vector;
 
 use std::path::Path;
 

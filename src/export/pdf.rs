@@ -18,7 +18,9 @@ use printpdf::{
 };
 
 use crate::error::{HanjiError, Result};
-use crate::frame::{Color, DocumentInfo, Frame, FrameItem, GlyphRun, Laidout, LineCap, PathItem, Segment};
+use crate::frame::{
+    Color, DocumentInfo, Frame, FrameItem, GlyphRun, HiddenText, Laidout, LineCap, PathItem, Segment,
+};
 use crate::text::fonts::{FontBook, FontId};
 
 /// Renders the laid-out pages to PDF bytes.
@@ -64,6 +66,9 @@ fn rgb(c: Color) -> PdfColor {
 struct Subset {
     bytes: Vec<u8>,
     new_gid: BTreeMap<u16, u16>,
+    /// Glyphs that carry hidden text (emoji): the text → an original glyph id of this font
+    /// that nothing else uses, so its ToUnicode entry is the text alone.
+    hidden: BTreeMap<String, u16>,
 }
 
 /// Subsets every font the pages use. Done here rather than by printpdf: printpdf parses the
@@ -71,14 +76,34 @@ struct Subset {
 /// render time; parsing the few-kilobyte subset instead is cheap.
 fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subset>> {
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
+    let mut hidden_texts: BTreeMap<FontId, Vec<&str>> = BTreeMap::new();
     for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
-        if let FrameItem::Text(run) = item {
-            used.entry(run.font).or_default().extend(run.glyphs.iter().map(|g| g.gid));
+        match item {
+            FrameItem::Text(run) => {
+                used.entry(run.font).or_default().extend(run.glyphs.iter().map(|g| g.gid))
+            }
+            FrameItem::HiddenText(h) => {
+                used.entry(h.font).or_default();
+                hidden_texts.entry(h.font).or_default().push(&h.text);
+            }
+            _ => {}
         }
     }
     let mut subsets = BTreeMap::new();
-    for (font, gids) in used {
+    for (font, mut gids) in used {
         let loaded = book.get(font);
+        // Hidden text borrows glyphs from the end of the font that the page does not use.
+        let mut hidden = BTreeMap::new();
+        let mut spare = (1..loaded.face.number_of_glyphs()).rev().filter(|g| !gids.contains(g));
+        for text in hidden_texts.get(&font).into_iter().flatten() {
+            if !hidden.contains_key(*text) {
+                let gid = spare.next().ok_or_else(|| {
+                    HanjiError::new(format!("font {} has no glyph left to carry emoji text", loaded.name))
+                })?;
+                hidden.insert(text.to_string(), gid);
+            }
+        }
+        gids.extend(hidden.values().copied());
         // .notdef must come first (allsorts numbers glyphs by their position in `ids`).
         let ids: Vec<u16> = std::iter::once(0).chain(gids.into_iter().filter(|g| *g != 0)).collect();
         let fail =
@@ -89,7 +114,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
         let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
             .map_err(|e| fail(e.to_string()))?;
         let new_gid = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
-        subsets.insert(font, Subset { bytes, new_gid });
+        subsets.insert(font, Subset { bytes, new_gid, hidden });
     }
     Ok(subsets)
 }
@@ -101,6 +126,7 @@ fn page_ops(frame: &Frame, subsets: &BTreeMap<FontId, Subset>, doc: &mut PdfDocu
         match item {
             FrameItem::Path(path) => path_ops(path, h, doc, &mut ops),
             FrameItem::Text(run) => text_ops(run, subsets.get(&run.font), h, &mut ops),
+            FrameItem::HiddenText(hidden) => hidden_text_ops(hidden, subsets.get(&hidden.font), h, &mut ops),
             FrameItem::Link(link) => {
                 let rect = PdfRect {
                     x: Pt(link.rect.x),
@@ -228,6 +254,22 @@ fn text_ops(run: &GlyphRun, subset: Option<&Subset>, h: f32, ops: &mut Vec<Op>) 
             )])],
         });
     }
+    ops.push(Op::EndTextSection);
+    ops.push(Op::RestoreGraphicsState);
+}
+
+/// Invisible text (render mode 3) over an emoji, so copy and search give its characters.
+fn hidden_text_ops(hidden: &HiddenText, subset: Option<&Subset>, h: f32, ops: &mut Vec<Op>) {
+    let Some(subset) = subset else { return };
+    let Some(gid) = subset.hidden.get(&hidden.text).and_then(|g| subset.new_gid.get(g)) else { return };
+    ops.push(Op::SaveGraphicsState);
+    ops.push(Op::StartTextSection);
+    ops.push(Op::SetFont { font: PdfFontHandle::External(pdf_font_id(hidden.font)), size: Pt(hidden.size) });
+    ops.push(Op::SetTextRenderingMode { mode: TextRenderingMode::Invisible });
+    ops.push(Op::SetTextMatrix { matrix: TextMatrix::Translate(Pt(hidden.rect.x), Pt(h - hidden.baseline)) });
+    ops.push(Op::ShowText {
+        items: vec![TextItem::GlyphIds(vec![Codepoint::with_cid(*gid, 0.0, hidden.text.clone())])],
+    });
     ops.push(Op::EndTextSection);
     ops.push(Op::RestoreGraphicsState);
 }

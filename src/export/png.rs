@@ -50,7 +50,8 @@ pub fn rasterize(frame: &Frame, book: &FontBook, dpi: f32) -> Result<Pixmap> {
         match item {
             FrameItem::Path(path) => draw_path(&mut pixmap, path, page),
             FrameItem::Text(run) => draw_glyphs(&mut pixmap, run, book, &mut glyphs, page),
-            FrameItem::Link(_) => {}
+            // Links and the text layer of emoji are not drawn.
+            FrameItem::Link(_) | FrameItem::HiddenText(_) => {}
         }
     }
     Ok(pixmap)

@@ -216,7 +216,8 @@ impl<'a> Ctx<'a> {
                 cursor += self.gap() * 0.4;
             }
             let mut content = Vec::new();
-            let extent = self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content)?;
+            let extent =
+                self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content)?;
             let baseline = extent.first_baseline.unwrap_or(0.0);
             let marker = match start {
                 Some(n) => format!("{}.", n + i as u64),
@@ -280,7 +281,9 @@ impl<'a> Ctx<'a> {
                     }
                     self.text(text, x + pad + mark_space, cursor, inner_width, Align::Center, &mut content)
                 }
-                other => self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content)?,
+                other => {
+                    self.block(other, accent, x + pad + mark_space, cursor, inner_width, &mut content)?
+                }
             };
             cursor += extent.height;
         }
@@ -520,6 +523,11 @@ pub fn shift_items(items: &mut [FrameItem], dx: f32, dy: f32) {
             FrameItem::Link(link) => {
                 link.rect.x += dx;
                 link.rect.y += dy;
+            }
+            FrameItem::HiddenText(hidden) => {
+                hidden.rect.x += dx;
+                hidden.rect.y += dy;
+                hidden.baseline += dy;
             }
         }
     }

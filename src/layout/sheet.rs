@@ -254,7 +254,13 @@ fn section_box(
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
-fn subsection(sub: &Section, rect: Rect, accent: Color, ctx: &mut Ctx, out: &mut Vec<FrameItem>) -> Result<f32> {
+fn subsection(
+    sub: &Section,
+    rect: Rect,
+    accent: Color,
+    ctx: &mut Ctx,
+    out: &mut Vec<FrameItem>,
+) -> Result<f32> {
     let style = ctx.style;
     let header_style = TextStyle {
         font: style.fonts.heading,

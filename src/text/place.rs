@@ -5,7 +5,8 @@ use super::breaking::{fill_lines, Line};
 use super::fonts::{FontBook, FontId};
 use super::shape::ShapedText;
 use crate::frame::{
-    Color, FrameItem, GlyphRun, LineCap, LinkItem, Paint, PathItem, PlacedGlyph, Point, Rect, Segment, Stroke,
+    Color, FrameItem, GlyphRun, HiddenText, LineCap, LinkItem, Paint, PathItem, PlacedGlyph, Point, Rect,
+    Segment, Stroke,
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -129,7 +130,11 @@ pub fn draw_paragraph(
             let g = &shaped.glyphs[index];
             let style = &shaped.spans[g.span].style;
             let advance = g.advance * scale;
-            if g.missing {
+            if let Some(name) = g.emoji {
+                let size = g.em * scale;
+                let text = shaped.text[shaped.cluster_range(index)].to_string();
+                draw_emoji(name, pen, baseline, size, advance, g.font, text, &mut glyph_items);
+            } else if g.missing {
                 over.push(missing_box(pen, baseline, advance, g.em * scale, style.color));
             } else {
                 let first_of_cluster = index == 0 || shaped.glyphs[index - 1].cluster != g.cluster;
@@ -207,6 +212,37 @@ fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32)>, shap
     }
     *decorations = merged;
 }
+
+/// A colour emoji: its paths in a square of the nominal size standing on the baseline (a
+/// little below it, as emoji descend), and its characters as hidden text.
+#[allow(clippy::too_many_arguments)]
+fn draw_emoji(
+    name: &'static str,
+    pen: f32,
+    baseline: f32,
+    size: f32,
+    advance: f32,
+    font: FontId,
+    text: String,
+    out: &mut Vec<FrameItem>,
+) {
+    let Some(drawing) = crate::emoji::drawing(name) else { return };
+    let side = size * EMOJI_SIZE;
+    let x = pen + (advance - side) / 2.0;
+    let top = baseline - side * 0.84;
+    let scale = side / drawing.width.max(drawing.height).max(1.0);
+    out.extend(drawing.placed(x, top, scale).map(FrameItem::Path));
+    out.push(FrameItem::HiddenText(HiddenText {
+        font,
+        size,
+        rect: Rect::new(x, top, side, side),
+        baseline,
+        text,
+    }));
+}
+
+/// Side of a colour emoji, as a multiple of the nominal size.
+const EMOJI_SIZE: f32 = 1.05;
 
 fn push_glyph(
     items: &mut Vec<FrameItem>,

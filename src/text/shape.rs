@@ -72,6 +72,8 @@ pub struct ShapedGlyph {
     pub span: usize,
     /// No font has this character: drawn as a visible box.
     pub missing: bool,
+    /// A colour emoji (its Twemoji name), drawn as vector paths instead of a font glyph.
+    pub emoji: Option<&'static str>,
     /// Em size in points (nominal size × the font's size factor).
     pub em: f32,
 }
@@ -120,6 +122,21 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         let span_text = &text.text[span.range.clone()];
         for run in itemize(span_text, span.style.font, fonts) {
             let absolute = span.range.start + run.range.start..span.range.start + run.range.end;
+            if let Some(name) = run.emoji {
+                glyphs.push(ShapedGlyph {
+                    gid: 0,
+                    font: span.style.font,
+                    cluster: absolute.start,
+                    advance: EMOJI_ADVANCE * span.style.size,
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    span: span_index,
+                    missing: false,
+                    emoji: Some(name),
+                    em: span.style.size,
+                });
+                continue;
+            }
             match run.font {
                 Some(font) => {
                     shape_run(&text.text, absolute, font, span_index, &span.style, fonts, &mut glyphs)
@@ -144,6 +161,7 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
                         y_offset: 0.0,
                         span: span_index,
                         missing: true,
+                        emoji: None,
                         em,
                     });
                 }
@@ -153,10 +171,15 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
     ShapedText { text: text.text, spans: text.spans, glyphs, line: text.line }
 }
 
-/// A piece of one span that one font shapes; `font: None` for a grapheme no font has.
+/// Advance of a colour emoji, as a multiple of the nominal size.
+pub const EMOJI_ADVANCE: f32 = 1.18;
+
+/// A piece of one span that one font shapes; `font: None` for a grapheme no font has; an
+/// emoji is a run of its own.
 struct Run {
     range: Range<usize>,
     font: Option<FontId>,
+    emoji: Option<&'static str>,
 }
 
 /// Splits by font coverage per grapheme cluster and by script (Hangul / other), so neutral
@@ -168,13 +191,19 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
         if grapheme == "\n" || grapheme == "\r\n" {
             continue; // hard breaks take no glyph
         }
+        let end = offset + grapheme.len();
+        if let Some(name) = crate::emoji::lookup(grapheme) {
+            runs.push(Run { range: offset..end, font: None, emoji: Some(name) });
+            run_script = ScriptClass::Neutral;
+            continue;
+        }
         let font = font_for(grapheme, primary, fonts);
         let script = grapheme.chars().next().map_or(ScriptClass::Neutral, script_class);
-        let end = offset + grapheme.len();
         if let Some(last) = runs.last_mut() {
             let same_script =
                 script == ScriptClass::Neutral || run_script == ScriptClass::Neutral || script == run_script;
-            if last.font.is_some() && last.font == font && same_script && last.range.end == offset {
+            let joins = last.emoji.is_none() && last.font.is_some() && last.font == font;
+            if joins && same_script && last.range.end == offset {
                 last.range.end = end;
                 if script != ScriptClass::Neutral {
                     run_script = script;
@@ -183,7 +212,7 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
             }
         }
         run_script = script;
-        runs.push(Run { range: offset..end, font });
+        runs.push(Run { range: offset..end, font, emoji: None });
     }
     runs
 }
@@ -223,6 +252,7 @@ fn shape_run(
             y_offset: pos.y_offset as f32 * scale,
             span,
             missing: false,
+            emoji: None,
             em,
         });
     }

@@ -1,0 +1,130 @@
+//! Colour emoji: grapheme clusters found in the Twemoji SVG set (`assets/twemoji`, CC-BY 4.0)
+//! and drawn as vector paths.
+
+use std::cell::RefCell;
+use std::collections::BTreeMap;
+use std::rc::Rc;
+
+use crate::vector::{parse_svg, Drawing};
+
+include!(concat!(env!("OUT_DIR"), "/twemoji_index.rs"));
+
+const ZWJ: char = '\u{200D}';
+const VS16: char = '\u{FE0F}';
+
+/// The Twemoji name of a grapheme cluster, if the set has it and the cluster is meant as an
+/// emoji: Twemoji also draws text symbols such as © or ↔, which stay text unless asked for
+/// with U+FE0F or part of a longer sequence.
+pub fn lookup(grapheme: &str) -> Option<&'static str> {
+    let chars: Vec<char> = grapheme.chars().collect();
+    let first = *chars.first()?;
+    let emoji_style = chars.len() > 1 || u32::from(first) >= 0x1F000 || default_emoji_presentation(first);
+    if !emoji_style {
+        return None;
+    }
+    let hex = |cs: &mut dyn Iterator<Item = &char>| {
+        cs.map(|c| format!("{:x}", u32::from(*c))).collect::<Vec<_>>().join("-")
+    };
+    let exact = hex(&mut chars.iter());
+    let stripped = hex(&mut chars.iter().filter(|c| **c != VS16));
+    let mut candidates = vec![exact, stripped];
+    if chars.contains(&ZWJ) {
+        // Twemoji names ZWJ sequences fully qualified: U+FE0F after each text-style part.
+        let mut qualified = Vec::new();
+        for (i, c) in chars.iter().enumerate() {
+            qualified.push(*c);
+            let next = chars.get(i + 1);
+            if *c != ZWJ && next != Some(&VS16) && text_default(*c) {
+                qualified.push(VS16);
+            }
+        }
+        candidates.push(hex(&mut qualified.iter()));
+    }
+    candidates
+        .iter()
+        .find_map(|name| TWEMOJI.binary_search_by(|(k, _)| k.cmp(&name.as_str())).ok().map(|i| TWEMOJI[i].0))
+}
+
+/// Characters that ZWJ sequences qualify with U+FE0F: text-style by default (the BMP symbols
+/// used in sequences, and the few such characters above U+1F000 that sequences use).
+fn text_default(c: char) -> bool {
+    let code = u32::from(c);
+    (code < 0x1F000 && c != VS16 && !default_emoji_presentation(c))
+        || matches!(code, 0x1F3CB..=0x1F3CC | 0x1F3F3 | 0x1F441 | 0x1F575 | 0x1F5E8)
+}
+
+/// BMP characters whose default presentation is emoji (Unicode emoji-data, Emoji_Presentation).
+fn default_emoji_presentation(c: char) -> bool {
+    matches!(u32::from(c),
+        0x231A..=0x231B | 0x23E9..=0x23EC | 0x23F0 | 0x23F3 | 0x25FD..=0x25FE | 0x2614..=0x2615
+        | 0x2648..=0x2653 | 0x267F | 0x2693 | 0x26A1 | 0x26AA..=0x26AB | 0x26BD..=0x26BE
+        | 0x26C4..=0x26C5 | 0x26CE | 0x26D4 | 0x26EA | 0x26F2..=0x26F3 | 0x26F5 | 0x26FA | 0x26FD
+        | 0x2705 | 0x270A..=0x270B | 0x2728 | 0x274C | 0x274E | 0x2753..=0x2755 | 0x2757
+        | 0x2795..=0x2797 | 0x27B0 | 0x27BF | 0x2B1B..=0x2B1C | 0x2B50 | 0x2B55)
+}
+
+thread_local! {
+    static DRAWINGS: RefCell<BTreeMap<&'static str, Option<Rc<Drawing>>>> = const { RefCell::new(BTreeMap::new()) };
+}
+
+/// The emoji's drawing, parsed once per thread; `None` if its SVG cannot be read.
+pub fn drawing(name: &'static str) -> Option<Rc<Drawing>> {
+    DRAWINGS.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry(name)
+            .or_insert_with(|| {
+                let i = TWEMOJI.binary_search_by(|(k, _)| k.cmp(&name)).ok()?;
+                parse_svg(TWEMOJI[i].1).ok().map(Rc::new)
+            })
+            .clone()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_plain_emoji_with_and_without_variation_selector() {
+        assert_eq!(lookup("📦"), Some("1f4e6"));
+        assert_eq!(lookup("🗺️"), Some("1f5fa"), "FE0F dropped outside ZWJ sequences");
+        assert_eq!(lookup("🗺"), Some("1f5fa"));
+        assert_eq!(lookup("⚡"), Some("26a1"), "BMP emoji-presentation character");
+    }
+
+    #[test]
+    fn finds_zwj_skin_tone_keycap_and_flag_sequences() {
+        assert_eq!(lookup("👩‍💻"), Some("1f469-200d-1f4bb"));
+        assert_eq!(lookup("🏳️‍🌈"), Some("1f3f3-fe0f-200d-1f308"));
+        assert_eq!(lookup("🏳‍🌈"), Some("1f3f3-fe0f-200d-1f308"), "ZWJ sequence missing its FE0F");
+        assert_eq!(lookup("👍🏽"), Some("1f44d-1f3fd"));
+        assert_eq!(lookup("#️⃣"), Some("23-20e3"));
+        assert_eq!(lookup("🇰🇷"), Some("1f1f0-1f1f7"));
+        assert_eq!(lookup("🏃🏻‍♀️"), Some("1f3c3-1f3fb-200d-2640-fe0f"));
+    }
+
+    #[test]
+    fn the_index_is_sorted_for_binary_search() {
+        assert!(TWEMOJI.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(TWEMOJI.len() > 3000);
+    }
+
+    #[test]
+    fn text_symbols_stay_text() {
+        assert_eq!(lookup("©"), None);
+        assert_eq!(lookup("↔"), None);
+        assert_eq!(lookup("→"), None);
+        assert_eq!(lookup("가"), None);
+        assert_eq!(lookup("A"), None);
+        assert_eq!(lookup("↔️"), Some("2194"), "with FE0F it is asked for as emoji");
+    }
+
+    #[test]
+    fn drawings_are_plain_filled_paths_in_a_36_unit_box() {
+        let d = drawing("1f34c").expect("banana parses");
+        assert_eq!((d.width, d.height), (36.0, 36.0));
+        assert!(!d.paths.is_empty());
+        assert!(d.paths.iter().all(|p| p.fill.is_some()));
+    }
+}
