@@ -29,6 +29,7 @@ test: deps
 
 bench: build
 	python3 scripts/bench.py $(HANJI) $(SAMPLE)
+	cargo run --release --quiet --example diagram_bench $(SAMPLE)
 
 lint:
 	cargo fmt --all -- --check

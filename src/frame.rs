@@ -163,9 +163,27 @@ pub struct HiddenText {
     pub text: String,
 }
 
+/// Decoded pixels of a raster image (8-bit RGBA, not premultiplied). `key` names the source
+/// file so that an image used twice is embedded once.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RasterImage {
+    pub key: String,
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+}
+
+/// A raster image drawn into `rect`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ImageItem {
+    pub rect: Rect,
+    pub image: std::sync::Arc<RasterImage>,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum FrameItem {
     Text(GlyphRun),
+    Image(ImageItem),
     HiddenText(HiddenText),
     Path(PathItem),
     Link(LinkItem),

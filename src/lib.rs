@@ -3,6 +3,7 @@
 //! The pipeline (DESIGN.md §2): [`parse`] → [`model`] → [`style`] → [`layout`] → [`frame`] →
 //! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
 
+pub mod diagram;
 pub mod emoji;
 pub mod error;
 pub mod export;
@@ -36,6 +37,8 @@ pub struct Typeset {
     pub laid: frame::Laidout,
     pub book: text::fonts::FontBook,
     pub warnings: Vec<Warning>,
+    /// The scale each box got (1 = as written, less = shrunk to fit).
+    pub fits: Vec<layout::sheet::BoxFit>,
 }
 
 impl Typeset {
@@ -56,18 +59,27 @@ impl Typeset {
     }
 }
 
+pub use layout::Failure;
+
 /// Lays out a document. `style` overrides the front matter's style (a name, or a path
 /// relative to the working directory); a front-matter path is relative to the source.
-pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> Result<Typeset> {
-    let source_dir = source.parent().unwrap_or(Path::new("."));
+/// A failure lists every error found (every box that cannot fit, …) with the warnings.
+pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> std::result::Result<Typeset, Failure> {
+    let source_dir = source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let (style_name, style_dir) = match style {
         Some(name) => (name, Path::new(".")),
         None => (doc.meta.style.as_str(), source_dir),
     };
     let mut book = text::fonts::FontBook::new();
-    let style = style::load(style_name, style_dir, &mut book).map_err(|e| e.in_file(source))?;
-    let (laid, warnings) = layout::layout_document(doc, &style, &book).map_err(|e| e.in_file(source))?;
-    Ok(Typeset { laid, book, warnings })
+    let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
+        .map_err(|e| Failure::from_error(e.in_file(source)))?;
+    let outcome = layout::layout_document(doc, &style, &book, source_dir).map_err(|failure| {
+        let mut all = warnings.clone();
+        all.extend(failure.warnings);
+        Failure { errors: failure.errors.into_iter().map(|e| e.in_file(source)).collect(), warnings: all }
+    })?;
+    warnings.extend(outcome.warnings);
+    Ok(Typeset { laid: outcome.laid, book, warnings, fits: outcome.fits })
 }
 
 /// A finished render: the PDF bytes and the warnings met on the way.
@@ -77,8 +89,8 @@ pub struct Rendered {
 }
 
 /// Lays out and exports a document to PDF (see [`typeset`] for `style`).
-pub fn render(doc: &Document, source: &Path, style: Option<&str>) -> Result<Rendered> {
+pub fn render(doc: &Document, source: &Path, style: Option<&str>) -> std::result::Result<Rendered, Failure> {
     let typeset = typeset(doc, source, style)?;
-    let pdf = typeset.pdf()?;
+    let pdf = typeset.pdf().map_err(Failure::from_error)?;
     Ok(Rendered { pdf, warnings: typeset.warnings })
 }

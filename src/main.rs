@@ -4,13 +4,14 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hanji::error::HanjiError;
+use hanji::error::{HanjiError, Warning};
 
 const EXAMPLES: &str = "Examples:
   hanji render samples/pretraining-to-post-training.md   # writes samples/pretraining-to-post-training.pdf
   hanji render notes.md -o handout.pdf --style clean
   hanji render notes.md --png --dpi 200                    # notes.pdf and notes.png
   hanji render notes.md -o preview.png                     # only a PNG (150 dpi)
+  hanji check notes.md --format json                       # errors and warnings, nothing written
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
 
 Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error.";
@@ -51,11 +52,28 @@ enum Command {
         #[arg(short, long)]
         quiet: bool,
     },
+    /// Run everything but writing: report errors and warnings with their source lines.
+    Check {
+        /// The `.md` source (or its `.json` model).
+        source: PathBuf,
+        /// A style name or path, overriding the front matter.
+        #[arg(long, value_name = "NAME|PATH")]
+        style: Option<String>,
+        /// `text` for people, `json` for editors and CI.
+        #[arg(long, value_enum, default_value_t = Format::Text)]
+        format: Format,
+    },
     /// Print the document model of a source as JSON.
     Parse {
         /// The `.md` source.
         source: PathBuf,
     },
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+enum Format {
+    Text,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -65,14 +83,74 @@ fn main() -> ExitCode {
             let outputs = Outputs::choose(&source, output, png);
             render(&source, &outputs, dpi as f32, style.as_deref(), quiet)
         }
-        Command::Parse { source } => parse(&source),
+        Command::Check { source, style, format } => return check(&source, style.as_deref(), format),
+        Command::Parse { source } => parse(&source).map_err(hanji::Failure::from_error),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("error: {error}");
+        Err(failure) => {
+            for error in failure.errors {
+                eprintln!("error: {error}");
+            }
             ExitCode::from(1)
         }
+    }
+}
+
+fn print_warnings(source: &Path, warnings: &[Warning]) {
+    for warning in warnings {
+        eprintln!("warning: {}", located(source, warning));
+    }
+}
+
+fn located(source: &Path, warning: &Warning) -> String {
+    match warning.line {
+        Some(line) => format!("{}:{}: {}", source.display(), line, warning.message),
+        None => format!("{}: {}", source.display(), warning.message),
+    }
+}
+
+/// `hanji check`: everything a render does, without writing; exit 0 only without errors.
+fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
+    let (errors, warnings) = match hanji::load_document(source) {
+        Err(e) => (vec![e], Vec::new()),
+        Ok(doc) => match hanji::typeset(&doc, source, style) {
+            Err(failure) => (failure.errors, failure.warnings),
+            Ok(typeset) => match typeset.pdf() {
+                Err(e) => (vec![e.in_file(source)], typeset.warnings),
+                Ok(_) => (Vec::new(), typeset.warnings),
+            },
+        },
+    };
+    match format {
+        Format::Text => {
+            for error in &errors {
+                println!("error: {error}");
+            }
+            for warning in &warnings {
+                println!("warning: {}", located(source, warning));
+            }
+            println!("{} errors, {} warnings", errors.len(), warnings.len());
+        }
+        Format::Json => {
+            let entry = |file: Option<&Path>, line: Option<usize>, message: &str| {
+                serde_json::json!({
+                    "file": file.map(|f| f.display().to_string()),
+                    "line": line,
+                    "message": message,
+                })
+            };
+            let report = serde_json::json!({
+                "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
+                "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
+            });
+            println!("{report:#}");
+        }
+    }
+    if errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
     }
 }
 
@@ -102,20 +180,16 @@ fn render(
     dpi: f32,
     style: Option<&str>,
     quiet: bool,
-) -> Result<(), HanjiError> {
-    let doc = hanji::load_document(source)?;
+) -> Result<(), hanji::Failure> {
+    let fail = hanji::Failure::from_error;
+    let doc = hanji::load_document(source).map_err(fail)?;
     let typeset = hanji::typeset(&doc, source, style)?;
     if !quiet {
-        for warning in &typeset.warnings {
-            match warning.line {
-                Some(line) => eprintln!("warning: {}:{}: {}", source.display(), line, warning.message),
-                None => eprintln!("warning: {}: {}", source.display(), warning.message),
-            }
-        }
+        print_warnings(source, &typeset.warnings);
     }
     let mut files = Vec::new();
     if let Some(png) = &outputs.png {
-        let pages = typeset.pngs(dpi)?;
+        let pages = typeset.pngs(dpi).map_err(fail)?;
         let many = pages.len() > 1;
         for (i, bytes) in pages.into_iter().enumerate() {
             let path = if many { numbered(png, i + 1) } else { png.clone() };
@@ -123,9 +197,9 @@ fn render(
         }
     }
     if let Some(pdf) = &outputs.pdf {
-        files.push((pdf.clone(), typeset.pdf()?));
+        files.push((pdf.clone(), typeset.pdf().map_err(fail)?));
     }
-    write_atomically(&files)
+    write_atomically(&files).map_err(fail)
 }
 
 /// `out.png` → `out-2.png`.

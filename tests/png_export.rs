@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{compare, decode_png, encode_rgb, hanji, root, temp_dir, tool, Rgb, SAMPLE};
+use common::{check_reference, compare, decode_png, encode_rgb, hanji, root, temp_dir, tool, SAMPLE};
 
 fn sample_typeset() -> hanji::Typeset {
     let source = root().join(SAMPLE);
@@ -42,43 +42,6 @@ fn png_agrees_with_poppler_rendering_of_the_pdf() {
     // The resolution is recorded: 150 dpi = 5906 pixels per metre.
     let dims = dims.expect("pHYs chunk");
     assert_eq!((dims.xppu, dims.yppu, dims.unit), (5906, 5906, png::Unit::Meter));
-}
-
-/// Compares a rendering with `tests/ref/NAME.png`; `UPDATE_REFS=1` rewrites the reference.
-/// On failure the expected, actual and diff images go to `tests/ref-failures/`.
-fn check_reference(name: &str, png_bytes: &[u8]) {
-    let reference = root().join("tests/ref").join(format!("{name}.png"));
-    if std::env::var_os("UPDATE_REFS").is_some() {
-        std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
-        std::fs::write(&reference, png_bytes).unwrap();
-        return;
-    }
-    let expected = std::fs::read(&reference)
-        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_REFS=1 to create it", reference.display()));
-    let (expected, _) = decode_png(&expected);
-    let (actual, _) = decode_png(png_bytes);
-    let same_size = (expected.width, expected.height) == (actual.width, actual.height);
-    let (mean, off) = if same_size { compare(&expected, &actual, 40) } else { (f64::MAX, 1.0) };
-    if mean > 0.5 || off > 0.002 {
-        let out = root().join("tests/ref-failures");
-        std::fs::create_dir_all(&out).unwrap();
-        std::fs::write(out.join(format!("{name}-expected.png")), encode_rgb(&expected)).unwrap();
-        std::fs::write(out.join(format!("{name}-actual.png")), encode_rgb(&actual)).unwrap();
-        if same_size {
-            let diff = Rgb {
-                width: actual.width,
-                height: actual.height,
-                pixels: expected
-                    .pixels
-                    .iter()
-                    .zip(&actual.pixels)
-                    .map(|(a, b)| 255 - a.abs_diff(*b))
-                    .collect(),
-            };
-            std::fs::write(out.join(format!("{name}-diff.png")), encode_rgb(&diff)).unwrap();
-        }
-        panic!("{name} differs from its reference (mean {mean:.3}, {:.3}% pixels off); images in tests/ref-failures/; UPDATE_REFS=1 accepts the change", off * 100.0);
-    }
 }
 
 #[test]

@@ -14,7 +14,8 @@ use printpdf::{
     Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState, ExtendedGraphicsStateId,
     FontId as PdfFontId, Line, LineCapStyle, LineDashPattern, LinePoint, LinkAnnotation, Mm, Op, PaintMode,
     ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point as PdfPoint, Polygon, PolygonRing,
-    Pt, Rect as PdfRect, Rgb, TextItem, TextMatrix, TextRenderingMode, WindingOrder,
+    Pt, RawImage, RawImageData, RawImageFormat, Rect as PdfRect, Rgb, TextItem, TextMatrix,
+    TextRenderingMode, WindingOrder, XObject, XObjectId, XObjectTransform,
 };
 
 use crate::error::{HanjiError, Result};
@@ -34,9 +35,10 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
             .ok_or_else(|| HanjiError::new(format!("font {} cannot be embedded in the PDF", loaded.name)))?;
         doc.resources.fonts.map.insert(pdf_font_id(*font), printpdf::PdfFont::new(parsed));
     }
+    let images = register_images(laid, &mut doc);
     let mut pages = Vec::with_capacity(laid.pages.len());
     for frame in &laid.pages {
-        let ops = page_ops(frame, &subsets, &mut doc);
+        let ops = page_ops(frame, &subsets, &images, &mut doc);
         pages.push(PdfPage::new(Mm(frame.width * 25.4 / 72.0), Mm(frame.height * 25.4 / 72.0), ops));
     }
     doc.with_pages(pages);
@@ -119,13 +121,66 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     Ok(subsets)
 }
 
-fn page_ops(frame: &Frame, subsets: &BTreeMap<FontId, Subset>, doc: &mut PdfDocument) -> Vec<Op> {
+/// Each raster image once, under a stable name, however often the pages use it.
+fn register_images(laid: &Laidout, doc: &mut PdfDocument) -> BTreeMap<String, (XObjectId, u32, u32)> {
+    let mut ids = BTreeMap::new();
+    for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
+        if let FrameItem::Image(item) = item {
+            let image = &item.image;
+            if ids.contains_key(&image.key) {
+                continue;
+            }
+            let id = XObjectId(format!("Im{}", ids.len() + 1));
+            // An opaque image needs no soft mask: write it as RGB.
+            let opaque = image.rgba.chunks_exact(4).all(|p| p[3] == 255);
+            let (pixels, data_format) = if opaque {
+                (image.rgba.chunks_exact(4).flat_map(|p| [p[0], p[1], p[2]]).collect(), RawImageFormat::RGB8)
+            } else {
+                (image.rgba.clone(), RawImageFormat::RGBA8)
+            };
+            let raw = RawImage {
+                pixels: RawImageData::U8(pixels),
+                width: image.width as usize,
+                height: image.height as usize,
+                data_format,
+                tag: Vec::new(),
+            };
+            doc.resources.xobjects.map.insert(id.clone(), XObject::Image(raw));
+            ids.insert(image.key.clone(), (id, image.width, image.height));
+        }
+    }
+    ids
+}
+
+fn page_ops(
+    frame: &Frame,
+    subsets: &BTreeMap<FontId, Subset>,
+    images: &BTreeMap<String, (XObjectId, u32, u32)>,
+    doc: &mut PdfDocument,
+) -> Vec<Op> {
     let mut ops = Vec::new();
     let h = frame.height;
     for item in &frame.items {
         match item {
             FrameItem::Path(path) => path_ops(path, h, doc, &mut ops),
             FrameItem::Text(run) => text_ops(run, subsets.get(&run.font), h, &mut ops),
+            FrameItem::Image(item) => {
+                if let Some((id, w, hpx)) = images.get(&item.image.key) {
+                    ops.push(Op::UseXobject {
+                        id: id.clone(),
+                        transform: XObjectTransform {
+                            translate_x: Some(Pt(item.rect.x)),
+                            translate_y: Some(Pt(h - item.rect.bottom())),
+                            rotate: None,
+                            // At 72 dpi a pixel is a point; then scale to the rectangle.
+                            scale_x: Some(item.rect.width / *w as f32),
+                            scale_y: Some(item.rect.height / *hpx as f32),
+                            dpi: Some(72.0),
+                            no_auto_scale: false,
+                        },
+                    });
+                }
+            }
             FrameItem::HiddenText(hidden) => hidden_text_ops(hidden, subsets.get(&hidden.font), h, &mut ops),
             FrameItem::Link(link) => {
                 let rect = PdfRect {

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use tiny_skia::{FillRule, Paint as SkPaint, PathBuilder, Pixmap, Stroke as SkStroke, StrokeDash, Transform};
 
 use crate::error::{HanjiError, Result};
-use crate::frame::{Color, Frame, FrameItem, GlyphRun, LineCap, Paint, PathItem, Segment};
+use crate::frame::{Color, Frame, FrameItem, GlyphRun, ImageItem, LineCap, Paint, PathItem, Segment};
 use crate::text::fonts::{FontBook, FontId};
 
 /// The most pixels one page may have (about A3 at 1000 dpi): beyond this the memory a raster
@@ -50,6 +50,7 @@ pub fn rasterize(frame: &Frame, book: &FontBook, dpi: f32) -> Result<Pixmap> {
         match item {
             FrameItem::Path(path) => draw_path(&mut pixmap, path, page),
             FrameItem::Text(run) => draw_glyphs(&mut pixmap, run, book, &mut glyphs, page),
+            FrameItem::Image(image) => draw_image(&mut pixmap, image, page),
             // Links and the text layer of emoji are not drawn.
             FrameItem::Link(_) | FrameItem::HiddenText(_) => {}
         }
@@ -78,6 +79,20 @@ pub fn encode(pixmap: &Pixmap, dpi: f32) -> Result<Vec<u8>> {
     writer.write_image_data(&rgb).map_err(fail)?;
     writer.finish().map_err(fail)?;
     Ok(out)
+}
+
+fn draw_image(pixmap: &mut Pixmap, item: &ImageItem, page: Transform) {
+    let image = &item.image;
+    let Some(mut source) = Pixmap::new(image.width, image.height) else { return };
+    for (out, px) in source.pixels_mut().iter_mut().zip(image.rgba.chunks_exact(4)) {
+        let color = tiny_skia::ColorU8::from_rgba(px[0], px[1], px[2], px[3]);
+        *out = color.premultiply();
+    }
+    let transform = page
+        .pre_translate(item.rect.x, item.rect.y)
+        .pre_scale(item.rect.width / image.width as f32, item.rect.height / image.height as f32);
+    let paint = tiny_skia::PixmapPaint { quality: tiny_skia::FilterQuality::Bicubic, ..Default::default() };
+    pixmap.draw_pixmap(0, 0, source.as_ref(), &paint, transform, None);
 }
 
 fn sk_paint(paint: Paint) -> SkPaint<'static> {

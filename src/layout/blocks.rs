@@ -1,15 +1,19 @@
 //! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
 
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use super::image::{ImageCache, Picture};
 use super::pen::{rounded_rect, Jitter};
-use crate::error::{Result, Warning};
-use crate::frame::{Color, FrameItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
+use crate::error::{HanjiError, Result, Warning};
+use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::style::Style;
 use crate::text::breaking::natural_widths;
 use crate::text::fonts::FontBook;
 use crate::text::place::{draw_paragraph, layout_paragraph};
 use crate::text::shape::{shape, FontSetup};
-use crate::text::{Align, StyledText, TextStyle};
+use crate::text::{Align, ShapedText, StyledText, TextStyle};
 
 /// What block layout needs: fonts, the style, the current scale, and where warnings go.
 pub struct Ctx<'a> {
@@ -17,6 +21,16 @@ pub struct Ctx<'a> {
     pub style: &'a Style,
     pub scale: f32,
     pub warnings: Vec<Warning>,
+    /// The source's folder: images are read relative to it, and only inside it.
+    pub source_dir: std::path::PathBuf,
+    pub images: ImageCache,
+    /// The box being laid out, for error messages.
+    pub box_name: String,
+    /// Errors of boxes laid out so far: layout goes on to report every box at once.
+    pub errors: Vec<crate::error::HanjiError>,
+    /// The scale each box got.
+    pub fits: Vec<super::sheet::BoxFit>,
+    shape_cache: HashMap<String, Rc<ShapedText>>,
 }
 
 /// The result of laying out something: its height and the baseline of its first line.
@@ -27,6 +41,21 @@ pub struct Extent {
 }
 
 impl<'a> Ctx<'a> {
+    pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
+        Ctx {
+            book,
+            style,
+            scale: 1.0,
+            warnings: Vec::new(),
+            source_dir: source_dir.to_path_buf(),
+            images: ImageCache::default(),
+            box_name: String::new(),
+            errors: Vec::new(),
+            fits: Vec::new(),
+            shape_cache: HashMap::new(),
+        }
+    }
+
     pub fn body_style(&self) -> TextStyle {
         TextStyle {
             font: self.style.fonts.body,
@@ -36,6 +65,7 @@ impl<'a> Ctx<'a> {
             mark: None,
             strike: false,
             underline: false,
+            background: None,
             link: None,
         }
     }
@@ -51,21 +81,30 @@ impl<'a> Ctx<'a> {
         out: &mut Vec<FrameItem>,
     ) -> Extent {
         let style = self.style;
-        let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup { book: self.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
-        let shaped = shape(text, &setup, &mut self.warnings);
+        let shaped = self.shaped(text);
         let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
         draw_paragraph(self.book, &shaped, &layout, x, y, out);
         Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
     }
 
-    /// The narrowest and the one-line width of styled text, at the current scale.
-    pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
+    /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped
+    /// advances do not depend on the scale, so each attempt only re-breaks lines.
+    fn shaped(&mut self, text: StyledText) -> Rc<ShapedText> {
+        let key = format!("{text:?}");
+        if let Some(shaped) = self.shape_cache.get(&key) {
+            return Rc::clone(shaped);
+        }
         let style = self.style;
         let factor = |f| style.fonts.size_factor(f);
         let setup = FontSetup { book: self.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
-        let mut ignored = Vec::new();
-        let shaped = shape(text, &setup, &mut ignored);
+        let shaped = Rc::new(shape(text, &setup, &mut self.warnings));
+        self.shape_cache.insert(key, Rc::clone(&shaped));
+        shaped
+    }
+
+    /// The narrowest and the one-line width of styled text, at the current scale.
+    pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
+        let shaped = self.shaped(text);
         let (min, max) = natural_widths(&shaped);
         (min * self.scale, max * self.scale)
     }
@@ -84,7 +123,12 @@ impl<'a> Ctx<'a> {
                 Inline::Text(text) => out.push(text, style),
                 Inline::LineBreak => out.push("\n", style),
                 Inline::Code(text) => {
-                    let code = TextStyle { font: fonts.code, size: style.size * 0.88, ..style.clone() };
+                    let code = TextStyle {
+                        font: fonts.code,
+                        size: style.size * 0.88,
+                        background: Some(accent.tint(self.style.code_tint * 0.88)),
+                        ..style.clone()
+                    };
                     out.push(text, &code);
                 }
                 Inline::Strong(children) => {
@@ -173,16 +217,33 @@ impl<'a> Ctx<'a> {
             Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out)?,
             Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out)?,
             Block::Table { aligns, header, rows, line } => {
-                self.table(aligns, header, rows, *line, accent, x, y, width, out)
+                self.table(aligns, header, rows, *line, accent, x, y, width, out)?
             }
             Block::Code { text, line, .. } => self.panel(text, None, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
-                let kind = text.split_whitespace().next().unwrap_or("diagram");
-                self.panel(text, Some(format!("mermaid · {kind}")), *line, accent, x, y, width, out)
+                let diagram = crate::diagram::build(self, text, *line, accent, width)?;
+                let (w, h) = diagram.size();
+                let (fit, min) = (width / w, diagram.min_scale());
+                if fit < min {
+                    return Err(HanjiError::at(
+                        None,
+                        *line,
+                        format!(
+                            "the {} diagram does not fit box `{}`: at the smallest text size ({} pt) it needs {:.1} mm of width, the box has {:.1} mm; give the box more width or shorten the labels",
+                            diagram.kind(),
+                            self.box_name,
+                            self.style.text.min_size,
+                            w * min * 25.4 / 72.0,
+                            width * 25.4 / 72.0
+                        ),
+                    ));
+                }
+                // Shrinks with the box, but never below its smallest readable size.
+                let scale = self.scale.max(min).min(fit);
+                diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
+                Extent { height: h * scale, first_baseline: None }
             }
-            Block::Image { src, alt, line } => {
-                self.panel(&format!("[image: {alt}] {src}"), None, *line, accent, x, y, width, out)
-            }
+            Block::Image { src, line, .. } => self.image(src, *line, x, y, width, out)?,
             Block::Rule { .. } => {
                 let mid = y + self.gap();
                 out.push(dashed(
@@ -339,11 +400,11 @@ impl<'a> Ctx<'a> {
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
-    ) -> Extent {
+    ) -> Result<Extent> {
         let s = self.scale;
         let columns = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
         let pad = 2.5 * s;
-        let widths = self.column_widths(header, rows, columns, accent, width, 2.0 * pad, line);
+        let widths = self.column_widths(header, rows, columns, accent, width, 2.0 * pad, line)?;
         let mut cursor = y;
         let mut body = Vec::new();
         let mut fills = Vec::new();
@@ -359,6 +420,7 @@ impl<'a> Ctx<'a> {
                 let base = self.cell_style(is_header, accent);
                 let align = match aligns.get(c) {
                     Some(ColumnAlign::Center) => Align::Center,
+                    Some(ColumnAlign::Right) => Align::Right,
                     _ => Align::Left,
                 };
                 let text = self.styled(cell, &base, accent, line);
@@ -392,7 +454,31 @@ impl<'a> Ctx<'a> {
         out.extend(fills);
         out.extend(rules);
         out.extend(body);
-        Extent { height: cursor - y, first_baseline: None }
+        Ok(Extent { height: cursor - y, first_baseline: None })
+    }
+
+    /// An image at the full width, its height from its aspect ratio.
+    fn image(
+        &mut self,
+        src: &str,
+        line: usize,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Result<Extent> {
+        let picture = self.images.load(src, &self.source_dir, line)?;
+        let height = width / picture.aspect();
+        match picture {
+            Picture::Vector(drawing) => {
+                let scale = width / drawing.width;
+                out.extend(drawing.placed(x, y, scale).map(FrameItem::Path));
+            }
+            Picture::Raster(image) => {
+                out.push(FrameItem::Image(ImageItem { rect: Rect::new(x, y, width, height), image }));
+            }
+        }
+        Ok(Extent { height, first_baseline: None })
     }
 
     fn cell_style(&self, is_header: bool, accent: Color) -> TextStyle {
@@ -420,7 +506,7 @@ impl<'a> Ctx<'a> {
         width: f32,
         padding: f32,
         line: usize,
-    ) -> Vec<f32> {
+    ) -> Result<Vec<f32>> {
         let mut min = vec![padding; columns];
         let mut max = vec![padding; columns];
         let all_rows = std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
@@ -435,13 +521,24 @@ impl<'a> Ctx<'a> {
         let (sum_min, sum_max): (f32, f32) = (min.iter().sum(), max.iter().sum());
         if sum_max <= width {
             // Everything fits on one line: share the rest in proportion to the content.
-            return max.iter().map(|m| m * width / sum_max).collect();
+            return Ok(max.iter().map(|m| m * width / sum_max).collect());
         }
-        if sum_min >= width {
-            return min.iter().map(|m| m * width / sum_min).collect();
+        if sum_min > width + 0.5 {
+            let mm = |pt: f32| pt * 25.4 / 72.0;
+            return Err(HanjiError::at(
+                None,
+                line,
+                format!(
+                    "the table in box `{}` is wider than the box: its columns need at least {:.1} mm for their longest words, the box has {:.1} mm; shorten the longest words or give the box more width",
+                    self.box_name, mm(sum_min), mm(width)
+                ),
+            ));
         }
         let want = sum_max - sum_min;
-        min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min) * (hi - lo) / want).collect()
+        if want <= 0.0 {
+            return Ok(min);
+        }
+        Ok(min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min).max(0.0) * (hi - lo) / want).collect())
     }
 
     /// A tinted panel with preformatted text (code; diagrams and images until they are drawn).
@@ -523,6 +620,10 @@ pub fn shift_items(items: &mut [FrameItem], dx: f32, dy: f32) {
             FrameItem::Link(link) => {
                 link.rect.x += dx;
                 link.rect.y += dy;
+            }
+            FrameItem::Image(image) => {
+                image.rect.x += dx;
+                image.rect.y += dy;
             }
             FrameItem::HiddenText(hidden) => {
                 hidden.rect.x += dx;

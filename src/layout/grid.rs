@@ -10,6 +10,8 @@ pub struct Cell<'a> {
     pub rect: Rect,
     pub inner: Option<&'a [LayoutRow]>,
     pub line: usize,
+    /// Index of the row the box stands in.
+    pub row: usize,
 }
 
 /// Splits `area` into rows and boxes. Gaps are taken off first, then the ratios apply to what
@@ -20,7 +22,7 @@ pub fn place<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32) -> Vec<Cell<'a>> {
     let usable_height = (area.height - gap * rows.len().saturating_sub(1) as f32).max(0.0);
     let mut cells = Vec::new();
     let mut y = area.y;
-    for row in rows {
+    for (row_index, row) in rows.iter().enumerate() {
         let height = usable_height * row.height / total_height;
         let usable_width = (area.width - gap * row.boxes.len().saturating_sub(1) as f32).max(0.0);
         let given: f32 = row.boxes.iter().filter_map(|b| b.width).sum();
@@ -36,6 +38,7 @@ pub fn place<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32) -> Vec<Cell<'a>> {
                 rect: Rect::new(x, y, width, height),
                 inner: layout_box.inner.as_deref(),
                 line: layout_box.line,
+                row: row_index,
             });
             x += width + gap;
         }

@@ -2,35 +2,75 @@
 
 pub mod blocks;
 pub mod grid;
+pub mod image;
 pub mod page;
 pub mod pen;
 pub mod sheet;
 
-use crate::error::{HanjiError, Result, Warning};
+use crate::error::{HanjiError, Warning};
 use crate::frame::{DocumentInfo, Laidout};
 use crate::model::Document;
 use crate::style::Style;
 use crate::text::fonts::FontBook;
 
-/// Lays out a validated document with a resolved style. Warnings (missing glyphs, unknown
-/// classes) are returned beside the pages.
-pub fn layout_document(doc: &Document, style: &Style, book: &FontBook) -> Result<(Laidout, Vec<Warning>)> {
+/// Why a layout failed: every error, and the warnings met before.
+#[derive(Debug)]
+pub struct Failure {
+    pub errors: Vec<HanjiError>,
+    pub warnings: Vec<Warning>,
+}
+
+impl Failure {
+    pub fn from_error(error: HanjiError) -> Failure {
+        Failure { errors: vec![error], warnings: Vec::new() }
+    }
+}
+
+/// A laid-out document with what layout noticed on the way.
+pub struct Outcome {
+    pub laid: Laidout,
+    /// Missing glyphs, unknown classes, … sorted, each once.
+    pub warnings: Vec<Warning>,
+    /// The scale each box got (1 = as written).
+    pub fits: Vec<sheet::BoxFit>,
+}
+
+/// Lays out a validated document with a resolved style. Every box that cannot be laid out is
+/// reported, not only the first.
+pub fn layout_document(
+    doc: &Document,
+    style: &Style,
+    book: &FontBook,
+    source_dir: &std::path::Path,
+) -> std::result::Result<Outcome, Failure> {
     let page = page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
-        HanjiError::new(format!(
+        Failure::from_error(HanjiError::new(format!(
             "unknown page `{}`: use one of {}",
             doc.meta.page,
             page::PAGE_NAMES.join(", ")
-        ))
+        )))
     })?;
     let Some(rows) = &doc.meta.layout else {
-        return Err(HanjiError::at(
+        return Err(Failure::from_error(HanjiError::at(
             None,
             1,
             "this document has no `layout:` in its front matter; flow mode (sections running over pages) is not available yet: add a `layout:` grid that places every `##` section",
-        ));
+        )));
     };
-    let mut ctx = blocks::Ctx { book, style, scale: 1.0, warnings: Vec::new() };
-    let frame = sheet::layout_sheet(doc, rows, page, &mut ctx)?;
+    let mut ctx = blocks::Ctx::new(book, style, source_dir);
+    let frame = sheet::layout_sheet(doc, rows, page, &mut ctx);
+    let mut warnings = std::mem::take(&mut ctx.warnings);
+    warnings.sort();
+    warnings.dedup();
+    let frame = match frame {
+        Ok(frame) if ctx.errors.is_empty() => frame,
+        other => {
+            let mut errors = std::mem::take(&mut ctx.errors);
+            errors.extend(other.err());
+            errors.sort_by_key(|e| e.line);
+            return Err(Failure { errors, warnings });
+        }
+    };
     let info = DocumentInfo {
         title: doc.meta.title.clone(),
         author: doc.meta.author.clone(),
@@ -38,8 +78,13 @@ pub fn layout_document(doc: &Document, style: &Style, book: &FontBook) -> Result
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),
     };
-    let mut warnings = ctx.warnings;
+    for fit in ctx.fits.iter().filter(|f| f.scale < 0.999) {
+        warnings.push(Warning {
+            line: Some(fit.line),
+            message: format!("box `{}` was shrunk to {:.0} % to fit", fit.id, fit.scale * 100.0),
+        });
+    }
     warnings.sort();
     warnings.dedup();
-    Ok((Laidout { pages: vec![frame], info }, warnings))
+    Ok(Outcome { laid: Laidout { pages: vec![frame], info }, warnings, fits: ctx.fits })
 }

@@ -11,6 +11,24 @@ use crate::model::{Document, Inline, LayoutRow, Meta, Section};
 use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
 
+/// The boxes of one row share the smallest scale among them: re-lay the others out at it.
+fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Vec<FrameItem>, f32)], ctx: &mut Ctx) {
+    let row_min = |row: usize, placed: &[(usize, &Section, Color, Vec<FrameItem>, f32)]| {
+        placed.iter().filter(|p| cells[p.0].row == row).map(|p| p.4).fold(1.0f32, f32::min)
+    };
+    for i in 0..placed.len() {
+        let target = row_min(cells[placed[i].0].row, placed);
+        let (index, section, accent, _, scale) = &placed[i];
+        if *scale > target {
+            // Smaller than a scale that fits, so it fits too.
+            if let Ok((content, scale)) = fit_box(section, &cells[*index], *accent, ctx, Some(target)) {
+                placed[i].3 = content;
+                placed[i].4 = scale;
+            }
+        }
+    }
+}
+
 /// Lays out a document in sheet mode: one page.
 pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mut Ctx) -> Result<Frame> {
     let style = ctx.style;
@@ -26,20 +44,38 @@ pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mu
     }
     let area = page_rect.inset(style.page.margin);
     let mut cycle = 0;
-    for cell in place(rows, area, style.page.gap) {
+    let cells = place(rows, area, style.page.gap);
+    // Each box at the largest scale that fits it; errors are collected so that every box
+    // that cannot fit is reported at once.
+    let mut placed: Vec<(usize, &Section, Color, Vec<FrameItem>, f32)> = Vec::new();
+    for (index, cell) in cells.iter().enumerate() {
         if cell.id == "title" {
-            title_band(&doc.meta, cell.rect, ctx, &mut items);
             continue;
         }
         let Some(section) = doc.sections.iter().find(|s| s.id == cell.id) else {
-            return Err(HanjiError::at(
+            ctx.errors.push(HanjiError::at(
                 None,
                 cell.line,
                 format!("layout names `{}`, but no `##` section has that id", cell.id),
             ));
+            continue;
         };
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
-        section_box(section, &cell, accent, ctx, &mut items)?;
+        match fit_box(section, cell, accent, ctx, None) {
+            Ok((content, scale)) => placed.push((index, section, accent, content, scale)),
+            Err(e) => ctx.errors.push(e),
+        }
+    }
+    if style.fit.harmony {
+        harmonize(&cells, &mut placed, ctx);
+    }
+    for cell in cells.iter().filter(|c| c.id == "title") {
+        title_band(&doc.meta, cell.rect, ctx, &mut items);
+    }
+    for (index, section, accent, content, scale) in placed {
+        items.push(box_frame(section, cells[index].rect, accent, style));
+        items.extend(content);
+        ctx.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale });
     }
     Ok(Frame { width: page.width, height: page.height, items })
 }
@@ -147,20 +183,92 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     super::blocks::shift_items(&mut content, 0.0, dy);
     items.extend(content);
 }
+/// How much a box's content lacks at one scale: the (sub)box that overflows most.
+#[derive(Debug, Clone, PartialEq)]
+struct Shortfall {
+    name: String,
+    line: usize,
+    /// Missing height in points.
+    missing: f32,
+}
 
-/// One framed box: fill and hand-drawn frame, header in the box colour, body, and either an
-/// inner grid for the subsections or the subsections stacked below the body.
-fn section_box(
+/// A box's content laid out at one scale.
+struct Attempt {
+    content: Vec<FrameItem>,
+    shortfall: Option<Shortfall>,
+}
+
+/// How a box was fitted: the scale its content got (1 when it fits as written).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BoxFit {
+    pub id: String,
+    pub line: usize,
+    pub scale: f32,
+}
+
+/// Bisection steps when shrinking: the scale found is within 0.3 % of the largest that fits.
+const FIT_STEPS: usize = 8;
+
+/// Lays out a box's content at the largest scale in [min scale, 1] that fits (or at `forced`).
+/// Past the minimum the error names the box, its line and how much height is missing.
+fn fit_box(
     section: &Section,
     cell: &Cell,
     accent: Color,
     ctx: &mut Ctx,
-    items: &mut Vec<FrameItem>,
-) -> Result<()> {
-    let style = ctx.style;
-    let rect = cell.rect;
+    forced: Option<f32>,
+) -> Result<(Vec<FrameItem>, f32)> {
+    let overflow = |short: Shortfall, scale: f32| {
+        let mm = short.missing * 25.4 / 72.0;
+        let lines = short.missing / (ctx_line_height(ctx.style) * scale);
+        HanjiError::at(
+            None,
+            short.line,
+            format!(
+                "box `{}` overflows: even shrunk to {:.0} % its content needs {mm:.1} mm (about {lines:.1} lines) more height than the box has; shorten the text or give its row a larger `height`",
+                short.name,
+                scale * 100.0
+            ),
+        )
+    };
+    if let Some(scale) = forced {
+        let attempt = box_content(section, cell, accent, ctx, scale)?;
+        return match attempt.shortfall {
+            None => Ok((attempt.content, scale)),
+            Some(short) => Err(overflow(short, scale)),
+        };
+    }
+    let full = box_content(section, cell, accent, ctx, 1.0)?;
+    if full.shortfall.is_none() {
+        return Ok((full.content, 1.0));
+    }
+    let min = ctx.style.min_scale();
+    let smallest = box_content(section, cell, accent, ctx, min)?;
+    if let Some(short) = smallest.shortfall {
+        return Err(overflow(short, min));
+    }
+    let (mut lo, mut hi, mut best) = (min, 1.0f32, smallest.content);
+    for _ in 0..FIT_STEPS {
+        let mid = (lo + hi) / 2.0;
+        let attempt = box_content(section, cell, accent, ctx, mid)?;
+        if attempt.shortfall.is_none() {
+            lo = mid;
+            best = attempt.content;
+        } else {
+            hi = mid;
+        }
+    }
+    Ok((best, lo))
+}
+
+fn ctx_line_height(style: &Style) -> f32 {
+    style.text.size * style.text.line_height
+}
+
+/// The frame of a box: fill and hand-drawn outline.
+fn box_frame(section: &Section, rect: Rect, accent: Color, style: &Style) -> FrameItem {
     let mut jitter = Jitter::from_key(&section.id);
-    items.push(FrameItem::Path(PathItem {
+    FrameItem::Path(PathItem {
         segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
         fill: Some(Paint { color: accent.tint(style.boxes.fill_tint), alpha: style.boxes.fill_alpha }),
         stroke: Some(Stroke {
@@ -169,16 +277,38 @@ fn section_box(
             dash: Vec::new(),
             cap: LineCap::Round,
         }),
-    }));
-    let pad = style.boxes.padding;
-    let inner = rect.inset(pad);
+    })
+}
+
+/// A box's content at `scale`: header in the box colour, body, and either an inner grid for
+/// the subsections or the subsections stacked below the body.
+fn box_content(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx, scale: f32) -> Result<Attempt> {
+    let saved = ctx.scale;
+    ctx.scale = scale;
+    let result = box_content_at_scale(section, cell, accent, ctx);
+    ctx.scale = saved;
+    result
+}
+
+fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx) -> Result<Attempt> {
+    let style = ctx.style;
+    let inner = cell.rect.inset(style.boxes.padding);
+    let mut jitter = Jitter::from_key(&format!("{}-rule", section.id));
     let mut content = Vec::new();
+    let mut worst: Option<Shortfall> = None;
+    let mut note = |name: &str, line: usize, available: f32, used: f32| {
+        let missing = used - available;
+        if missing > 0.5 && worst.as_ref().is_none_or(|w| missing > w.missing) {
+            worst = Some(Shortfall { name: name.to_string(), line, missing });
+        }
+    };
     let header_style = TextStyle {
         font: style.fonts.heading,
         size: style.boxes.header_size,
         color: accent,
         ..ctx.body_style()
     };
+    ctx.box_name = section.id.clone();
     let header = ctx.styled(&section.title, &header_style, accent, section.line);
     let mut cursor =
         inner.y + ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut content).height;
@@ -209,14 +339,16 @@ fn section_box(
     if !section.blocks.is_empty() {
         cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content)?.height;
     }
+    let gap_below = ctx.style.text.paragraph_gap * ctx.style.text.size * ctx.scale;
     match cell.inner {
         Some(rows) => {
-            cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
+            cursor += gap_below;
+            // The inner grid takes what the body leaves; each cell must hold its subsection.
+            let min_grid = 3.0 * ctx_line_height(style) * ctx.scale;
+            note(&section.id, section.line, inner.bottom() - inner.y, cursor - inner.y + min_grid);
             let area = Rect::new(inner.x, cursor, inner.width, (inner.bottom() - cursor).max(0.0));
-            check_fit(section, area.height, 0.0, &section.id)?;
             let gap = style.page.gap;
-            let cells = place(rows, area, gap);
-            for (i, sub_cell) in cells.iter().enumerate() {
+            for (i, sub_cell) in place(rows, area, gap).iter().enumerate() {
                 let Some(sub) = section.subsections.iter().find(|s| s.id == sub_cell.id) else {
                     return Err(HanjiError::at(
                         None,
@@ -237,20 +369,19 @@ fn section_box(
                     ));
                 }
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
-                check_fit(sub, sub_cell.rect.height, used, &format!("{} › {}", section.id, sub.id))?;
+                note(&format!("{} › {}", section.id, sub.id), sub.line, sub_cell.rect.height, used);
             }
         }
         None => {
             for sub in &section.subsections {
-                cursor += ctx.style.text.paragraph_gap * ctx.style.text.size;
+                cursor += gap_below;
                 cursor +=
                     subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content)?;
             }
-            check_fit(section, inner.bottom() - inner.y, cursor - inner.y, &section.id)?;
+            note(&section.id, section.line, inner.bottom() - inner.y, cursor - inner.y);
         }
     }
-    items.extend(content);
-    Ok(())
+    Ok(Attempt { content, shortfall: worst })
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
@@ -268,6 +399,7 @@ fn subsection(
         color: accent,
         ..ctx.body_style()
     };
+    ctx.box_name = sub.id.clone();
     let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
     let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, out).height;
     height += 2.0;
@@ -275,21 +407,6 @@ fn subsection(
         height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out)?.height;
     }
     Ok(height)
-}
-
-/// Content taller than its box is an error naming the box, its line and how much is missing.
-fn check_fit(section: &Section, available: f32, used: f32, name: &str) -> Result<()> {
-    if used > available + 0.5 {
-        let missing_mm = (used - available) * 25.4 / 72.0;
-        return Err(HanjiError::at(
-            None,
-            section.line,
-            format!(
-                "box `{name}` overflows: its content needs {missing_mm:.1} mm more height than the box has; shorten the text or give its row a larger `height`"
-            ),
-        ));
-    }
-    Ok(())
 }
 
 /// Title inlines as plain text, for messages.

@@ -5,7 +5,7 @@ mod raw;
 
 use std::path::Path;
 
-use crate::error::{HanjiError, Result};
+use crate::error::{HanjiError, Result, Warning};
 use crate::frame::Color;
 use crate::text::fonts::{FontBook, FontId};
 
@@ -63,6 +63,15 @@ pub struct TextSettings {
     pub min_size: f32,
 }
 
+/// How content that does not fit its box is shrunk.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FitStyle {
+    /// The smallest scale of the base size content may take.
+    pub min_scale: f32,
+    /// Boxes of one row share the smallest scale among them.
+    pub harmony: bool,
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct BoxStyle {
     pub radius: f32,
@@ -101,6 +110,7 @@ pub struct Style {
     pub grid: GridStyle,
     pub fonts: FontStyle,
     pub text: TextSettings,
+    pub fit: FitStyle,
     pub boxes: BoxStyle,
     pub title: TitleStyle,
     pub mark: (Color, f32),
@@ -112,6 +122,12 @@ pub struct Style {
 }
 
 impl Style {
+    /// The smallest scale fitting may use: the style's minimum, and never text under
+    /// `text.min_size`.
+    pub fn min_scale(&self) -> f32 {
+        self.fit.min_scale.max(self.text.min_size / self.text.size).min(1.0)
+    }
+
     /// The colour of a named palette entry.
     pub fn color(&self, name: &str) -> Option<Color> {
         self.palette.iter().find(|(n, _)| n == name).map(|(_, c)| *c)
@@ -127,6 +143,16 @@ impl Style {
 /// Loads a style by built-in name or by a `.toml` path relative to `source_dir`, and loads
 /// its fonts into `book`.
 pub fn load(name: &str, source_dir: &Path, book: &mut FontBook) -> Result<Style> {
+    load_with_warnings(name, source_dir, book).map(|(style, _)| style)
+}
+
+/// Like [`load`], and also returns warnings for keys of the style file that no style has
+/// (they are ignored).
+pub fn load_with_warnings(
+    name: &str,
+    source_dir: &Path,
+    book: &mut FontBook,
+) -> Result<(Style, Vec<Warning>)> {
     let base: toml::Table = parse_toml(PEN_NOTES, Path::new("styles/pen-notes.toml"))?;
     let overlay = match name {
         "pen-notes" => None,
@@ -148,14 +174,48 @@ pub fn load(name: &str, source_dir: &Path, book: &mut FontBook) -> Result<Style>
             )))
         }
     };
-    let mut merged = base;
-    if let Some(overlay) = overlay {
+    let mut merged = base.clone();
+    let mut warnings = Vec::new();
+    if let Some(mut overlay) = overlay {
+        let mut unused = Vec::new();
+        drop_unknown(&base, &mut overlay, "", &mut unused);
+        for key in unused {
+            warnings.push(Warning {
+                line: None,
+                message: format!(
+                    "style `{name}`: `{key}` is not a style key and is ignored; see styles/pen-notes.toml for the keys"
+                ),
+            });
+        }
         merge(&mut merged, overlay);
     }
     let raw: raw::RawStyle = toml::Value::Table(merged).try_into().map_err(|e| {
         HanjiError::new(format!("style `{name}`: {e}; see styles/pen-notes.toml for the keys"))
     })?;
-    raw.resolve(name, book)
+    Ok((raw.resolve(name, book)?, warnings))
+}
+
+/// Tables whose keys are the user's own (colour names, font files).
+const OPEN_TABLES: &[&str] = &["palette.colors", "fonts.size_factor"];
+
+/// Removes from `over` every key that `base` (pen-notes, which names every key) does not have.
+fn drop_unknown(base: &toml::Table, over: &mut toml::Table, prefix: &str, unused: &mut Vec<String>) {
+    let keys: Vec<String> = over.keys().cloned().collect();
+    for key in keys {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        match (base.get(&key), over.get_mut(&key)) {
+            (None, _) => {
+                over.remove(&key);
+                unused.push(path);
+            }
+            (Some(toml::Value::Table(b)), Some(toml::Value::Table(o)))
+                if !OPEN_TABLES.contains(&path.as_str()) =>
+            {
+                drop_unknown(b, o, &path, unused)
+            }
+            _ => {}
+        }
+    }
 }
 
 fn parse_toml(text: &str, path: &Path) -> Result<toml::Table> {
@@ -220,14 +280,16 @@ mod tests {
     }
 
     #[test]
-    fn unknown_keys_and_bad_colours_are_errors() {
+    fn unknown_keys_are_warnings_and_bad_colours_are_errors() {
         let dir = std::env::temp_dir().join(format!("hanji-style-test-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         std::fs::write(dir.join("typo.toml"), "[grid]\npich_mm = 4\n").unwrap();
         std::fs::write(dir.join("colour.toml"), "[page]\npaper = \"white\"\n").unwrap();
         let mut book = FontBook::new();
-        let typo = load("typo.toml", &dir, &mut book).unwrap_err();
-        assert!(typo.message.contains("pich_mm"), "{}", typo.message);
+        let (style, warnings) = load_with_warnings("typo.toml", &dir, &mut book).unwrap();
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`grid.pich_mm` is not a style key"), "{}", warnings[0].message);
+        assert_eq!(style.grid.pitch, load("pen-notes", &dir, &mut book).unwrap().grid.pitch);
         let colour = load("colour.toml", &dir, &mut book).unwrap_err();
         assert!(colour.message.contains("#rrggbb"), "{}", colour.message);
         assert!(load("nope", &dir, &mut book).unwrap_err().message.contains("pen-notes"));

@@ -5,7 +5,8 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{
-    color, mm, BoxStyle, FontStyle, GridStyle, PageStyle, QuoteStyle, Style, TextSettings, TitleStyle,
+    color, mm, BoxStyle, FitStyle, FontStyle, GridStyle, PageStyle, QuoteStyle, Style, TextSettings,
+    TitleStyle,
 };
 use crate::error::{HanjiError, Result};
 use crate::text::fonts::FontBook;
@@ -17,6 +18,7 @@ pub struct RawStyle {
     grid: RawGrid,
     fonts: RawFonts,
     text: TextRaw,
+    fit: RawFit,
     #[serde(rename = "box")]
     boxes: RawBox,
     title: RawTitle,
@@ -66,6 +68,13 @@ struct TextRaw {
     paragraph_gap: f32,
     list_indent: f32,
     min_size: f32,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFit {
+    min_scale: f32,
+    harmony: bool,
 }
 
 #[derive(Deserialize)]
@@ -183,6 +192,10 @@ impl RawStyle {
                 paragraph_gap: self.text.paragraph_gap.max(0.0),
                 list_indent: self.text.list_indent.max(0.0),
                 min_size: positive("text.min_size", self.text.min_size)?,
+            },
+            fit: FitStyle {
+                min_scale: positive("fit.min_scale", self.fit.min_scale)?.min(1.0),
+                harmony: self.fit.harmony,
             },
             boxes: BoxStyle {
                 radius: mm(self.boxes.radius_mm.max(0.0)),

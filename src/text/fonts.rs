@@ -11,6 +11,7 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
     ("NanumSquareRoundEB.ttf", include_bytes!("../../fonts/NanumSquareRoundEB.ttf")),
     ("NanumGothic.ttf", include_bytes!("../../fonts/NanumGothic.ttf")),
     ("NanumGothicBold.ttf", include_bytes!("../../fonts/NanumGothicBold.ttf")),
+    ("NanumGothicCoding.ttf", include_bytes!("../../fonts/NanumGothicCoding.ttf")),
     ("DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
 ];
 

@@ -13,6 +13,7 @@ use crate::frame::{
 pub enum Align {
     Left,
     Center,
+    Right,
 }
 
 /// A broken line with its vertical metrics (relative to the paragraph top).
@@ -116,6 +117,7 @@ pub fn draw_paragraph(
         let indent = match layout.align {
             Align::Left => 0.0,
             Align::Center => ((layout.width - line.width) / 2.0).max(0.0),
+            Align::Right => (layout.width - line.width).max(0.0),
         };
         let baseline = y + line_box.baseline;
         let mut pen = x + indent;
@@ -170,6 +172,9 @@ pub fn draw_paragraph(
         for (span, x0, x1) in decorations {
             let style = &shaped.spans[span].style;
             let size = style.size * scale;
+            if let Some(color) = style.background {
+                behind.push(code_panel(x0, x1, baseline, size, color));
+            }
             if let Some((color, alpha)) = style.mark {
                 behind.push(highlighter(x0, x1, baseline, size, color, alpha, span));
             }
@@ -199,7 +204,8 @@ fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32)>, shap
         let style = &shaped.spans[span].style;
         if let Some(last) = merged.last_mut() {
             let prev = &shaped.spans[last.0].style;
-            let same = prev.mark == style.mark
+            let same = prev.background == style.background
+                && prev.mark == style.mark
                 && prev.strike == style.strike
                 && prev.link == style.link
                 && prev.underline == style.underline;
@@ -295,6 +301,15 @@ fn highlighter(
         Segment::Close,
     ];
     FrameItem::Path(PathItem { segments, fill: Some(Paint { color, alpha }), stroke: None })
+}
+
+/// The tinted panel behind a code span.
+fn code_panel(x0: f32, x1: f32, baseline: f32, size: f32, color: Color) -> FrameItem {
+    let pad = size * 0.18;
+    let rect = Rect::new(x0 - pad, baseline - size * 0.85, x1 - x0 + 2.0 * pad, size * 1.1);
+    let mut jitter = crate::layout::pen::Jitter::from_key("code");
+    let segments = crate::layout::pen::rounded_rect(rect, size * 0.2, 0.0, &mut jitter);
+    FrameItem::Path(PathItem { segments, fill: Some(Paint::solid(color)), stroke: None })
 }
 
 fn rule(x0: f32, x1: f32, y: f32, width: f32, color: Color) -> FrameItem {

@@ -26,6 +26,8 @@ pub struct TextStyle {
     pub strike: bool,
     pub underline: bool,
     pub link: Option<String>,
+    /// A tinted panel behind the text (code spans).
+    pub background: Option<Color>,
 }
 
 /// A byte range of the text and its style.
@@ -276,6 +278,7 @@ mod tests {
             mark: None,
             strike: false,
             underline: false,
+            background: None,
             link: None,
         };
         let mut out = StyledText { line: 7, ..StyledText::default() };

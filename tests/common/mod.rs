@@ -10,9 +10,11 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// A fresh, empty folder for one test.
+/// A fresh, empty folder for one call (tests run in parallel: every call gets its own).
 pub fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("hanji-test-{}-{name}", std::process::id()));
+    static COUNTER: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("hanji-test-{}-{n}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("create temp dir");
     dir
@@ -89,4 +91,41 @@ pub fn encode_rgb(image: &Rgb) -> Vec<u8> {
     writer.write_image_data(&image.pixels).expect("data");
     writer.finish().expect("finish");
     out
+}
+
+/// Compares a rendering with `tests/ref/NAME.png`; `UPDATE_REFS=1` rewrites the reference.
+/// On failure the expected, actual and diff images go to `tests/ref-failures/`.
+pub fn check_reference(name: &str, png_bytes: &[u8]) {
+    let reference = root().join("tests/ref").join(format!("{name}.png"));
+    if std::env::var_os("UPDATE_REFS").is_some() {
+        std::fs::create_dir_all(reference.parent().unwrap()).unwrap();
+        std::fs::write(&reference, png_bytes).unwrap();
+        return;
+    }
+    let expected = std::fs::read(&reference)
+        .unwrap_or_else(|e| panic!("{}: {e}; run with UPDATE_REFS=1 to create it", reference.display()));
+    let (expected, _) = decode_png(&expected);
+    let (actual, _) = decode_png(png_bytes);
+    let same_size = (expected.width, expected.height) == (actual.width, actual.height);
+    let (mean, off) = if same_size { compare(&expected, &actual, 40) } else { (f64::MAX, 1.0) };
+    if mean > 0.5 || off > 0.002 {
+        let out = root().join("tests/ref-failures");
+        std::fs::create_dir_all(&out).unwrap();
+        std::fs::write(out.join(format!("{name}-expected.png")), encode_rgb(&expected)).unwrap();
+        std::fs::write(out.join(format!("{name}-actual.png")), encode_rgb(&actual)).unwrap();
+        if same_size {
+            let diff = Rgb {
+                width: actual.width,
+                height: actual.height,
+                pixels: expected
+                    .pixels
+                    .iter()
+                    .zip(&actual.pixels)
+                    .map(|(a, b)| 255 - a.abs_diff(*b))
+                    .collect(),
+            };
+            std::fs::write(out.join(format!("{name}-diff.png")), encode_rgb(&diff)).unwrap();
+        }
+        panic!("{name} differs from its reference (mean {mean:.3}, {:.3}% pixels off); images in tests/ref-failures/; UPDATE_REFS=1 accepts the change", off * 100.0);
+    }
 }

@@ -1,0 +1,104 @@
+//! Labels, shaped and broken by Hanji's own text engine with the real fonts: a diagram knows
+//! the true size of every label before it lays anything out, so Korean is never clipped.
+
+use crate::frame::{Color, FrameItem};
+use crate::layout::blocks::Ctx;
+use crate::text::breaking::natural_widths;
+use crate::text::place::{layout_paragraph, Align};
+use crate::text::shape::{shape, FontSetup};
+use crate::text::{StyledText, TextStyle};
+
+/// A measured label. `width` is its widest line: drawing it at that width (times the scale)
+/// gives back exactly the measured lines.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Label {
+    pub text: String,
+    /// Nominal size in points at scale 1, before the font's size factor.
+    pub size: f32,
+    pub bold: bool,
+    pub color: Color,
+    pub width: f32,
+    pub height: f32,
+    /// Source line, for warnings about missing glyphs.
+    pub line: usize,
+}
+
+/// Measures labels with the style's fonts.
+pub struct Measurer<'c, 'a> {
+    pub ctx: &'c Ctx<'a>,
+}
+
+impl Measurer<'_, '_> {
+    fn style(&self, size: f32, bold: bool, color: Color) -> TextStyle {
+        let fonts = &self.ctx.style.fonts;
+        TextStyle {
+            font: if bold { fonts.bold } else { fonts.body },
+            fake_bold: bold && fonts.fake_bold,
+            size,
+            color,
+            ..self.ctx.body_style()
+        }
+    }
+
+    /// Shapes `text` and breaks it at `wrap` points (at scale 1).
+    pub fn label(&self, text: &str, size: f32, bold: bool, color: Color, wrap: f32, line: usize) -> Label {
+        let style = self.ctx.style;
+        let mut styled = StyledText { line, ..StyledText::default() };
+        styled.push(text, &self.style(size, bold, color));
+        let factor = |f| style.fonts.size_factor(f);
+        let setup =
+            FontSetup { book: self.ctx.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
+        let shaped = shape(styled, &setup, &mut Vec::new());
+        let lay =
+            |w: f32| layout_paragraph(self.ctx.book, &shaped, w, 1.0, style.text.line_height, Align::Left);
+        let widest =
+            |l: &crate::text::ParagraphLayout| l.lines.iter().map(|b| b.line.width).fold(0.0f32, f32::max);
+        let hyphens = |l: &crate::text::ParagraphLayout| l.lines.iter().filter(|b| b.line.hyphen).count();
+        let mut layout = lay(wrap);
+        if layout.lines.len() > 1 {
+            // Balance the lines: the narrowest width that needs no more lines (and no more
+            // hyphens) than the wrap width, so a label breaks as "Pretraining to /
+            // Post-Training", not "Pretraining to Post- / Training".
+            let (count, hyphen_count) = (layout.lines.len(), hyphens(&layout));
+            let (mut lo, mut hi) = (natural_widths(&shaped).0, widest(&layout));
+            for _ in 0..10 {
+                let mid = (lo + hi) / 2.0;
+                let trial = lay(mid);
+                if trial.lines.len() <= count && hyphens(&trial) <= hyphen_count {
+                    hi = mid;
+                } else {
+                    lo = mid;
+                }
+            }
+            layout = lay(hi);
+        }
+        let width = widest(&layout);
+        Label { text: text.to_string(), size, bold, color, width, height: layout.height, line }
+    }
+}
+
+impl Label {
+    /// Draws the label centred on `cx` with its top at `top`, as real shaped text.
+    pub fn draw(&self, ctx: &mut Ctx, cx: f32, top: f32, scale: f32, out: &mut Vec<FrameItem>) {
+        if self.text.trim().is_empty() {
+            return;
+        }
+        let fonts = &ctx.style.fonts;
+        let style = TextStyle {
+            font: if self.bold { fonts.bold } else { fonts.body },
+            fake_bold: self.bold && fonts.fake_bold,
+            size: self.size,
+            color: self.color,
+            ..ctx.body_style()
+        };
+        let mut styled = StyledText { line: self.line, ..StyledText::default() };
+        styled.push(&self.text, &style);
+        // The line filler allows 0.01 pt over the width at any scale; this width keeps every
+        // measured line and admits nothing the measurement rejected.
+        let width = (self.width * scale - 0.01 + 0.005 * scale).max(0.001);
+        let saved = ctx.scale;
+        ctx.scale = scale;
+        ctx.text(styled, cx - width / 2.0, top, width, Align::Center, out);
+        ctx.scale = saved;
+    }
+}

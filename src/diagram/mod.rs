@@ -1,0 +1,105 @@
+//! Vector diagrams from mermaid: parse → measure labels with the real fonts → lay out →
+//! draw as paths and real, searchable text in the sheet's hand. No browser, no raster.
+//!
+//! Supported: `flowchart`/`graph`, `mindmap`, `pie`, `xychart-beta` (DESIGN.md §1).
+
+mod draw;
+pub mod label;
+pub mod layout;
+pub mod model;
+pub mod parse;
+pub mod scene;
+pub mod shapes;
+
+use crate::error::{HanjiError, Result, Warning};
+use crate::frame::{Color, FrameItem};
+use crate::layout::blocks::Ctx;
+use model::Model;
+use scene::Scene;
+
+/// A laid-out diagram at its natural size (scale 1, points), ready to draw at any scale.
+#[derive(Debug, Clone)]
+pub struct Diagram {
+    model: Model,
+    scene: Scene,
+    /// Smallest label size; with the style's minimum it bounds the scale.
+    smallest_text: f32,
+    min_size: f32,
+    seed: String,
+}
+
+/// Parses a mermaid block and lays it out within `max_width`. `first_line` is the file line
+/// of the first diagram line; errors and warnings point into the file.
+pub fn build(
+    ctx: &mut Ctx,
+    source: &str,
+    first_line: usize,
+    accent: Color,
+    max_width: f32,
+) -> Result<Diagram> {
+    let mut notes = Vec::new();
+    let model = parse::parse(source, &mut notes).map_err(|e| {
+        HanjiError::at(
+            None,
+            first_line + e.line,
+            format!("mermaid line {}, column {}: {}", e.line + 1, e.column, e.message),
+        )
+    })?;
+    let measurer = label::Measurer { ctx: &*ctx };
+    let env = layout::Env::new(&measurer, ctx.style, accent, max_width, first_line);
+    let scene = match &model {
+        Model::Flowchart(chart) => layout::flowchart::layout(chart, &env, &mut notes),
+        Model::Mindmap(map) => layout::mindmap::layout(map, &env),
+        Model::Pie(pie) => layout::pie::layout(pie, &env),
+        Model::XyChart(chart) => layout::xychart::layout(chart, &env),
+    };
+    for note in notes {
+        ctx.warnings.push(Warning {
+            line: Some(first_line + note.line),
+            message: format!("mermaid: {}", note.message),
+        });
+    }
+    let smallest_text = scene.smallest_text().unwrap_or(ctx.style.text.size);
+    Ok(Diagram { model, scene, smallest_text, min_size: ctx.style.text.min_size, seed: seed(source) })
+}
+
+/// A stable key for the hand-drawn wobble: the same source always draws the same lines.
+fn seed(source: &str) -> String {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in source.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    format!("mermaid{hash:016x}")
+}
+
+impl Diagram {
+    /// Natural width and height in points.
+    pub fn size(&self) -> (f32, f32) {
+        (self.scene.width, self.scene.height)
+    }
+
+    /// The smallest scale that keeps every label at or above the style's minimum text size.
+    pub fn min_scale(&self) -> f32 {
+        (self.min_size / self.smallest_text).min(1.0)
+    }
+
+    /// The diagram type, as mermaid names it.
+    pub fn kind(&self) -> &'static str {
+        self.model.kind()
+    }
+
+    pub fn model(&self) -> &Model {
+        &self.model
+    }
+
+    /// The laid-out geometry at scale 1 (for checks and tests).
+    pub fn scene(&self) -> &Scene {
+        &self.scene
+    }
+
+    /// Draws the diagram with its top-left corner at (`x`, `y`).
+    pub fn draw(&self, ctx: &mut Ctx, x: f32, y: f32, scale: f32, out: &mut Vec<FrameItem>) {
+        draw::draw(&self.scene, ctx, x, y, scale, &self.seed, out);
+    }
+}

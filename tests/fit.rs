@@ -1,0 +1,127 @@
+//! Auto-fit: content taller than its box is shrunk to the largest scale that fits, down to the
+//! style's minimum; past that the error names the box. `hanji check` reports both.
+
+mod common;
+
+use common::{hanji, temp_dir};
+
+/// A sheet with boxes `a` and `b` side by side in one row under a title band; `a` holds
+/// `items` list items, `b` holds `items_b`.
+fn sheet(items: usize, items_b: usize, style: &str) -> String {
+    let list = |n: usize| {
+        (1..=n).map(|i| format!("- {i}번째 항목: 베이스 모델은 인터넷 문서 시뮬레이터\n")).collect::<String>()
+    };
+    format!(
+        "---\ntitle: \"Fit\"\nstyle: {style}\nlayout:\n  - height: 15%\n    boxes: [title]\n  - height: 85%\n    boxes: [a, b]\n---\n## 📦 A {{#a .blue}}\n{}\n## 🎯 B {{#b .green}}\n{}\n",
+        list(items),
+        list(items_b.max(1))
+    )
+}
+
+fn typeset(name: &str, source: &str) -> Result<hanji::Typeset, hanji::Failure> {
+    let dir = temp_dir(name);
+    let path = dir.join("sheet.md");
+    std::fs::write(&path, source).unwrap();
+    if source.contains("style: harmony.toml") {
+        std::fs::write(dir.join("harmony.toml"), "[fit]\nharmony = true\n").unwrap();
+    }
+    let doc = hanji::load_document(&path).unwrap();
+    hanji::typeset(&doc, &path, None)
+}
+
+fn scale_of(t: &hanji::Typeset, id: &str) -> f32 {
+    t.fits.iter().find(|f| f.id == id).map(|f| f.scale).unwrap()
+}
+
+/// The most list items box `a` holds at full size, found by trying.
+fn capacity() -> usize {
+    (1..200)
+        .find(|&n| scale_of(&typeset("capacity", &sheet(n + 1, 1, "pen-notes")).unwrap(), "a") < 1.0)
+        .unwrap()
+}
+
+#[test]
+fn a_box_exactly_full_keeps_its_size_and_one_more_line_shrinks_it() {
+    let full = capacity();
+    let at_capacity = typeset("full", &sheet(full, 1, "pen-notes")).unwrap();
+    assert_eq!(scale_of(&at_capacity, "a"), 1.0);
+    assert!(at_capacity.warnings.iter().all(|w| !w.message.contains("shrunk")));
+    let over = typeset("over", &sheet(full + 1, 1, "pen-notes")).unwrap();
+    let scale = scale_of(&over, "a");
+    assert!(scale < 1.0 && scale > 0.9, "one line over shrinks a little: {scale}");
+}
+
+#[test]
+fn a_box_needing_80_percent_gets_about_80_percent() {
+    let full = capacity();
+    let t = typeset("eighty", &sheet(full * 5 / 4, 1, "pen-notes")).unwrap();
+    let scale = scale_of(&t, "a");
+    assert!((0.74..0.86).contains(&scale), "scale {scale}");
+    assert_eq!(scale_of(&t, "b"), 1.0, "without harmony the other box keeps its size");
+    let warning = t.warnings.iter().find(|w| w.message.contains("box `a` was shrunk to")).expect("a warning");
+    assert_eq!(warning.line, Some(10));
+    assert!(warning.message.contains(&format!("{:.0} %", scale * 100.0)), "{}", warning.message);
+}
+
+#[test]
+fn a_box_that_cannot_fit_is_an_error_naming_it() {
+    let full = capacity();
+    let errors =
+        typeset("impossible", &sheet(full * 3, full * 3, "pen-notes")).err().expect("it cannot fit").errors;
+    assert_eq!(errors.len(), 2, "both boxes are reported: {errors:?}");
+    assert_eq!(errors[0].line, Some(10));
+    assert!(
+        errors[0].message.contains("box `a` overflows") && errors[0].message.contains("70 %"),
+        "{}",
+        errors[0].message
+    );
+    assert!(
+        errors[0].message.contains(" mm ") && errors[0].message.contains("lines"),
+        "{}",
+        errors[0].message
+    );
+    assert!(errors[1].message.contains("box `b` overflows"), "{}", errors[1].message);
+}
+
+#[test]
+fn a_row_shares_its_scale_when_the_style_asks() {
+    let full = capacity();
+    let t = typeset("harmony", &sheet(full * 5 / 4, 2, "harmony.toml")).unwrap();
+    let (a, b) = (scale_of(&t, "a"), scale_of(&t, "b"));
+    assert!(a < 0.9, "{a}");
+    assert_eq!(a, b, "boxes of one row share the smallest scale");
+}
+
+#[test]
+fn a_sheet_whose_every_box_shrinks_still_renders() {
+    let full = capacity();
+    let t = typeset("every", &sheet(full + 3, full + 3, "pen-notes")).unwrap();
+    assert!(scale_of(&t, "a") < 1.0 && scale_of(&t, "b") < 1.0);
+    assert!(t.pdf().unwrap().starts_with(b"%PDF"));
+}
+
+#[test]
+fn check_reports_errors_and_warnings_as_text_and_json() {
+    let full = capacity();
+    let dir = temp_dir("check");
+    std::fs::write(dir.join("ok.md"), sheet(full + 2, 1, "pen-notes")).unwrap();
+    std::fs::write(dir.join("bad.md"), sheet(full * 3, 1, "pen-notes").replace(".green", ".chartreuse"))
+        .unwrap();
+    let ok = hanji(&["check", "ok.md"], &dir);
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert_eq!(ok.status.code(), Some(0), "{text}");
+    assert!(text.contains("warning: ok.md:10: box `a` was shrunk to"), "{text}");
+    assert!(text.contains("0 errors, 1 warnings"), "{text}");
+    let bad = hanji(&["check", "bad.md", "--format", "json"], &dir);
+    assert_eq!(bad.status.code(), Some(1));
+    let report: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    let errors = report["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0]["line"], 10);
+    assert!(errors[0]["message"].as_str().unwrap().contains("box `a` overflows"));
+    let warnings = report["warnings"].as_array().unwrap();
+    assert!(warnings
+        .iter()
+        .any(|w| w["message"].as_str().unwrap().contains("unknown heading class `.chartreuse`")));
+    assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "check writes nothing");
+}
