@@ -63,6 +63,35 @@ pub fn build(
     Ok(Diagram { model, scene, smallest_text, min_size: ctx.style.text.min_size, seed: seed(source) })
 }
 
+/// What a diagram's layout depends on besides the style: source, line, accent and width.
+pub type CacheKey = (String, usize, [u32; 3], u32);
+
+/// Diagrams built during one layout: fitting a box lays it out at several scales, and a
+/// diagram's natural layout does not depend on the scale, so it is built once.
+pub type Cache = std::collections::BTreeMap<CacheKey, std::rc::Rc<Diagram>>;
+
+/// [`build`], once per source, line, accent and width within a layout.
+pub fn build_cached(
+    ctx: &mut Ctx,
+    source: &str,
+    first_line: usize,
+    accent: Color,
+    max_width: f32,
+) -> Result<std::rc::Rc<Diagram>> {
+    let key = (
+        source.to_string(),
+        first_line,
+        [accent.r, accent.g, accent.b].map(f32::to_bits),
+        max_width.to_bits(),
+    );
+    if let Some(diagram) = ctx.diagrams.get(&key) {
+        return Ok(std::rc::Rc::clone(diagram));
+    }
+    let diagram = std::rc::Rc::new(build(ctx, source, first_line, accent, max_width)?);
+    ctx.diagrams.insert(key, std::rc::Rc::clone(&diagram));
+    Ok(diagram)
+}
+
 /// A stable key for the hand-drawn wobble: the same source always draws the same lines.
 fn seed(source: &str) -> String {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;

@@ -6,9 +6,6 @@ use std::collections::BTreeSet;
 
 use std::collections::BTreeMap;
 
-use allsorts::binary::read::ReadScope;
-use allsorts::font_data::FontData;
-use allsorts::subset::{CmapTarget, SubsetProfile};
 use lopdf::{Object, StringFormat};
 use printpdf::{
     Actions, BorderArray, Codepoint, Color as PdfColor, ExtendedGraphicsState, ExtendedGraphicsStateId,
@@ -75,7 +72,7 @@ struct Subset {
 
 /// Subsets every font the pages use. Done here rather than by printpdf: printpdf parses the
 /// whole multi-megabyte font (every glyph outline) before subsetting, which took most of the
-/// render time; parsing the few-kilobyte subset instead is cheap.
+/// render time; it parses the few-kilobyte subset instead.
 fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subset>> {
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
     let mut hidden_texts: BTreeMap<FontId, Vec<&str>> = BTreeMap::new();
@@ -106,16 +103,14 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
             }
         }
         gids.extend(hidden.values().copied());
-        // .notdef must come first (allsorts numbers glyphs by their position in `ids`).
-        let ids: Vec<u16> = std::iter::once(0).chain(gids.into_iter().filter(|g| *g != 0)).collect();
-        let fail =
-            |e: String| HanjiError::new(format!("cannot subset font {} for the PDF: {e}", loaded.name));
-        let scope = ReadScope::new(loaded.data);
-        let file = scope.read::<FontData<'_>>().map_err(|e| fail(e.to_string()))?;
-        let provider = file.table_provider(0).map_err(|e| fail(e.to_string()))?;
-        let bytes = allsorts::subset::subset(&provider, &ids, &SubsetProfile::Pdf, CmapTarget::Unicode)
-            .map_err(|e| fail(e.to_string()))?;
-        let new_gid = ids.iter().enumerate().map(|(i, &g)| (g, i as u16)).collect();
+        let gids: Vec<u16> = gids.into_iter().collect();
+        let cut = super::subset::subset(loaded.data, &gids).ok_or_else(|| {
+            HanjiError::new(format!(
+                "font {} cannot be subset for the PDF: it is not a TrueType (glyf) font",
+                loaded.name
+            ))
+        })?;
+        let (bytes, new_gid) = (cut.bytes, cut.new_gid);
         subsets.insert(font, Subset { bytes, new_gid, hidden });
     }
     Ok(subsets)

@@ -30,7 +30,9 @@ pub struct Ctx<'a> {
     pub errors: Vec<crate::error::HanjiError>,
     /// The scale each box got.
     pub fits: Vec<super::sheet::BoxFit>,
-    shape_cache: HashMap<String, Rc<ShapedText>>,
+    shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
+    /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
+    pub diagrams: crate::diagram::Cache,
 }
 
 /// The result of laying out something: its height and the baseline of its first line.
@@ -53,6 +55,7 @@ impl<'a> Ctx<'a> {
             errors: Vec::new(),
             fits: Vec::new(),
             shape_cache: HashMap::new(),
+            diagrams: Default::default(),
         }
     }
 
@@ -90,7 +93,7 @@ impl<'a> Ctx<'a> {
     /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped
     /// advances do not depend on the scale, so each attempt only re-breaks lines.
     fn shaped(&mut self, text: StyledText) -> Rc<ShapedText> {
-        let key = format!("{text:?}");
+        let key = cache_key(&text);
         if let Some(shaped) = self.shape_cache.get(&key) {
             return Rc::clone(shaped);
         }
@@ -221,7 +224,7 @@ impl<'a> Ctx<'a> {
             }
             Block::Code { text, line, .. } => self.panel(text, None, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
-                let diagram = crate::diagram::build(self, text, *line, accent, width)?;
+                let diagram = crate::diagram::build_cached(self, text, *line, accent, width)?;
                 let (w, h) = diagram.size();
                 let (fit, min) = (width / w, diagram.min_scale());
                 if fit < min {
@@ -583,6 +586,26 @@ impl<'a> Ctx<'a> {
         out.extend(content);
         Extent { height, first_baseline: None }
     }
+}
+
+/// A cache key for shaped text: a hash of everything shaping depends on, and the length.
+fn cache_key(text: &StyledText) -> (u64, usize) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.text.hash(&mut h);
+    text.line.hash(&mut h);
+    for span in &text.spans {
+        span.range.hash(&mut h);
+        let s = &span.style;
+        s.font.hash(&mut h);
+        s.size.to_bits().hash(&mut h);
+        [s.color.r, s.color.g, s.color.b].map(f32::to_bits).hash(&mut h);
+        s.fake_bold.hash(&mut h);
+        s.mark.map(|(c, a)| [c.r, c.g, c.b, a].map(f32::to_bits)).hash(&mut h);
+        s.background.map(|c| [c.r, c.g, c.b].map(f32::to_bits)).hash(&mut h);
+        (s.strike, s.underline, &s.link).hash(&mut h);
+    }
+    (h.finish(), text.text.len())
 }
 
 /// A last paragraph starting with `—` or `--` is the quote's attribution.

@@ -190,6 +190,8 @@ struct Shortfall {
     line: usize,
     /// Missing height in points.
     missing: f32,
+    /// The height the overflowing (sub)box has, in points.
+    available: f32,
 }
 
 /// A box's content laid out at one scale.
@@ -206,8 +208,8 @@ pub struct BoxFit {
     pub scale: f32,
 }
 
-/// Bisection steps when shrinking: the scale found is within 0.3 % of the largest that fits.
-const FIT_STEPS: usize = 8;
+/// The scale found is within this of the largest that fits.
+const FIT_PRECISION: f32 = 0.004;
 
 /// Lays out a box's content at the largest scale in [min scale, 1] that fits (or at `forced`).
 /// Past the minimum the error names the box, its line and how much height is missing.
@@ -239,16 +241,26 @@ fn fit_box(
         };
     }
     let full = box_content(section, cell, accent, ctx, 1.0)?;
-    if full.shortfall.is_none() {
+    let Some(short) = full.shortfall else {
         return Ok((full.content, 1.0));
-    }
+    };
+    // Content height scales about linearly: step down by the ratio of what fits to what is
+    // needed until it fits, then bisect between that and the last scale that did not.
     let min = ctx.style.min_scale();
-    let smallest = box_content(section, cell, accent, ctx, min)?;
-    if let Some(short) = smallest.shortfall {
-        return Err(overflow(short, min));
-    }
-    let (mut lo, mut hi, mut best) = (min, 1.0f32, smallest.content);
-    for _ in 0..FIT_STEPS {
+    let (mut hi, mut short) = (1.0f32, short);
+    let (mut lo, mut best) = loop {
+        let guess = (hi * short.available / (short.available + short.missing) * 0.998).clamp(min, hi);
+        let attempt = box_content(section, cell, accent, ctx, guess)?;
+        match attempt.shortfall {
+            None => break (guess, attempt.content),
+            Some(next) if guess <= min => return Err(overflow(next, min)),
+            Some(next) => {
+                hi = guess;
+                short = next;
+            }
+        }
+    };
+    while hi - lo > FIT_PRECISION {
         let mid = (lo + hi) / 2.0;
         let attempt = box_content(section, cell, accent, ctx, mid)?;
         if attempt.shortfall.is_none() {
@@ -299,7 +311,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     let mut note = |name: &str, line: usize, available: f32, used: f32| {
         let missing = used - available;
         if missing > 0.5 && worst.as_ref().is_none_or(|w| missing > w.missing) {
-            worst = Some(Shortfall { name: name.to_string(), line, missing });
+            worst = Some(Shortfall { name: name.to_string(), line, missing, available });
         }
     };
     let header_style = TextStyle {

@@ -35,17 +35,6 @@ pub struct ParagraphLayout {
     pub align: Align,
 }
 
-/// Vertical centre of a font's letters above the baseline, in em: lines are centred on it so
-/// that fonts with very different ascenders sit alike.
-pub fn visual_center(book: &FontBook, font: FontId) -> f32 {
-    let f = book.get(font);
-    let probe = if f.covers('한') { '한' } else { 'H' };
-    f.face
-        .glyph_index(probe)
-        .and_then(|g| f.face.glyph_bounding_box(g))
-        .map_or(0.35, |b| (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / f.units_per_em)
-}
-
 /// Breaks and measures a shaped paragraph. `line_height` is a multiple of the nominal size.
 pub fn layout_paragraph(
     book: &FontBook,
@@ -62,7 +51,7 @@ pub fn layout_paragraph(
     for line in lines {
         let (font, em, size) = dominant(shaped, &line);
         let height = size * line_height * scale;
-        let baseline = top + height / 2.0 + visual_center(book, font) * em * scale;
+        let baseline = top + height / 2.0 + book.get(font).visual_center * em * scale;
         boxes.push(LineBox { line, top, height, baseline });
         top += height;
     }

@@ -338,7 +338,10 @@ fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<
                 pos[v] = i;
             }
         }
-        transpose(layers, succ, &mut pos);
+        // Adjacent swaps cost a crossing count per swap: worth it for sheet-sized graphs only.
+        if count <= 400 {
+            transpose(layers, succ, &mut pos);
+        }
         let crossings = total_crossings(layers, succ, &pos);
         if crossings < best_crossings {
             best_crossings = crossings;

@@ -6,8 +6,8 @@
 
 use super::Env;
 use crate::diagram::label::Label;
-use crate::diagram::model::{Endpoint, MindNode, Mindmap, Shape};
-use crate::diagram::scene::{EdgeEnds, Item, NodeBox, Pen, Scene};
+use crate::diagram::model::{Endpoint, Head, MindNode, Mindmap, Shape};
+use crate::diagram::scene::{Dash, EdgeEnds, Item, NodeBox, Pen, Scene};
 use crate::diagram::shapes;
 use crate::frame::{Color, Paint, Point, Rect, Segment};
 
@@ -221,8 +221,8 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                 links.push(Item::Path {
                     segments,
                     pen: Pen::new(color(c), 1.7),
-                    start: crate::diagram::model::Head::None,
-                    end: crate::diagram::model::Head::None,
+                    start: Head::None,
+                    end: Head::None,
                 });
                 scene.edges.push(EdgeEnds { from: Endpoint::Node(0), to: Endpoint::Node(c), start, end });
             }
@@ -232,7 +232,7 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
             continue;
         }
         let r = rects[v];
-        let pen = Pen { color: color(v), alpha: 0.9, width: 1.05, dash: crate::diagram::scene::Dash::Solid };
+        let pen = Pen { color: color(v), alpha: 0.9, width: 1.05, dash: Dash::Solid };
         if compact {
             // A trunk down from the parent, and a rounded elbow into each child.
             let trunk_x = if side > 0.0 { r.x + INDENT * 0.55 } else { r.right() - INDENT * 0.55 };
@@ -243,8 +243,8 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
             links.push(Item::Path {
                 segments: vec![Segment::MoveTo(top), Segment::LineTo(Point::new(trunk_x, last_y))],
                 pen,
-                start: crate::diagram::model::Head::None,
-                end: crate::diagram::model::Head::None,
+                start: Head::None,
+                end: Head::None,
             });
             for &c in &n.children {
                 let rc = rects[c];
@@ -261,12 +261,7 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                     ),
                     Segment::LineTo(end),
                 ];
-                links.push(Item::Path {
-                    segments,
-                    pen,
-                    start: crate::diagram::model::Head::None,
-                    end: crate::diagram::model::Head::None,
-                });
+                links.push(Item::Path { segments, pen, start: Head::None, end: Head::None });
                 scene.edges.push(EdgeEnds {
                     from: Endpoint::Node(v),
                     to: Endpoint::Node(c),
@@ -284,12 +279,7 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                     Segment::MoveTo(start),
                     Segment::CubicTo(Point::new(start.x + dx, start.y), Point::new(end.x - dx, end.y), end),
                 ];
-                links.push(Item::Path {
-                    segments,
-                    pen,
-                    start: crate::diagram::model::Head::None,
-                    end: crate::diagram::model::Head::None,
-                });
+                links.push(Item::Path { segments, pen, start: Head::None, end: Head::None });
                 scene.edges.push(EdgeEnds { from: Endpoint::Node(v), to: Endpoint::Node(c), start, end });
             }
         }

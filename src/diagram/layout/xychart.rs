@@ -81,8 +81,7 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
     let axis = Pen { color: env.ink, alpha: 0.8, width: 0.9, dash: Dash::Solid };
     let grid_pen = Pen { color: env.ink, alpha: 0.18, width: 0.5, dash: Dash::Dashed };
     let bar_label = |v: f64| env.label(&number(v), small * 0.9, false, env.ink, 60.0, 0);
-    let width;
-    if !chart.horizontal {
+    let width = if !chart.horizontal {
         let natural: Vec<Label> =
             chart.categories.iter().map(|c| env.label(c, small, false, env.ink, 200.0, 0)).collect();
         let widest = natural.iter().map(|l| l.width).fold(0.0f32, f32::max);
@@ -143,7 +142,7 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
         if let Some(t) = &category_title {
             body.push(Item::Text { cx: plot.x + plot.width / 2.0, top: bottom + 1.0, label: t.clone() });
         }
-        width = plot.right() + 4.0;
+        plot.right() + 4.0
     } else {
         let cats: Vec<Label> =
             chart.categories.iter().map(|c| env.label(c, small, false, env.ink, 90.0, 0)).collect();
@@ -208,8 +207,8 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
                 label: t.clone(),
             });
         }
-        width = plot.right() + widest_value + 6.0;
-    }
+        plot.right() + widest_value + 6.0
+    };
     if let Some(t) = title {
         scene.items.push(Item::Text { cx: width / 2.0, top: 0.0, label: t });
     }
@@ -229,10 +228,11 @@ fn legend(chart: &XyChart, env: &Env, size: f32, top: f32, scene: &mut Scene) ->
         let color = env.series_color(i);
         let sw = 7.0;
         let row = label.height.max(sw);
-        let swatch =
-            Rect::new(x, top + (row - sw) / 2.0, sw, if s.kind == SeriesKind::Bar { sw } else { 2.0 });
-        let swatch =
-            if s.kind == SeriesKind::Line { Rect::new(x, top + row / 2.0 - 1.0, sw, 2.0) } else { swatch };
+        // Bars get a square, lines a short stroke.
+        let swatch = match s.kind {
+            SeriesKind::Bar => Rect::new(x, top + (row - sw) / 2.0, sw, sw),
+            SeriesKind::Line => Rect::new(x, top + row / 2.0 - 1.0, sw, 2.0),
+        };
         scene.items.push(bar(swatch, color));
         scene.items.push(Item::Text {
             cx: x + sw + 3.0 + label.width / 2.0,

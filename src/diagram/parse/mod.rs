@@ -139,14 +139,7 @@ impl<'a> Scanner<'a> {
     }
 
     pub fn starts_with(&self, s: &str) -> bool {
-        let mut i = self.pos;
-        for c in s.chars() {
-            if self.chars.get(i) != Some(&c) {
-                return false;
-            }
-            i += 1;
-        }
-        true
+        (self.pos..).zip(s.chars()).all(|(i, c)| self.chars.get(i) == Some(&c))
     }
 
     pub fn eat(&mut self, s: &str) -> bool {
