@@ -292,7 +292,8 @@ fn head(
                 .collect();
             FrameItem::Path(PathItem {
                 segments,
-                fill: Some(Paint::solid(crate::frame::Color::WHITE)),
+                // Hollow-looking on any paper: the edge colour, nearly white.
+                fill: Some(Paint::solid(pen.color.tint(0.9))),
                 stroke: Some(stroke(Pen { dash: Dash::Solid, ..pen }, s)),
             })
         }
