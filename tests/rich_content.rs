@@ -45,7 +45,14 @@ fn emoji_are_vectors_and_come_back_as_text() {
 fn links_are_borderless_uri_annotations() {
     let doc = Document::load_mem(&render_sample()).unwrap();
     let page = doc.get_pages()[&1];
-    let annotations = doc.get_page_annotations(page).unwrap();
+    let annots = doc.get_dictionary(page).unwrap().get(b"Annots").unwrap().as_array().unwrap();
+    let annotations: Vec<&lopdf::Dictionary> = annots
+        .iter()
+        .map(|a| match a {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            other => other.as_dict().unwrap(),
+        })
+        .collect();
     let link = annotations
         .iter()
         .find(|a| a.get(b"Subtype").and_then(|s| s.as_name()).ok() == Some(b"Link"))
