@@ -682,3 +682,40 @@ pub fn dashed(a: Point, b: Point, color: Color, width: f32) -> FrameItem {
         stroke: Some(Stroke { paint: Paint::solid(color), width, dash: vec![3.0, 2.0], cap: LineCap::Butt }),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::text::fonts::FontBook;
+
+    fn cells(texts: &[&str]) -> Vec<Vec<Inline>> {
+        texts.iter().map(|t| vec![Inline::Text(t.to_string())]).collect()
+    }
+
+    #[test]
+    fn table_columns_take_their_longest_word_and_share_the_rest_by_content() {
+        let mut book = FontBook::new();
+        let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
+        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
+        let header = cells(&["특성", "설명"]);
+        let rows = vec![
+            cells(&["목표", "인터넷 문서를 흉내 내는 베이스 모델을 대화하는 어시스턴트로 바꾸는 단계"]),
+            cells(&["데이터", "대화 데이터"]),
+        ];
+        let accent = Color::BLACK;
+        let width = 200.0;
+        let widths = ctx.column_widths(&header, &rows, 2, accent, width, 5.0, 1).unwrap();
+        assert!((widths.iter().sum::<f32>() - width).abs() < 0.01, "{widths:?}");
+        let (min_first, _) = ctx.measure(ctx.styled(&rows[1][0], &ctx.body_style(), accent, 1));
+        assert!(widths[0] >= min_first + 5.0 - 0.01, "the first column keeps `데이터` whole: {widths:?}");
+        assert!(widths[1] > 2.0 * widths[0], "the long column gets the room: {widths:?}");
+        // When everything fits on one line, widths follow the content.
+        let short = ctx.column_widths(&header, &[cells(&["a", "bb"])], 2, accent, 500.0, 5.0, 1).unwrap();
+        assert!((short.iter().sum::<f32>() - 500.0).abs() < 0.01);
+        // Too narrow for the longest words: an error naming the box.
+        ctx.box_name = "narrow".into();
+        let err = ctx.column_widths(&header, &rows, 2, accent, 20.0, 5.0, 9).unwrap_err();
+        assert_eq!(err.line, Some(9));
+        assert!(err.message.contains("`narrow`"), "{}", err.message);
+    }
+}
