@@ -64,14 +64,7 @@ fn links_are_borderless_uri_annotations() {
     };
     let uri = action.get(b"URI").unwrap().as_str().unwrap();
     assert_eq!(uri, b"https://www.youtube.com/watch?v=7xTGNNLPyMI&t=3570s");
-    let border: Vec<f32> = link
-        .get(b"Border")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).unwrap())
-        .collect();
+    let border = common::numbers(link.get(b"Border").unwrap());
     assert_eq!(border[2], 0.0, "link borders are invisible: {border:?}");
 }
 

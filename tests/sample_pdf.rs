@@ -31,14 +31,7 @@ fn one_a4_landscape_page() {
     let pages = doc.get_pages();
     assert_eq!(pages.len(), 1);
     let page = doc.get_dictionary(pages[&1]).unwrap();
-    let media: Vec<f32> = page
-        .get(b"MediaBox")
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).unwrap())
-        .collect();
+    let media = common::numbers(page.get(b"MediaBox").unwrap());
     assert!((media[2] - media[0] - 841.89).abs() < 0.01, "{media:?}");
     assert!((media[3] - media[1] - 595.28).abs() < 0.01, "{media:?}");
 }

@@ -129,3 +129,13 @@ pub fn check_reference(name: &str, png_bytes: &[u8]) {
         panic!("{name} differs from its reference (mean {mean:.3}, {:.3}% pixels off); images in tests/ref-failures/; UPDATE_REFS=1 accepts the change", off * 100.0);
     }
 }
+
+/// The numbers of a PDF array (integers or reals), e.g. a MediaBox or a Border.
+pub fn numbers(object: &lopdf::Object) -> Vec<f32> {
+    object
+        .as_array()
+        .expect("an array")
+        .iter()
+        .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).expect("a number"))
+        .collect()
+}
