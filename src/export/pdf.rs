@@ -1,10 +1,8 @@
-//! Frame → PDF. printpdf writes the page content and subsets the fonts; the lopdf document it
-//! hands back is then mended where printpdf gets things wrong (header version, `/PageMode`,
+//! Frame → PDF. Fonts are subset here (`subset.rs`), printpdf writes the page content, and the
+//! lopdf document it hands back is then mended where printpdf gets things wrong (header version, `/PageMode`,
 //! PDF/X leftovers, random ids) so that identical input gives identical bytes.
 
-use std::collections::BTreeSet;
-
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Object, StringFormat};
 use printpdf::{
@@ -39,7 +37,8 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
         pages.push(PdfPage::new(Mm(frame.width * 25.4 / 72.0), Mm(frame.height * 25.4 / 72.0), ops));
     }
     doc.with_pages(pages);
-    let options = PdfSaveOptions { subset_fonts: true, optimize: true, ..Default::default() };
+    // The fonts are subset already (`subset_fonts`): printpdf embeds them as they are.
+    let options = PdfSaveOptions { subset_fonts: false, optimize: true, ..Default::default() };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
     mend(&mut lo, &laid.info)?;
@@ -49,8 +48,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     Ok(bytes)
 }
 
-/// A stable resource name per font: six capital letters (printpdf takes the subset tag from
-/// the first six characters), derived from the font's index.
+/// A stable resource name per font, derived from its index (printpdf's own ids are random).
 fn pdf_font_id(font: FontId) -> PdfFontId {
     let n = u32::from(font.0);
     let letters: String = [n / 676, n / 26, n].iter().map(|d| char::from(b'A' + (d % 26) as u8)).collect();

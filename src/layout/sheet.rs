@@ -7,7 +7,7 @@ use super::page::PageSize;
 use super::pen::{rounded_rect, wobbly_line, Jitter};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{Color, Frame, FrameItem, LineCap, Paint, PathItem, Point, Rect, Stroke};
-use crate::model::{Document, Inline, LayoutRow, Meta, Section};
+use crate::model::{Document, LayoutRow, Meta, Section};
 use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
 
@@ -419,9 +419,4 @@ fn subsection(
         height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out)?.height;
     }
     Ok(height)
-}
-
-/// Title inlines as plain text, for messages.
-pub fn title_text(inlines: &[Inline]) -> String {
-    crate::model::plain_text(inlines)
 }

@@ -27,9 +27,6 @@ pub struct LoadedFont {
     pub face: ttf_parser::Face<'static>,
     pub shaper: Owned<HbFont<'static>>,
     pub units_per_em: f32,
-    /// Ascender and descender (positive, below the baseline) in em.
-    pub ascender: f32,
-    pub descender: f32,
     /// Vertical centre of the font's letters above the baseline, in em (of 한, or H for fonts
     /// without Hangul): lines are centred on it so fonts with different ascenders sit alike.
     pub visual_center: f32,
@@ -46,16 +43,7 @@ impl LoadedFont {
         let visual_center = probe
             .and_then(|g| face.glyph_bounding_box(g))
             .map_or(0.35, |b| (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / units_per_em);
-        Ok(LoadedFont {
-            name,
-            data,
-            units_per_em,
-            ascender: f32::from(face.ascender()) / units_per_em,
-            descender: -f32::from(face.descender()) / units_per_em,
-            visual_center,
-            face,
-            shaper,
-        })
+        Ok(LoadedFont { name, data, units_per_em, visual_center, face, shaper })
     }
 
     /// Whether the font has a glyph for this character.
