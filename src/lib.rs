@@ -11,6 +11,7 @@ pub mod frame;
 pub mod layout;
 pub mod model;
 pub mod parse;
+pub mod pen;
 pub mod style;
 pub mod text;
 pub mod vector;

@@ -7,7 +7,7 @@ use super::scene::{Dash, Item, Pen, Scene};
 use super::shapes::{self, Piece};
 use crate::frame::{FrameItem, LineCap, Paint, PathItem, Point, Segment, Stroke};
 use crate::layout::blocks::Ctx;
-use crate::layout::pen::{wobbly_line, Jitter};
+use crate::pen::{wobbly_line, Jitter};
 
 /// Page placement: `x`, `y` of the scene origin and its scale.
 #[derive(Clone, Copy)]

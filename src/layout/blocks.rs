@@ -4,10 +4,10 @@ use std::collections::HashMap;
 use std::rc::Rc;
 
 use super::image::{ImageCache, Picture};
-use super::pen::{rounded_rect, Jitter};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
+use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
 use crate::text::breaking::natural_widths;
 use crate::text::fonts::FontBook;

@@ -4,7 +4,6 @@ pub mod blocks;
 pub mod grid;
 pub mod image;
 pub mod page;
-pub mod pen;
 pub mod sheet;
 
 use crate::error::{HanjiError, Warning};

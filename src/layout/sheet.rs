@@ -4,10 +4,10 @@
 use super::blocks::{dashed, Ctx};
 use super::grid::{place, Cell};
 use super::page::PageSize;
-use super::pen::{rounded_rect, wobbly_line, Jitter};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{Color, Frame, FrameItem, LineCap, Paint, PathItem, Point, Rect, Stroke};
 use crate::model::{Document, LayoutRow, Meta, Section};
+use crate::pen::{rounded_rect, wobbly_line, Jitter};
 use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
 

@@ -296,8 +296,8 @@ fn highlighter(
 fn code_panel(x0: f32, x1: f32, baseline: f32, size: f32, color: Color) -> FrameItem {
     let pad = size * 0.18;
     let rect = Rect::new(x0 - pad, baseline - size * 0.85, x1 - x0 + 2.0 * pad, size * 1.1);
-    let mut jitter = crate::layout::pen::Jitter::from_key("code");
-    let segments = crate::layout::pen::rounded_rect(rect, size * 0.2, 0.0, &mut jitter);
+    let mut jitter = crate::pen::Jitter::from_key("code");
+    let segments = crate::pen::rounded_rect(rect, size * 0.2, 0.0, &mut jitter);
     FrameItem::Path(PathItem { segments, fill: Some(Paint::solid(color)), stroke: None })
 }
 
