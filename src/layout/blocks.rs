@@ -222,7 +222,7 @@ impl<'a> Ctx<'a> {
             Block::Table { aligns, header, rows, line } => {
                 self.table(aligns, header, rows, *line, accent, x, y, width, out)?
             }
-            Block::Code { text, line, .. } => self.panel(text, None, *line, accent, x, y, width, out),
+            Block::Code { text, line, .. } => self.code_block(text, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
                 let diagram = crate::diagram::build_cached(self, text, *line, accent, width)?;
                 let (w, h) = diagram.size();
@@ -544,12 +544,11 @@ impl<'a> Ctx<'a> {
         Ok(min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min).max(0.0) * (hi - lo) / want).collect())
     }
 
-    /// A tinted panel with preformatted text (code; diagrams and images until they are drawn).
+    /// Fenced code: preformatted text in the code font on a tinted panel.
     #[allow(clippy::too_many_arguments)]
-    fn panel(
+    fn code_block(
         &mut self,
         text: &str,
-        caption: Option<String>,
         line: usize,
         accent: Color,
         x: f32,
@@ -561,12 +560,6 @@ impl<'a> Ctx<'a> {
         let pad = 3.0 * s;
         let mut content = Vec::new();
         let mut cursor = y + pad;
-        if let Some(caption) = caption {
-            let style = TextStyle { size: self.style.text.size * 0.8, color: accent, ..self.body_style() };
-            let mut t = StyledText { line, ..StyledText::default() };
-            t.push(&caption, &style);
-            cursor += self.text(t, x + pad, cursor, width - 2.0 * pad, Align::Left, &mut content).height;
-        }
         let style =
             TextStyle { font: self.style.fonts.code, size: self.style.text.size * 0.62, ..self.body_style() };
         let mut t = StyledText { line, ..StyledText::default() };
