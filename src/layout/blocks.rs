@@ -560,8 +560,9 @@ impl<'a> Ctx<'a> {
         let pad = 3.0 * s;
         let mut content = Vec::new();
         let mut cursor = y + pad;
+        // As large as inline code, which stays above `text.min_size`.
         let style =
-            TextStyle { font: self.style.fonts.code, size: self.style.text.size * 0.62, ..self.body_style() };
+            TextStyle { font: self.style.fonts.code, size: self.style.text.size * 0.8, ..self.body_style() };
         let mut t = StyledText { line, ..StyledText::default() };
         t.push(text.trim_end(), &style);
         cursor += self.text(t, x + pad, cursor, width - 2.0 * pad, Align::Left, &mut content).height;
