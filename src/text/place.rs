@@ -49,35 +49,33 @@ pub fn layout_paragraph(
     let mut top = 0.0;
     let mut boxes = Vec::with_capacity(lines.len());
     for line in lines {
-        let (font, em, size) = dominant(shaped, &line);
+        let (center, size) = line_metrics(book, shaped, &line);
         let height = size * line_height * scale;
-        let baseline = top + height / 2.0 + book.get(font).visual_center * em * scale;
+        let baseline = top + height / 2.0 + center * scale;
         boxes.push(LineBox { line, top, height, baseline });
         top += height;
     }
     ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align }
 }
 
-/// The font with the most glyphs in the line, its em size, and the line's largest nominal size.
-fn dominant(shaped: &ShapedText, line: &Line) -> (FontId, f32, f32) {
-    let glyphs = &shaped.glyphs[line.glyphs.clone()];
-    let mut counts: Vec<(FontId, usize, f32)> = Vec::new();
+/// The line's largest nominal size, and how far above the baseline the centre of its
+/// tallest letters stands (points at scale 1). The line is centred on its visually largest
+/// text, so a line mostly in a small font (code) does not lift a larger hand font into the
+/// line above.
+fn line_metrics(book: &FontBook, shaped: &ShapedText, line: &Line) -> (f32, f32) {
     let mut size: f32 = 0.0;
-    for g in glyphs.iter().filter(|g| !g.missing) {
+    let mut center: f32 = 0.0;
+    for g in shaped.glyphs[line.glyphs.clone()].iter().filter(|g| !g.missing) {
         size = size.max(shaped.spans[g.span].style.size);
-        match counts.iter_mut().find(|(f, _, _)| *f == g.font) {
-            Some(entry) => {
-                entry.1 += 1;
-                entry.2 = entry.2.max(g.em);
-            }
-            None => counts.push((g.font, 1, g.em)),
-        }
+        center = center.max(book.get(g.font).visual_center * g.em);
     }
-    let first_style = shaped.spans.first().map(|s| (s.style.font, s.style.size));
-    match counts.iter().max_by_key(|(_, n, _)| *n) {
-        Some(&(font, _, em)) => (font, em, size),
-        None => first_style.map_or((FontId(0), 10.0, 10.0), |(f, s)| (f, s, s)),
+    if size > 0.0 {
+        return (center, size);
     }
+    shaped
+        .spans
+        .first()
+        .map_or((3.5, 10.0), |s| (book.get(s.style.font).visual_center * s.style.size, s.style.size))
 }
 
 /// The hyphen glyph of the font before `index`: (font, gid, width at scale 1, em).
