@@ -8,6 +8,7 @@ pub mod emoji;
 pub mod error;
 pub mod export;
 pub mod frame;
+pub mod guard;
 pub mod layout;
 pub mod model;
 pub mod parse;

@@ -14,7 +14,9 @@ const EXAMPLES: &str = "Examples:
   hanji check notes.md --format json                       # errors and warnings, nothing written
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
 
-Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error.";
+Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error or an output
+path that would replace the source, its style or its images (or a file that is not a PDF/PNG:
+--force replaces those).";
 
 #[derive(Parser)]
 #[command(
@@ -51,6 +53,10 @@ enum Command {
         /// Do not print warnings.
         #[arg(short, long)]
         quiet: bool,
+        /// Replace an existing output file even when it is not a PDF or PNG (never the source,
+        /// its style or its images).
+        #[arg(long)]
+        force: bool,
     },
     /// Run everything but writing: report errors and warnings with their source lines.
     Check {
@@ -79,9 +85,16 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { source, output, png, dpi, style, quiet } => {
+        Command::Render { source, output, png, dpi, style, quiet, force } => {
             let outputs = Outputs::choose(&source, output, png);
-            render(&source, &outputs, dpi as f32, style.as_deref(), quiet)
+            match render(&source, &outputs, dpi as f32, style.as_deref(), quiet, force) {
+                Err(RenderError::Refused(refusal)) => {
+                    eprintln!("error: {refusal}");
+                    return ExitCode::from(2);
+                }
+                Err(RenderError::Input(failure)) => Err(failure),
+                Ok(()) => Ok(()),
+            }
         }
         Command::Check { source, style, format } => return check(&source, style.as_deref(), format),
         Command::Parse { source } => parse(&source).map_err(hanji::Failure::from_error),
@@ -174,15 +187,34 @@ impl Outputs {
     }
 }
 
+/// Why a render wrote nothing: bad input (exit 1) or an output path that would destroy data
+/// (exit 2).
+enum RenderError {
+    Input(hanji::Failure),
+    Refused(hanji::guard::Refusal),
+}
+
+impl From<hanji::Failure> for RenderError {
+    fn from(failure: hanji::Failure) -> Self {
+        RenderError::Input(failure)
+    }
+}
+
 fn render(
     source: &Path,
     outputs: &Outputs,
     dpi: f32,
     style: Option<&str>,
     quiet: bool,
-) -> Result<(), hanji::Failure> {
+    force: bool,
+) -> Result<(), RenderError> {
     let fail = hanji::Failure::from_error;
     let doc = hanji::load_document(source).map_err(fail)?;
+    let inputs = hanji::guard::input_files(&doc, source, style);
+    // Checked before the (slower) typesetting so a wrong name fails at once, and again below
+    // with the page-numbered PNG names.
+    let planned: Vec<PathBuf> = outputs.png.iter().chain(&outputs.pdf).cloned().collect();
+    hanji::guard::check_outputs(&planned, &inputs, force).map_err(RenderError::Refused)?;
     let typeset = hanji::typeset(&doc, source, style)?;
     if !quiet {
         print_warnings(source, &typeset.warnings);
@@ -199,7 +231,9 @@ fn render(
     if let Some(pdf) = &outputs.pdf {
         files.push((pdf.clone(), typeset.pdf().map_err(fail)?));
     }
-    write_atomically(&files).map_err(fail)
+    let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
+    hanji::guard::check_outputs(&paths, &inputs, force).map_err(RenderError::Refused)?;
+    write_atomically(&files).map_err(|e| RenderError::Input(fail(e)))
 }
 
 /// `out.png` → `out-2.png`.
