@@ -17,11 +17,12 @@ samples: build
 	mkdir -p out
 	for f in samples/*.md; do n=$$(basename $$f .md); $(HANJI) render $$f -o out/$$n.pdf && pdftoppm -r 70 -png out/$$n.pdf out/$$n; done
 
-# The real PDF consumers the tests call: poppler (pdftotext, pdffonts, pdftoppm) and qpdf.
+# The real PDF consumers the tests call: poppler (pdftotext, pdffonts, pdftoppm) and qpdf;
+# strace shows which files a render opens.
 deps:
-	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null; then \
-		echo "installing poppler-utils and qpdf"; \
-		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf >/dev/null; \
+	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null || ! command -v strace >/dev/null; then \
+		echo "installing poppler-utils, qpdf and strace"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf strace >/dev/null; \
 	fi
 
 test: deps

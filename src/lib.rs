@@ -10,6 +10,7 @@ pub mod export;
 pub mod frame;
 pub mod guard;
 pub mod layout;
+pub mod limits;
 pub mod model;
 pub mod parse;
 pub mod pen;
@@ -24,14 +25,38 @@ use model::Document;
 
 /// Reads a source file: Markdown, or the JSON document model when the name ends in `.json`.
 pub fn load_document(path: &Path) -> Result<Document> {
-    let bytes = std::fs::read(path)
-        .map_err(|e| HanjiError::new(format!("cannot read {} ({e}): check the path", path.display())))?;
+    let bytes = read_limited(path, limits::MAX_SOURCE_BYTES, "source", "check the path")?;
     let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
     if is_json {
         parse::parse_json(&bytes, path)
     } else {
         parse::parse_markdown(&bytes, path)
     }
+}
+
+/// Reads a whole file of at most `limit` bytes (checked before reading, and while reading, so
+/// a growing or endless file such as a FIFO stops at the limit too).
+/// `hint` says what to check when the file cannot be read.
+pub fn read_limited(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        // Named at the line where the limit is crossed.
+        let line = bytes.iter().take(limit as usize).filter(|&&b| b == b'\n').count() + 1;
+        return Err(HanjiError::at(
+            Some(path),
+            line,
+            format!(
+                "the {what} is larger than the limit of {} MB: split it into smaller files",
+                limit / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
 }
 
 /// A laid-out document with the fonts it uses, ready for any exporter.

@@ -1,6 +1,8 @@
 //! SVG → Frame paths (usvg resolves the SVG into plain paths with absolute transforms), for
 //! colour emoji and SVG images. Both exporters then draw them as vectors.
 
+use std::sync::{Arc, Mutex};
+
 use crate::frame::{Color, LineCap, Paint, PathItem, Point, Segment, Stroke};
 
 /// An SVG drawing as paths in its own coordinates (y down), with its size.
@@ -33,12 +35,41 @@ impl Drawing {
 }
 
 /// Parses an SVG. Gradients and patterns are drawn in their first colour (Twemoji uses none).
+/// Nothing the SVG points to is read (see [`parse_svg_sandboxed`]).
 pub fn parse_svg(data: &[u8]) -> Result<Drawing, String> {
-    let tree = usvg::Tree::from_data(data, &usvg::Options::default()).map_err(|e| e.to_string())?;
+    parse_svg_sandboxed(data).map(|(drawing, _)| drawing)
+}
+
+/// Parses an SVG without opening anything it refers to: every `<image href>` — a file, a
+/// `file:` or `http:` URL, inline data — is refused and left out of the drawing. Returns the
+/// refused references so the caller can warn about them.
+pub fn parse_svg_sandboxed(data: &[u8]) -> Result<(Drawing, Vec<String>), String> {
+    let refused = Arc::new(Mutex::new(Vec::new()));
+    let (by_name, by_data) = (Arc::clone(&refused), Arc::clone(&refused));
+    let options = usvg::Options {
+        resources_dir: None,
+        image_href_resolver: usvg::ImageHrefResolver {
+            resolve_string: Box::new(move |href: &str, _: &usvg::Options| {
+                if let Ok(mut list) = by_name.lock() {
+                    list.push(href.chars().take(120).collect());
+                }
+                None
+            }),
+            resolve_data: Box::new(move |mime: &str, _: Arc<Vec<u8>>, _: &usvg::Options| {
+                if let Ok(mut list) = by_data.lock() {
+                    list.push(format!("data:{mime}"));
+                }
+                None
+            }),
+        },
+        ..usvg::Options::default()
+    };
+    let tree = usvg::Tree::from_data(data, &options).map_err(|e| e.to_string())?;
     let size = tree.size();
     let mut paths = Vec::new();
     collect(tree.root(), 1.0, &mut paths);
-    Ok(Drawing { width: size.width(), height: size.height(), paths })
+    let refused = refused.lock().map(|list| list.clone()).unwrap_or_default();
+    Ok((Drawing { width: size.width(), height: size.height(), paths }, refused))
 }
 
 fn collect(group: &usvg::Group, opacity: f32, out: &mut Vec<PathItem>) {

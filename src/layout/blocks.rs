@@ -470,7 +470,7 @@ impl<'a> Ctx<'a> {
         width: f32,
         out: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
-        let picture = self.images.load(src, &self.source_dir, line)?;
+        let picture = self.images.load(src, &self.source_dir, line, &mut self.warnings)?;
         let height = width / picture.aspect();
         match picture {
             Picture::Vector(drawing) => {

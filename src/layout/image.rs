@@ -6,9 +6,10 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use crate::error::{HanjiError, Result};
+use crate::error::{HanjiError, Result, Warning};
 use crate::frame::RasterImage;
-use crate::vector::{parse_svg, Drawing};
+use crate::limits::{self, MAX_IMAGE_PIXELS};
+use crate::vector::{parse_svg_sandboxed, Drawing};
 
 /// A loaded image, vector or raster.
 #[derive(Debug, Clone)]
@@ -40,7 +41,14 @@ pub struct ImageCache {
 
 impl ImageCache {
     /// Loads `src` (relative to `source_dir`) or gives an error for `line` saying what to do.
-    pub fn load(&mut self, src: &str, source_dir: &Path, line: usize) -> Result<Picture> {
+    /// An SVG's references to other files are refused, with a warning in `warnings`.
+    pub fn load(
+        &mut self,
+        src: &str,
+        source_dir: &Path,
+        line: usize,
+        warnings: &mut Vec<Warning>,
+    ) -> Result<Picture> {
         let fail = |message: String| HanjiError::at(None, line, message);
         if src.contains("://") || src.starts_with("data:") {
             return Err(fail(format!(
@@ -62,19 +70,32 @@ impl ImageCache {
         if let Some(picture) = self.loaded.get(&resolved) {
             return Ok(picture.clone());
         }
-        let bytes = std::fs::read(&resolved)
-            .map_err(|e| fail(format!("image `{src}` cannot be read ({e}): check the file")))?;
-        let unreadable = |why: String| {
-            fail(format!("image `{src}` cannot be read as an image ({why}): use PNG, JPEG or SVG"))
+        let bytes = crate::read_limited(&resolved, limits::MAX_IMAGE_BYTES, "image", "check the file")
+            .map_err(|e| fail(format!("image `{src}`: {}", e.message)))?;
+        let unreadable = |why: String| match why.strip_prefix(TOO_LARGE) {
+            Some(size) => fail(format!("image `{src}` is {size}")),
+            None => fail(format!("image `{src}` cannot be read as an image ({why}): use PNG, JPEG or SVG")),
         };
         let picture = if bytes.starts_with(b"\x89PNG") {
             Picture::Raster(Arc::new(decode_png(&bytes, src).map_err(unreadable)?))
         } else if bytes.starts_with(&[0xFF, 0xD8]) {
             Picture::Raster(Arc::new(decode_jpeg(&bytes, src).map_err(unreadable)?))
         } else if src.to_ascii_lowercase().ends_with(".svg") {
-            let drawing = parse_svg(&bytes).map_err(unreadable)?;
-            if drawing.width <= 0.0 || drawing.height <= 0.0 {
+            let (drawing, refused) = parse_svg_sandboxed(&bytes).map_err(unreadable)?;
+            if !(drawing.width > 0.0
+                && drawing.height > 0.0
+                && drawing.width.is_finite()
+                && drawing.height.is_finite())
+            {
                 return Err(unreadable("it has no size".into()));
+            }
+            for href in refused {
+                warnings.push(Warning {
+                    line: Some(line),
+                    message: format!(
+                        "image `{src}` refers to `{href}`, which is not drawn: Hanji opens nothing an SVG points to; draw it into the SVG itself"
+                    ),
+                });
             }
             Picture::Vector(Arc::new(drawing))
         } else {
@@ -85,17 +106,26 @@ impl ImageCache {
     }
 }
 
-/// The most pixels an embedded image may have.
-const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+/// Marks a decoder's error as the size limit, not a broken file.
+const TOO_LARGE: &str = "too large: ";
+
+/// Checks an image's size from its header, before any pixel is decoded.
+fn check_pixels(width: u32, height: u32) -> std::result::Result<(), String> {
+    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
+        return Err(format!(
+            "{TOO_LARGE}{width}×{height} pixels, more than the limit of {} million: scale it down",
+            MAX_IMAGE_PIXELS / 1_000_000
+        ));
+    }
+    Ok(())
+}
 
 fn decode_png(bytes: &[u8], key: &str) -> std::result::Result<RasterImage, String> {
     let mut decoder = png::Decoder::new(std::io::Cursor::new(bytes));
     decoder.set_transformations(png::Transformations::EXPAND | png::Transformations::STRIP_16);
     let mut reader = decoder.read_info().map_err(|e| e.to_string())?;
     let (width, height) = (reader.info().width, reader.info().height);
-    if u64::from(width) * u64::from(height) > MAX_IMAGE_PIXELS {
-        return Err(format!("{width}×{height} pixels is too large"));
-    }
+    check_pixels(width, height)?;
     let mut buf = vec![0; reader.output_buffer_size().ok_or("image too large")?];
     let info = reader.next_frame(&mut buf).map_err(|e| e.to_string())?;
     let data = &buf[..info.buffer_size()];
@@ -113,9 +143,11 @@ fn decode_png(bytes: &[u8], key: &str) -> std::result::Result<RasterImage, Strin
 
 fn decode_jpeg(bytes: &[u8], key: &str) -> std::result::Result<RasterImage, String> {
     let mut decoder = jpeg_decoder::Decoder::new(bytes);
-    let pixels = decoder.decode().map_err(|e| e.to_string())?;
+    decoder.read_info().map_err(|e| e.to_string())?;
     let info = decoder.info().ok_or("no image information")?;
     let (width, height) = (u32::from(info.width), u32::from(info.height));
+    check_pixels(width, height)?;
+    let pixels = decoder.decode().map_err(|e| e.to_string())?;
     let rgba: Vec<u8> = match info.pixel_format {
         jpeg_decoder::PixelFormat::RGB24 => {
             pixels.chunks_exact(3).flat_map(|p| [p[0], p[1], p[2], 255]).collect()
@@ -133,7 +165,7 @@ fn decode_jpeg(bytes: &[u8], key: &str) -> std::result::Result<RasterImage, Stri
             })
             .collect(),
     };
-    if rgba.len() != (width * height * 4) as usize {
+    if rgba.len() as u64 != u64::from(width) * u64::from(height) * 4 {
         return Err("truncated pixel data".into());
     }
     Ok(RasterImage { key: key.to_string(), width, height, rgba })

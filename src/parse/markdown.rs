@@ -16,11 +16,7 @@ use super::slug::slugify;
 use crate::error::{HanjiError, Result};
 use crate::model::{Align, Block, Inline, ListItem, Section};
 
-/// How deep quotes and lists may nest; deeper sources are almost certainly broken or hostile.
-pub(crate) const MAX_DEPTH: usize = 32;
-
-/// How deep inline formatting (`*`, `**`, `~~`, links) may nest.
-const MAX_INLINE_DEPTH: usize = 32;
+use crate::limits::{MAX_BLOCK_DEPTH as MAX_DEPTH, MAX_INLINE_DEPTH};
 
 const BEFORE_FIRST_SECTION: &str = "content before the first `##` section: put the sheet title in the front matter `title:` and start boxes with `##`";
 

@@ -7,7 +7,8 @@ use std::path::Path;
 use super::lines::error_at;
 use crate::error::Result;
 use crate::layout::page::{PageSize, PAGE_NAMES};
-use crate::model::{Document, LayoutBox, LayoutRow, Section};
+use crate::limits;
+use crate::model::{Block, Document, Inline, LayoutBox, LayoutRow, Section};
 use crate::style::BUILTIN_STYLES;
 
 /// The box id of the title band.
@@ -23,6 +24,7 @@ pub fn validate(doc: &Document, path: &Path) -> Result<()> {
     check_page(&doc.meta.page, path, 0)?;
     check_style(&doc.meta.style, path, 0)?;
     check_sections(&doc.sections, path)?;
+    check_limits(doc, path)?;
     match &doc.meta.layout {
         Some(rows) => check_sheet(doc, rows, path),
         None if doc.sections.is_empty() => Err(no_sections(path, 0)),
@@ -81,6 +83,139 @@ fn check_sections(sections: &[Section], path: &Path) -> Result<()> {
     check_ids(sections, 2, "`##` sections", path)?;
     for section in sections {
         check_ids(&section.subsections, 3, &format!("`###` subsections of `{}`", section.id), path)?;
+    }
+    Ok(())
+}
+
+/// The bounds of [`limits`] a Markdown source meets by construction and a JSON model may not:
+/// nesting, counts, list numbers.
+fn check_limits(doc: &Document, path: &Path) -> Result<()> {
+    let count: usize = doc.sections.iter().map(|s| 1 + s.subsections.len()).sum();
+    if count > limits::MAX_SECTIONS {
+        return Err(error_at(
+            path,
+            doc.sections.last().map_or(0, |s| s.line),
+            format!(
+                "{count} sections and subsections, more than the limit of {}: split the document into several files",
+                limits::MAX_SECTIONS
+            ),
+        ));
+    }
+    for section in &doc.sections {
+        check_blocks(&section.blocks, 0, path)?;
+        for sub in &section.subsections {
+            if let Some(deeper) = sub.subsections.first() {
+                return Err(error_at(
+                    path,
+                    deeper.line,
+                    format!("`###` subsection `{}` holds subsections; only `##` sections can: move `{}` up a level", sub.id, deeper.id),
+                ));
+            }
+            check_blocks(&sub.blocks, 0, path)?;
+        }
+    }
+    if let Some(rows) = &doc.meta.layout {
+        check_grid_size(rows, path)?;
+        for inner in rows.iter().flat_map(|r| &r.boxes).filter_map(|b| b.inner.as_ref()) {
+            check_grid_size(inner, path)?;
+        }
+    }
+    Ok(())
+}
+
+fn check_grid_size(rows: &[LayoutRow], path: &Path) -> Result<()> {
+    if rows.len() > limits::MAX_LAYOUT_ROWS {
+        return Err(error_at(
+            path,
+            rows[limits::MAX_LAYOUT_ROWS].line,
+            format!("more than {} layout rows, the limit: merge rows", limits::MAX_LAYOUT_ROWS),
+        ));
+    }
+    for row in rows {
+        if row.boxes.len() > limits::MAX_BOXES_PER_ROW {
+            return Err(error_at(
+                path,
+                row.line,
+                format!(
+                    "more than {} boxes in one row, the limit: spread them over more rows",
+                    limits::MAX_BOXES_PER_ROW
+                ),
+            ));
+        }
+    }
+    Ok(())
+}
+
+fn check_blocks(blocks: &[Block], depth: usize, path: &Path) -> Result<()> {
+    for block in blocks {
+        let nested = |line: usize| {
+            error_at(
+                path,
+                line,
+                format!(
+                    "lists and quotes nest deeper than {} levels, the limit: flatten the list or quote",
+                    limits::MAX_BLOCK_DEPTH
+                ),
+            )
+        };
+        match block {
+            Block::Quote { blocks, line } => {
+                if depth >= limits::MAX_BLOCK_DEPTH {
+                    return Err(nested(*line));
+                }
+                check_blocks(blocks, depth + 1, path)?;
+            }
+            Block::List { start, items, line } => {
+                if depth >= limits::MAX_BLOCK_DEPTH {
+                    return Err(nested(*line));
+                }
+                if start.is_some_and(|n| n > limits::MAX_LIST_START) {
+                    return Err(error_at(
+                        path,
+                        *line,
+                        format!(
+                            "a numbered list starts at {}, above the limit of {}: start it lower",
+                            start.unwrap_or(0),
+                            limits::MAX_LIST_START
+                        ),
+                    ));
+                }
+                for item in items {
+                    check_blocks(&item.blocks, depth + 1, path)?;
+                }
+            }
+            Block::Paragraph { inlines, line } | Block::Heading { inlines, line, .. } => {
+                check_inlines(inlines, 0, *line, path)?
+            }
+            Block::Table { header, rows, line, .. } => {
+                for cell in header.iter().chain(rows.iter().flatten()) {
+                    check_inlines(cell, 0, *line, path)?;
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+fn check_inlines(inlines: &[Inline], depth: usize, line: usize, path: &Path) -> Result<()> {
+    for inline in inlines {
+        let children = match inline {
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => c,
+            Inline::Link { children, .. } => children,
+            _ => continue,
+        };
+        if depth >= limits::MAX_INLINE_DEPTH {
+            return Err(error_at(
+                path,
+                line,
+                format!(
+                    "inline formatting nests deeper than {} levels, the limit: simplify it",
+                    limits::MAX_INLINE_DEPTH
+                ),
+            ));
+        }
+        check_inlines(children, depth + 1, line, path)?;
     }
     Ok(())
 }

@@ -154,18 +154,28 @@ pub fn load_with_warnings(
     book: &mut FontBook,
 ) -> Result<(Style, Vec<Warning>)> {
     let base: toml::Table = parse_toml(PEN_NOTES, Path::new("styles/pen-notes.toml"))?;
+    // The overlay's text and file, to name the line of a bad value.
+    let mut written: Option<(String, std::path::PathBuf)> = None;
     let overlay = match name {
         "pen-notes" => None,
-        "clean" => Some(parse_toml(CLEAN, Path::new("styles/clean.toml"))?),
+        "clean" => {
+            written = Some((CLEAN.to_string(), "styles/clean.toml".into()));
+            Some(parse_toml(CLEAN, Path::new("styles/clean.toml"))?)
+        }
         path if path.ends_with(".toml") => {
             let full = source_dir.join(path);
-            let text = std::fs::read_to_string(&full).map_err(|e| {
-                HanjiError::new(format!(
-                    "cannot read style {} ({e}): check the `style:` path",
-                    full.display()
-                ))
+            let bytes = crate::read_limited(
+                &full,
+                crate::limits::MAX_STYLE_BYTES,
+                "style",
+                "check the `style:` path",
+            )?;
+            let text = String::from_utf8(bytes).map_err(|_| {
+                HanjiError::at(Some(&full), 1, "the style file is not valid UTF-8: save it as UTF-8")
             })?;
-            Some(parse_toml(&text, &full)?)
+            let table = parse_toml(&text, &full)?;
+            written = Some((text, full));
+            Some(table)
         }
         other => {
             return Err(HanjiError::new(format!(
@@ -187,12 +197,31 @@ pub fn load_with_warnings(
                 ),
             });
         }
+        if let Some((key, problem)) = wrong_type(&base, &overlay, "") {
+            let (file, line) = match &written {
+                Some((text, file)) => (Some(file.clone()), key_line(text, &key)),
+                None => (None, None),
+            };
+            return Err(HanjiError { file, line, message: format!("style key `{key}` {problem}") });
+        }
         merge(&mut merged, overlay);
     }
+    let locate = |key: &str| match &written {
+        Some((text, file)) => (Some(file.clone()), key_line(text, key)),
+        None => (None, None),
+    };
     let raw: raw::RawStyle = toml::Value::Table(merged).try_into().map_err(|e| {
-        HanjiError::new(format!("style `{name}`: {e}; see styles/pen-notes.toml for the keys"))
+        let (file, _) = locate("");
+        HanjiError {
+            file,
+            line: None,
+            message: format!(
+                "style `{name}`: {}; see styles/pen-notes.toml for the keys",
+                e.message().trim()
+            ),
+        }
     })?;
-    Ok((raw.resolve(name, book)?, warnings))
+    Ok((raw.resolve(name, book, &locate)?, warnings))
 }
 
 /// Tables whose keys are the user's own (colour names, font files).
@@ -216,6 +245,69 @@ fn drop_unknown(base: &toml::Table, over: &mut toml::Table, prefix: &str, unused
             _ => {}
         }
     }
+}
+
+/// The first key of `over` whose value is not of the kind `base` has there, with what it
+/// should be: a number, a whole number, text, true/false, a list or a table.
+fn wrong_type(base: &toml::Table, over: &toml::Table, prefix: &str) -> Option<(String, String)> {
+    fn kind(value: &toml::Value) -> &'static str {
+        match value {
+            toml::Value::Integer(_) => "a whole number",
+            toml::Value::Float(_) => "a number",
+            toml::Value::String(_) => "text in quotes",
+            toml::Value::Boolean(_) => "true or false",
+            toml::Value::Array(_) => "a list",
+            toml::Value::Table(_) => "a table",
+            toml::Value::Datetime(_) => "a date",
+        }
+    }
+    for (key, value) in over {
+        let path = if prefix.is_empty() { key.clone() } else { format!("{prefix}.{key}") };
+        // Open tables (colour names, font files) are checked against any of their entries.
+        let expected =
+            base.get(key).or_else(|| base.values().next().filter(|_| OPEN_TABLES.contains(&prefix)));
+        let Some(expected) = expected else { continue };
+        let fits = match (expected, value) {
+            (toml::Value::Float(_), toml::Value::Integer(_)) => true,
+            (toml::Value::Table(b), toml::Value::Table(o)) => {
+                if let Some(found) = wrong_type(b, o, &path) {
+                    return Some(found);
+                }
+                true
+            }
+            (e, v) => std::mem::discriminant(e) == std::mem::discriminant(v),
+        };
+        if !fits {
+            return Some((path, format!("is {}; it must be {}", kind(value), kind(expected))));
+        }
+    }
+    None
+}
+
+/// The line of a dotted key (`grid.pitch_mm`) in a TOML text, wherever the key was written
+/// (under `[grid]`, as `grid.pitch_mm = …`, or in an inline table).
+fn key_line(text: &str, key: &str) -> Option<usize> {
+    use toml::de::{DeTable, DeValue};
+    let table = DeTable::parse(text).ok()?;
+    let mut current = table.get_ref();
+    let mut span = None;
+    let mut rest = key;
+    // Key names may hold dots themselves (`fonts.size_factor."NanumPen.ttf"`).
+    while !rest.is_empty() {
+        let (name, value) = current.iter().find(|(k, _)| {
+            let k: &str = k.get_ref().as_ref();
+            rest == k || rest.strip_prefix(k).is_some_and(|r| r.starts_with('.'))
+        })?;
+        span = Some(value.span());
+        let name: &str = name.get_ref().as_ref();
+        rest = rest[name.len()..].trim_start_matches('.');
+        match value.get_ref() {
+            DeValue::Table(inner) => current = inner,
+            _ => break,
+        }
+    }
+    let start = span?.start.min(text.len());
+    Some(text.as_bytes()[..start].iter().filter(|&&b| b == b'\n').count() + 1)
 }
 
 fn parse_toml(text: &str, path: &Path) -> Result<toml::Table> {
@@ -293,6 +385,51 @@ mod tests {
         let colour = load("colour.toml", &dir, &mut book).unwrap_err();
         assert!(colour.message.contains("#rrggbb"), "{}", colour.message);
         assert!(load("nope", &dir, &mut book).unwrap_err().message.contains("pen-notes"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn key_lines_are_found_however_the_key_is_written() {
+        let text =
+            "# mine\n[grid]\nenabled = true\npitch_mm = 4\n\n[fonts.size_factor]\n\"NanumPen.ttf\" = 2\n";
+        assert_eq!(key_line(text, "grid.pitch_mm"), Some(4));
+        assert_eq!(key_line(text, "fonts.size_factor.NanumPen.ttf"), Some(7));
+        assert_eq!(key_line("text.size = 3\n", "text.size"), Some(1));
+        assert_eq!(key_line("[box]\nx = { y = 1 }\n", "box.x.y"), Some(2));
+        assert_eq!(key_line(text, "grid.nothing"), None);
+    }
+
+    #[test]
+    fn values_of_the_wrong_kind_are_named() {
+        let base: toml::Table = PEN_NOTES.parse().unwrap();
+        let over = |text: &str| wrong_type(&base, &text.parse().unwrap(), "");
+        assert_eq!(over("[text]\nsize = 10\n"), None, "a whole number is a number");
+        let (key, problem) = over("[grid]\nmajor_every = 2.5\n").unwrap();
+        assert_eq!(
+            (key.as_str(), problem.as_str()),
+            ("grid.major_every", "is a number; it must be a whole number")
+        );
+        assert_eq!(over("[palette.colors]\nmint = 3\n").unwrap().0, "palette.colors.mint");
+        assert_eq!(over("fonts = 3\n").unwrap().1, "is a whole number; it must be a table");
+    }
+
+    #[test]
+    fn numbers_outside_their_range_fail_at_their_line() {
+        let dir = std::env::temp_dir().join(format!("hanji-style-range-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let mut book = FontBook::new();
+        for (text, key, line) in [
+            ("[grid]\npitch_mm = 1e-30\n", "grid.pitch_mm", 2),
+            ("\n\n[text]\nsize = nan\n", "text.size", 4),
+            ("[box]\nfill_alpha = 1.5\n", "box.fill_alpha", 2),
+            ("[fit]\nmin_scale = -1\n", "fit.min_scale", 2),
+        ] {
+            std::fs::write(dir.join("bad.toml"), text).unwrap();
+            let err = load("bad.toml", &dir, &mut book).unwrap_err();
+            assert_eq!(err.line, Some(line), "{text}: {}", err.message);
+            assert_eq!(err.file.as_deref(), Some(dir.join("bad.toml").as_path()));
+            assert!(err.message.contains(key), "{}", err.message);
+        }
         std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -9,7 +9,8 @@ use super::{
     TitleStyle,
 };
 use crate::error::{HanjiError, Result};
-use crate::text::fonts::FontBook;
+use crate::frame::Color;
+use crate::text::fonts::{FontBook, FontId};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -131,98 +132,140 @@ struct RawPalette {
     colors: BTreeMap<String, String>,
 }
 
-fn positive(key: &str, value: f32) -> Result<f32> {
-    if value.is_finite() && value > 0.0 {
-        Ok(value)
-    } else {
-        Err(HanjiError::new(format!("style key `{key}` must be a positive number, not {value}")))
+/// Where a style key was written, so an error can name the file and line.
+pub type Locate<'a> = &'a dyn Fn(&str) -> (Option<std::path::PathBuf>, Option<usize>);
+
+/// Checks values against the ranges a page can use and loads fonts, with errors at the key.
+struct Check<'a> {
+    locate: Locate<'a>,
+}
+
+impl Check<'_> {
+    fn error(&self, key: &str, message: String) -> HanjiError {
+        let (file, line) = (self.locate)(key);
+        HanjiError { file, line, message }
+    }
+
+    /// A finite number within `lo..=hi` (in the key's own unit).
+    fn num(&self, key: &str, value: f32, lo: f32, hi: f32) -> Result<f32> {
+        if value.is_finite() && (lo..=hi).contains(&value) {
+            Ok(value)
+        } else {
+            Err(self
+                .error(key, format!("style key `{key}` is {value:?}; it must be a number from {lo} to {hi}")))
+        }
+    }
+
+    /// A share from 0 to 1 (tints, opacities).
+    fn unit(&self, key: &str, value: f32) -> Result<f32> {
+        self.num(key, value, 0.0, 1.0)
+    }
+
+    fn color(&self, key: &str, hex: &str) -> Result<Color> {
+        color(key, hex).map_err(|e| self.error(key, e.message))
+    }
+
+    fn font(&self, book: &mut FontBook, key: &str, name: &str) -> Result<FontId> {
+        book.load(name).map_err(|e| self.error(key, format!("style key `{key}`: {}", e.message)))
     }
 }
 
 impl RawStyle {
-    pub fn resolve(self, name: &str, book: &mut FontBook) -> Result<Style> {
+    pub fn resolve(self, name: &str, book: &mut FontBook, locate: Locate) -> Result<Style> {
+        let check = Check { locate };
+        let c = &check;
         let f = &self.fonts;
         let mut size_factors = Vec::new();
         for (font, factor) in &f.size_factor {
-            size_factors.push((book.load(font)?, positive(&format!("fonts.size_factor.{font}"), *factor)?));
+            let key = format!("fonts.size_factor.{font}");
+            size_factors.push((c.font(book, &key, font)?, c.num(&key, *factor, 0.2, 5.0)?));
         }
         let fonts = FontStyle {
-            body: book.load(&f.body)?,
-            heading: book.load(&f.heading)?,
-            bold: book.load(&f.bold)?,
+            body: c.font(book, "fonts.body", &f.body)?,
+            heading: c.font(book, "fonts.heading", &f.heading)?,
+            bold: c.font(book, "fonts.bold", &f.bold)?,
             fake_bold: f.fake_bold,
-            code: book.load(&self.code.font)?,
-            fallbacks: f.fallbacks.iter().map(|n| book.load(n)).collect::<Result<_>>()?,
+            code: c.font(book, "code.font", &self.code.font)?,
+            fallbacks: f
+                .fallbacks
+                .iter()
+                .map(|n| c.font(book, "fonts.fallbacks", n))
+                .collect::<Result<_>>()?,
             size_factors,
         };
         let mut palette = Vec::new();
         for (key, hex) in &self.palette.colors {
-            palette.push((key.clone(), color(&format!("palette.colors.{key}"), hex)?));
+            palette.push((key.clone(), c.color(&format!("palette.colors.{key}"), hex)?));
         }
         if self.palette.order.is_empty() {
-            return Err(HanjiError::new("style key `palette.order` is empty: list at least one colour name"));
+            return Err(c.error(
+                "palette.order",
+                "style key `palette.order` is empty: list at least one colour name".into(),
+            ));
         }
         if let Some(missing) = self.palette.order.iter().find(|n| !self.palette.colors.contains_key(*n)) {
-            return Err(HanjiError::new(format!(
-                "`palette.order` names `{missing}`, which `palette.colors` does not define"
-            )));
+            return Err(c.error(
+                "palette.order",
+                format!("`palette.order` names `{missing}`, which `palette.colors` does not define"),
+            ));
         }
         let g = &self.grid;
+        let (t, b, q) = (&self.text, &self.boxes, &self.quote);
         Ok(Style {
             name: name.to_string(),
             page: PageStyle {
-                paper: color("page.paper", &self.page.paper)?,
-                ink: color("page.ink", &self.page.ink)?,
-                margin: mm(self.page.margin_mm.max(0.0)),
-                gap: mm(self.page.gap_mm.max(0.0)),
+                paper: c.color("page.paper", &self.page.paper)?,
+                ink: c.color("page.ink", &self.page.ink)?,
+                margin: mm(c.num("page.margin_mm", self.page.margin_mm, 0.0, 60.0)?),
+                gap: mm(c.num("page.gap_mm", self.page.gap_mm, 0.0, 30.0)?),
             },
             grid: GridStyle {
                 enabled: g.enabled,
-                pitch: mm(positive("grid.pitch_mm", g.pitch_mm)?),
-                color: color("grid.color", &g.color)?,
-                line_width: g.line_width,
-                major_every: g.major_every,
-                major_color: color("grid.major_color", &g.major_color)?,
-                major_line_width: g.major_line_width,
+                pitch: mm(c.num("grid.pitch_mm", g.pitch_mm, 1.0, 100.0)?),
+                color: c.color("grid.color", &g.color)?,
+                line_width: c.num("grid.line_width", g.line_width, 0.0, 5.0)?,
+                major_every: g.major_every.min(1000),
+                major_color: c.color("grid.major_color", &g.major_color)?,
+                major_line_width: c.num("grid.major_line_width", g.major_line_width, 0.0, 5.0)?,
             },
             fonts,
             text: TextSettings {
-                size: positive("text.size", self.text.size)?,
-                line_height: positive("text.line_height", self.text.line_height)?,
-                paragraph_gap: self.text.paragraph_gap.max(0.0),
-                list_indent: self.text.list_indent.max(0.0),
-                min_size: positive("text.min_size", self.text.min_size)?,
+                size: c.num("text.size", t.size, 3.0, 72.0)?,
+                line_height: c.num("text.line_height", t.line_height, 0.6, 4.0)?,
+                paragraph_gap: c.num("text.paragraph_gap", t.paragraph_gap, 0.0, 5.0)?,
+                list_indent: c.num("text.list_indent", t.list_indent, 0.0, 10.0)?,
+                min_size: c.num("text.min_size", t.min_size, 2.0, 72.0)?,
             },
             fit: FitStyle {
-                min_scale: positive("fit.min_scale", self.fit.min_scale)?.min(1.0),
+                min_scale: c.num("fit.min_scale", self.fit.min_scale, 0.05, 1.0)?,
                 harmony: self.fit.harmony,
             },
             boxes: BoxStyle {
-                radius: mm(self.boxes.radius_mm.max(0.0)),
-                stroke_width: self.boxes.stroke_width.max(0.0),
-                wobble: self.boxes.wobble.max(0.0),
-                padding: mm(self.boxes.padding_mm.max(0.0)),
-                fill_tint: self.boxes.fill_tint.clamp(0.0, 1.0),
-                fill_alpha: self.boxes.fill_alpha.clamp(0.0, 1.0),
-                header_size: positive("box.header_size", self.boxes.header_size)?,
-                header_rule: self.boxes.header_rule,
-                subsection_size: positive("box.subsection_size", self.boxes.subsection_size)?,
+                radius: mm(c.num("box.radius_mm", b.radius_mm, 0.0, 50.0)?),
+                stroke_width: c.num("box.stroke_width", b.stroke_width, 0.0, 10.0)?,
+                wobble: c.num("box.wobble", b.wobble, 0.0, 5.0)?,
+                padding: mm(c.num("box.padding_mm", b.padding_mm, 0.0, 30.0)?),
+                fill_tint: c.unit("box.fill_tint", b.fill_tint)?,
+                fill_alpha: c.unit("box.fill_alpha", b.fill_alpha)?,
+                header_size: c.num("box.header_size", b.header_size, 3.0, 72.0)?,
+                header_rule: b.header_rule,
+                subsection_size: c.num("box.subsection_size", b.subsection_size, 3.0, 72.0)?,
             },
             title: TitleStyle {
-                size: positive("title.size", self.title.size)?,
-                subtitle_size: positive("title.subtitle_size", self.title.subtitle_size)?,
-                color: color("title.color", &self.title.color)?,
-                fill: color("title.fill", &self.title.fill)?,
-                stroke: color("title.stroke", &self.title.stroke)?,
-                accent: color("title.accent", &self.title.accent)?,
+                size: c.num("title.size", self.title.size, 3.0, 144.0)?,
+                subtitle_size: c.num("title.subtitle_size", self.title.subtitle_size, 3.0, 72.0)?,
+                color: c.color("title.color", &self.title.color)?,
+                fill: c.color("title.fill", &self.title.fill)?,
+                stroke: c.color("title.stroke", &self.title.stroke)?,
+                accent: c.color("title.accent", &self.title.accent)?,
             },
-            mark: (color("mark.color", &self.mark.color)?, self.mark.alpha.clamp(0.0, 1.0)),
+            mark: (c.color("mark.color", &self.mark.color)?, c.unit("mark.alpha", self.mark.alpha)?),
             quote: QuoteStyle {
-                tint: self.quote.tint.clamp(0.0, 1.0),
-                size: positive("quote.size", self.quote.size)?,
-                mark_color_tint: self.quote.mark_color_tint.clamp(0.0, 1.0),
+                tint: c.unit("quote.tint", q.tint)?,
+                size: c.num("quote.size", q.size, 3.0, 72.0)?,
+                mark_color_tint: c.unit("quote.mark_color_tint", q.mark_color_tint)?,
             },
-            code_tint: self.code.tint.clamp(0.0, 1.0),
+            code_tint: c.unit("code.tint", self.code.tint)?,
             order: self.palette.order,
             palette,
         })

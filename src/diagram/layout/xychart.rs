@@ -13,6 +13,9 @@ use crate::frame::{Paint, Point, Rect, Segment};
 const MARGIN: f32 = 3.0;
 const PLOT_HEIGHT: f32 = 62.0;
 
+/// More ticks than this only happen for ranges too narrow for their float precision.
+const MAX_TICKS: usize = 64;
+
 /// Round tick values covering `lo..hi`; with `fixed` the axis keeps exactly `lo..hi`.
 pub fn ticks(lo: f64, hi: f64, fixed: bool) -> (f64, f64, Vec<f64>) {
     let span = (hi - lo).max(1e-9);
@@ -38,12 +41,13 @@ pub fn ticks(lo: f64, hi: f64, fixed: bool) -> (f64, f64, Vec<f64>) {
         }
     }
     let (a, b) = if fixed { (lo, hi) } else { ((lo / step).floor() * step, (hi / step).ceil() * step) };
-    let mut out = Vec::new();
-    let mut t = (a / step).ceil() * step;
-    while t <= b + step * 1e-6 {
-        out.push(if t.abs() < step * 1e-9 { 0.0 } else { t });
-        t += step;
-    }
+    // Counted, not accumulated: a step below the values' float precision would never advance.
+    let first = (a / step).ceil();
+    let count = ((b / step + 1e-6).floor() - first + 1.0).clamp(0.0, MAX_TICKS as f64) as usize;
+    let out = (0..count)
+        .map(|i| (first + i as f64) * step)
+        .map(|t| if t.abs() < step * 1e-9 { 0.0 } else { t })
+        .collect();
     (a, b, out)
 }
 
@@ -285,6 +289,14 @@ fn polyline(points: &[Point], color: crate::frame::Color) -> Vec<Item> {
 #[cfg(test)]
 mod tests {
     use super::ticks;
+
+    #[test]
+    fn ticks_stay_few_when_the_range_is_below_float_precision() {
+        let (_, _, t) = ticks(1e15, 1e15 + 0.2, true);
+        assert!(t.len() <= 64, "{}", t.len());
+        let (_, _, t) = ticks(-1e15, 1e15, false);
+        assert!((2..=10).contains(&t.len()), "{t:?}");
+    }
 
     #[test]
     fn ticks_are_round_and_cover_the_range() {

@@ -7,6 +7,7 @@ use super::{clean_label, css_color, Note, PResult, Scanner, SrcLine};
 use crate::diagram::model::{
     Direction, Endpoint, FlowEdge, FlowNode, Flowchart, Head, LineKind, NodeStyle, Shape, Subgraph,
 };
+use crate::limits;
 
 pub fn parse(header: &mut Scanner, lines: &[SrcLine], notes: &mut Vec<Note>) -> PResult<Flowchart> {
     let mut b = Builder::default();
@@ -248,6 +249,24 @@ impl Builder {
                 format!("subgraph `{id}` is defined twice: give each subgraph its own id"),
             ));
         }
+        if self.subgraphs.len() >= limits::MAX_SUBGRAPHS {
+            return Err(s.error_at(
+                column,
+                format!(
+                    "more than {} subgraphs, the limit for one diagram: split the diagram",
+                    limits::MAX_SUBGRAPHS
+                ),
+            ));
+        }
+        if self.open.len() >= limits::MAX_DIAGRAM_DEPTH {
+            return Err(s.error_at(
+                column,
+                format!(
+                    "subgraphs nest deeper than {} levels, the limit: flatten them",
+                    limits::MAX_DIAGRAM_DEPTH
+                ),
+            ));
+        }
         let parent = self.open.last().map(|o| o.0);
         self.subgraphs.push(SubDraft {
             sub: Subgraph { id, title, direction: None, parent, style: NodeStyle::default(), line: s.line },
@@ -272,6 +291,12 @@ impl Builder {
                 return Err(s.error("expected a node after the edge"));
             }
             let right = self.group(s)?;
+            if self.edges.len() + left.len() * right.len() > limits::MAX_DIAGRAM_EDGES {
+                return Err(s.error(format!(
+                    "more than {} edges, the limit for one diagram: split the diagram or link fewer nodes with `&`",
+                    limits::MAX_DIAGRAM_EDGES
+                )));
+            }
             for &a in &left {
                 for &b in &right {
                     self.edges.push(EdgeDraft { from: a, to: b, spec: spec.clone(), line: s.line });
@@ -321,6 +346,12 @@ impl Builder {
         let index = match self.index.get(&id) {
             Some(&i) => i,
             None => {
+                if self.nodes.len() >= limits::MAX_DIAGRAM_NODES {
+                    return Err(s.error(format!(
+                        "more than {} nodes, the limit for one diagram: split the diagram",
+                        limits::MAX_DIAGRAM_NODES
+                    )));
+                }
                 self.nodes.push(NodeDraft { id: id.clone(), line: s.line, ..NodeDraft::default() });
                 self.index.insert(id, self.nodes.len() - 1);
                 self.nodes.len() - 1
@@ -553,6 +584,8 @@ fn edge(s: &mut Scanner) -> PResult<EdgeSpec> {
         }
         spec.label = Some(clean_label(&text)).filter(|l| !l.is_empty());
     }
+    // A longer arrow only asks for more ranks; past a few it is no longer visible anyway.
+    spec.min_len = spec.min_len.min(limits::MAX_EDGE_SPAN);
     Ok(spec)
 }
 

@@ -3,6 +3,7 @@
 
 use super::{clean_label, PResult, Scanner, SrcLine};
 use crate::diagram::model::{MindNode, Mindmap, Shape};
+use crate::limits;
 
 struct Draft {
     label: String,
@@ -27,6 +28,24 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Mindmap> {
         let (shape, label) = node(&mut s)?;
         while stack.last().is_some_and(|&(i, _)| i >= indent) {
             stack.pop();
+        }
+        if stack.len() >= limits::MAX_DIAGRAM_DEPTH {
+            return Err(s.error_at(
+                column,
+                format!(
+                    "the mind map is deeper than {} levels, the limit: indent this node less",
+                    limits::MAX_DIAGRAM_DEPTH
+                ),
+            ));
+        }
+        if arena.len() >= limits::MAX_DIAGRAM_NODES {
+            return Err(s.error_at(
+                column,
+                format!(
+                    "more than {} nodes, the limit for one diagram: split the mind map",
+                    limits::MAX_DIAGRAM_NODES
+                ),
+            ));
         }
         let index = arena.len();
         match stack.last() {

@@ -213,6 +213,22 @@ impl<'a> Scanner<'a> {
     }
 
     /// A number such as `42`, `-3.5` or `1e3`.
+    /// A chart value or axis end: a number of at most [`limits::MAX_CHART_VALUE`] in size.
+    pub fn chart_number(&mut self, what: &str) -> PResult<f64> {
+        let at = self.column();
+        let value = self.number().ok_or_else(|| self.error(format!("expected {what}")))?;
+        if value.abs() > crate::limits::MAX_CHART_VALUE {
+            return Err(self.error_at(
+                at,
+                format!(
+                    "{value} is larger than the limit of {:e} for chart values: use a larger unit (thousands, millions)",
+                    crate::limits::MAX_CHART_VALUE
+                ),
+            ));
+        }
+        Ok(value)
+    }
+
     pub fn number(&mut self) -> Option<f64> {
         let start = self.pos;
         let text: String =
@@ -262,6 +278,9 @@ pub fn clean_label(raw: &str) -> String {
 pub fn css_color(text: &str) -> Option<Color> {
     let t = text.trim().to_ascii_lowercase();
     if let Some(hex) = t.strip_prefix('#') {
+        if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
         let expanded: String = match hex.len() {
             3 | 4 => hex.chars().take(3).flat_map(|c| [c, c]).collect(),
             6 | 8 => hex[..6].to_string(),
@@ -338,6 +357,22 @@ mod tests {
         let model =
             parse("---\ntitle: x\n---\n%%{init: {}}%%\npie %% trailing\n  \"a\" : 1", &mut Vec::new());
         assert!(matches!(model, Ok(Model::Pie(_))), "{model:?}");
+    }
+
+    #[test]
+    fn colours_with_non_ascii_are_not_colours() {
+        assert_eq!(css_color("#abcde€"), None);
+        assert_eq!(css_color("#ab€"), None);
+        assert_eq!(css_color("#f00"), Color::from_hex("#ff0000"));
+        assert_eq!(css_color("#11223344"), Color::from_hex("#112233"));
+    }
+
+    #[test]
+    fn chart_numbers_are_bounded() {
+        let mut s = Scanner::new("1e16", 1);
+        assert!(s.chart_number("x").unwrap_err().message.contains("limit"));
+        let mut s = Scanner::new("-3.5", 1);
+        assert_eq!(s.chart_number("x").unwrap(), -3.5);
     }
 
     #[test]

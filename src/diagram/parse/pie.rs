@@ -2,6 +2,7 @@
 
 use super::{clean_label, PResult, Scanner, SrcLine};
 use crate::diagram::model::{Pie, Slice};
+use crate::limits;
 
 pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Pie> {
     let mut pie = Pie { title: None, show_data: false, slices: Vec::new() };
@@ -28,7 +29,7 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Pie> {
         }
         s.skip_ws();
         let at = s.column();
-        let value = s.number().ok_or_else(|| s.error("expected a number after `:`"))?;
+        let value = s.chart_number("a number after `:`")?;
         if value < 0.0 {
             return Err(
                 s.error_at(at, format!("a slice cannot be negative ({value}): use a value of 0 or more"))
@@ -37,6 +38,15 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Pie> {
         s.skip_ws();
         if !s.at_end() {
             return Err(s.error("expected the end of the line after the value"));
+        }
+        if pie.slices.len() >= limits::MAX_DIAGRAM_NODES {
+            return Err(s.error_at(
+                1,
+                format!(
+                    "more than {} slices, the limit for one pie: merge the small ones",
+                    limits::MAX_DIAGRAM_NODES
+                ),
+            ));
         }
         pie.slices.push(Slice { label: clean_label(&label), value });
     }

@@ -3,6 +3,7 @@
 
 use super::{clean_label, PResult, Scanner, SrcLine};
 use crate::diagram::model::{Series, SeriesKind, XyChart};
+use crate::limits;
 
 pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<XyChart> {
     let mut chart = XyChart {
@@ -74,7 +75,16 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<XyChart> {
             if s.peek() != Some('[') {
                 return Err(s.error("expected `[` and the values, e.g. `bar [10, 20, 30]`"));
             }
-            let values = list(&mut s, |s| s.number().ok_or_else(|| s.error("expected a number")))?;
+            let values = list(&mut s, |s| s.chart_number("a number"))?;
+            if chart.series.len() >= limits::MAX_CHART_SERIES {
+                return Err(s.error_at(
+                    column,
+                    format!(
+                        "more than {} series, the limit for one chart: split the chart",
+                        limits::MAX_CHART_SERIES
+                    ),
+                ));
+            }
             chart.series.push(Series { kind, name: name.map(|n| clean_label(&n)), values, line: line.index });
         } else if s.starts_with("accTitle") || s.starts_with("accDescr") {
             continue;
@@ -141,16 +151,22 @@ fn axis_title(s: &mut Scanner) -> PResult<Option<String>> {
 
 /// `min --> max`
 fn range(s: &mut Scanner) -> PResult<(f64, f64)> {
-    let lo = s.number().ok_or_else(|| s.error("expected a number range like `0 --> 100`"))?;
+    let lo = s.chart_number("a number range like `0 --> 100`")?;
     s.skip_ws();
     if !s.eat("-->") {
         return Err(s.error("expected `-->` between the two ends of the range"));
     }
     s.skip_ws();
     let at = s.column();
-    let hi = s.number().ok_or_else(|| s.error("expected the upper end of the range"))?;
+    let hi = s.chart_number("the upper end of the range")?;
     if hi <= lo {
         return Err(s.error_at(at, format!("the range ends at {hi}, not above its start {lo}")));
+    }
+    if !(hi - lo).is_finite() || hi - lo <= lo.abs().max(hi.abs()) * 1e-9 {
+        return Err(s.error_at(
+            at,
+            format!("the range {lo} --> {hi} is too narrow or too wide to draw: give ends that differ by a readable amount"),
+        ));
     }
     Ok((lo, hi))
 }
@@ -164,6 +180,12 @@ fn list<T>(s: &mut Scanner, item: impl Fn(&mut Scanner) -> PResult<T>) -> PResul
         s.skip_ws();
         if s.eat("]") && out.is_empty() {
             return Err(s.error_at(open, "the list is empty: put the items between `[` and `]`"));
+        }
+        if out.len() >= limits::MAX_CHART_VALUES {
+            return Err(s.error(format!(
+                "more than {} items, the limit for one list: split the chart",
+                limits::MAX_CHART_VALUES
+            )));
         }
         out.push(item(s)?);
         s.skip_ws();

@@ -1,0 +1,58 @@
+//! Every bound Hanji puts on what a source may ask for, in one place. Each keeps a hostile or
+//! mistaken input from running away with time, memory or the stack; each is far beyond what a
+//! printed page can show, so real notes never meet one. Errors that hit a limit name it (its
+//! value and what to do) and the source line.
+
+/// The largest source file (Markdown or JSON) read, in bytes.
+pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// The largest style file read, in bytes.
+pub const MAX_STYLE_BYTES: u64 = 1024 * 1024;
+
+/// Nesting of lists and quotes (Markdown and the JSON model alike).
+pub const MAX_BLOCK_DEPTH: usize = 32;
+
+/// Nesting of inline formatting (`**`, `*`, `~~`, links).
+pub const MAX_INLINE_DEPTH: usize = 32;
+
+/// Rows of a layout grid (the sheet's or a box's `inner`).
+pub const MAX_LAYOUT_ROWS: usize = 64;
+
+/// Boxes in one row of a layout grid.
+pub const MAX_BOXES_PER_ROW: usize = 64;
+
+/// Sections and subsections of a document.
+pub const MAX_SECTIONS: usize = 2_000;
+
+/// The first number of a numbered list.
+pub const MAX_LIST_START: u64 = 999_999_999;
+
+/// Pixels of an embedded PNG or JPEG, read from its header before decoding.
+pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
+
+/// Size of a raster image file, in bytes.
+pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Nodes of one diagram (flowchart nodes, mind-map nodes, pie slices, chart categories).
+pub const MAX_DIAGRAM_NODES: usize = 500;
+
+/// Edges of one flowchart.
+pub const MAX_DIAGRAM_EDGES: usize = 1_000;
+
+/// Subgraphs of one flowchart, and how deep they nest.
+pub const MAX_SUBGRAPHS: usize = 100;
+
+/// Depth of a mind map (root = 1) and of nested subgraphs.
+pub const MAX_DIAGRAM_DEPTH: usize = 32;
+
+/// Extra ranks an edge may ask for with extra dashes (`----->`); more are drawn as this many.
+pub const MAX_EDGE_SPAN: usize = 8;
+
+/// Values of one chart series, and categories of its x-axis.
+pub const MAX_CHART_VALUES: usize = 500;
+
+/// Series (`bar`/`line` lines) of one chart.
+pub const MAX_CHART_SERIES: usize = 50;
+
+/// The largest magnitude of a chart value or axis end.
+pub const MAX_CHART_VALUE: f64 = 1e15;

@@ -1,0 +1,215 @@
+//! Hostile but plausible inputs end quickly — exit 0 with a valid PDF, or exit 1 with
+//! `file:line` — under a 3 GB address-space limit: never a panic, an abort, a signal or
+//! runaway memory. Nothing outside the source's folder is opened.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::{root, temp_dir};
+
+const FRONT: &str = "---\ntitle: \"T\"\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n## A {#a}\n\n";
+
+/// Runs the release binary in `dir` under `ulimit -v 3000000` (3 GB) and a 20 s limit.
+fn run_limited(dir: &Path, args: &[&str]) -> (Output, Duration) {
+    let started = Instant::now();
+    let script = format!("ulimit -v 3000000; exec timeout -s KILL 20 \"$0\" {}", shell_words(args));
+    let out = Command::new("sh")
+        .arg("-c")
+        .arg(script)
+        .arg(env!("CARGO_BIN_EXE_hanji"))
+        .current_dir(dir)
+        .output()
+        .expect("run sh");
+    (out, started.elapsed())
+}
+
+fn shell_words(args: &[&str]) -> String {
+    args.iter().map(|a| format!("'{}'", a.replace('\'', "'\\''"))).collect::<Vec<_>>().join(" ")
+}
+
+/// What a hostile input must end in.
+enum Expect {
+    /// Exit 0 and a PDF that qpdf accepts.
+    Pdf,
+    /// Exit 1 with this `file:line:` and words in the message.
+    Error(&'static str, &'static [&'static str]),
+}
+
+fn check(name: &str, files: &[(&str, &[u8])], expect: Expect) -> Output {
+    let dir = temp_dir(name);
+    for (file, bytes) in files {
+        std::fs::write(dir.join(file), bytes).unwrap();
+    }
+    let (out, took) = run_limited(&dir, &["render", "sheet.md", "-o", "out.pdf"]);
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(took < Duration::from_secs(20), "{name}: took {took:?}");
+    assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+    match expect {
+        Expect::Pdf => {
+            assert_eq!(out.status.code(), Some(0), "{name}: {stderr}");
+            let pdf = dir.join("out.pdf");
+            common::tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+        }
+        Expect::Error(location, words) => {
+            assert_eq!(out.status.code(), Some(1), "{name}: exit code; stderr: {stderr}");
+            assert!(stderr.contains(location), "{name}: expected `{location}` in: {stderr}");
+            for word in words {
+                assert!(stderr.contains(word), "{name}: expected `{word}` in: {stderr}");
+            }
+            assert!(!dir.join("out.pdf").exists(), "{name}: a PDF was written");
+        }
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    out
+}
+
+fn sheet(body: &str) -> Vec<u8> {
+    format!("{FRONT}{body}").into_bytes()
+}
+
+#[test]
+fn a_non_ascii_colour_in_a_mermaid_style() {
+    let src = sheet("```mermaid\nflowchart LR\n  A --> B\n  style A fill:#abcde€\n```\n");
+    check("colour", &[("sheet.md", &src)], Expect::Error("sheet.md:12:", &["`#abcde€` is not a colour"]));
+}
+
+#[test]
+fn an_axis_range_below_float_precision() {
+    let src =
+        sheet("```mermaid\nxychart-beta\n  y-axis 100000000000 --> 100000000000.00001\n  bar [1, 2]\n```\n");
+    check("axis", &[("sheet.md", &src)], Expect::Error("sheet.md:11:", &["too narrow"]));
+    let huge = sheet("```mermaid\nxychart-beta\n  bar [1, 1e300]\n```\n");
+    check("huge-value", &[("sheet.md", &huge)], Expect::Error("sheet.md:11:", &["limit"]));
+}
+
+#[test]
+fn style_values_out_of_range_name_the_style_line() {
+    let src =
+        b"---\ntitle: T\nstyle: my.toml\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n## A {#a}\nx\n";
+    for (style, words) in [
+        ("[grid]\npitch_mm = 1e-30\n", &["grid.pitch_mm", "1 to 100"][..]),
+        ("# mine\n[text]\nsize = nan\n", &["text.size"][..]),
+        ("[box]\nfill_alpha = inf\n", &["box.fill_alpha"][..]),
+        ("[text]\nsize = \"big\"\n", &["text.size", "must be a number"][..]),
+    ] {
+        let line = style.lines().position(|l| l.contains(" = ")).unwrap() + 1;
+        let location: &'static str = Box::leak(format!("my.toml:{line}:").into_boxed_str());
+        check("style", &[("sheet.md", src), ("my.toml", style.as_bytes())], Expect::Error(location, words));
+    }
+}
+
+/// The checker JPEG with its frame header claiming `width` × `height` pixels.
+fn jpeg_claiming(width: u16, height: u16) -> Vec<u8> {
+    let mut jpeg = std::fs::read(root().join("tests/fixtures/checker.jpg")).unwrap();
+    let sof = jpeg.windows(2).position(|w| w == [0xFF, 0xC0]).expect("a baseline JPEG");
+    jpeg[sof + 5..sof + 7].copy_from_slice(&height.to_be_bytes());
+    jpeg[sof + 7..sof + 9].copy_from_slice(&width.to_be_bytes());
+    jpeg
+}
+
+#[test]
+fn a_jpeg_claiming_billions_of_pixels_is_refused_before_decoding() {
+    let src = sheet("![big](big.jpg)\n");
+    let jpeg = jpeg_claiming(65500, 65500);
+    check(
+        "jpeg",
+        &[("sheet.md", &src), ("big.jpg", &jpeg)],
+        Expect::Error("sheet.md:9:", &["65500×65500", "limit"]),
+    );
+}
+
+#[test]
+fn deep_long_and_wide_diagrams_hit_their_limits() {
+    let mut deep = String::from("```mermaid\nmindmap\n  root\n");
+    for depth in 1..2000 {
+        deep.push_str(&" ".repeat(2 + depth));
+        deep.push_str(&format!("n{depth}\n"));
+    }
+    deep.push_str("```\n");
+    check(
+        "mind-depth",
+        &[("sheet.md", &sheet(&deep))],
+        Expect::Error("sheet.md:", &["deeper than 32 levels"]),
+    );
+
+    let long = sheet(&format!("```mermaid\nflowchart LR\n  A {}> B\n```\n", "-".repeat(200_000)));
+    check("long-arrow", &[("sheet.md", &long)], Expect::Pdf);
+
+    let mut many = String::from("```mermaid\nflowchart LR\n");
+    for i in 0..5000 {
+        many.push_str(&format!("  n{i} --> n{}\n", i + 1));
+    }
+    many.push_str("```\n");
+    check("nodes", &[("sheet.md", &sheet(&many))], Expect::Error("sheet.md:", &["nodes, the limit"]));
+
+    let left: Vec<String> = (0..60).map(|i| format!("a{i}")).collect();
+    let right: Vec<String> = (0..60).map(|i| format!("b{i}")).collect();
+    let wide =
+        sheet(&format!("```mermaid\nflowchart LR\n  {} --> {}\n```\n", left.join(" & "), right.join(" & ")));
+    check("edges", &[("sheet.md", &wide)], Expect::Error("sheet.md:11:", &["edges, the limit"]));
+}
+
+#[test]
+fn grids_lists_and_sources_are_bounded() {
+    let rows: String = (0..100).map(|_| "  - height: 1%\n    boxes: [a]\n").collect();
+    let src = format!("---\ntitle: T\nlayout:\n{rows}---\n## A {{#a}}\nx\n");
+    check("rows", &[("sheet.md", src.as_bytes())], Expect::Error("sheet.md:", &["layout rows"]));
+
+    let big = sheet(&"가나다라 ".repeat(4_000_000));
+    check("size", &[("sheet.md", &big)], Expect::Error("sheet.md:", &["limit of 16 MB"]));
+
+    // A JSON model can say what Markdown cannot: a list numbered from near u64::MAX.
+    let dir = temp_dir("json-start");
+    std::fs::write(dir.join("sheet.md"), sheet("1. one\n2. two\n")).unwrap();
+    let parsed = common::hanji(&["parse", "sheet.md"], &dir);
+    let json =
+        String::from_utf8(parsed.stdout).unwrap().replace("\"start\": 1", "\"start\": 18446744073709551610");
+    assert!(json.contains("18446744073709551610"), "{json}");
+    std::fs::write(dir.join("sheet.json"), json).unwrap();
+    let (out, _) = run_limited(&dir, &["render", "sheet.json", "-o", "out.pdf"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("sheet.json:") && stderr.contains("limit"), "{stderr}");
+}
+
+/// An SVG image that points at files outside the folder and at `file:` URLs: drawn without
+/// them, with a warning at the image's line, and — seen by strace — none of them is opened.
+#[test]
+fn an_svg_image_opens_nothing_it_points_to() {
+    let outside = temp_dir("svg-outside");
+    let sentinel = outside.join("sentinel.png");
+    std::fs::copy(root().join("tests/fixtures/checker.png"), &sentinel).unwrap();
+    let dir = temp_dir("svg");
+    let svg = format!(
+        "<svg xmlns='http://www.w3.org/2000/svg' xmlns:xlink='http://www.w3.org/1999/xlink' width='40' height='20'>\
+         <rect width='40' height='20' fill='#1c6dd0'/>\
+         <image href='{}' width='10' height='10'/>\
+         <image xlink:href='file://{}' width='10' height='10'/>\
+         <image href='../{}/sentinel.png' width='10' height='10'/></svg>",
+        sentinel.display(),
+        sentinel.display(),
+        outside.file_name().unwrap().to_string_lossy()
+    );
+    std::fs::write(dir.join("pic.svg"), svg).unwrap();
+    std::fs::write(dir.join("sheet.md"), sheet("text\n\n![pic](pic.svg)\n")).unwrap();
+    let trace = dir.join("trace.txt");
+    let out = Command::new("strace")
+        .args(["-f", "-e", "trace=open,openat,stat,newfstatat,statx,access", "-o"])
+        .arg(&trace)
+        .arg(env!("CARGO_BIN_EXE_hanji"))
+        .args(["render", "sheet.md", "-o", "out.pdf"])
+        .current_dir(&dir)
+        .output()
+        .expect("strace is needed for this test (apt-get install strace)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("sheet.md:11:") && stderr.contains("is not drawn"), "{stderr}");
+    let calls = std::fs::read_to_string(&trace).unwrap();
+    assert!(calls.contains("pic.svg"), "strace saw the image being read: {calls}");
+    assert!(!calls.contains("sentinel.png"), "a file outside the folder was touched:\n{calls}");
+    std::fs::remove_dir_all(&dir).ok();
+    std::fs::remove_dir_all(&outside).ok();
+}
