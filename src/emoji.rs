@@ -45,6 +45,12 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
         .find_map(|name| TWEMOJI.binary_search_by(|(k, _)| k.cmp(&name.as_str())).ok().map(|i| TWEMOJI[i].0))
 }
 
+/// Whether a grapheme starting with `c` (or holding it) may be drawn as a colour emoji: a
+/// cheap upper bound for counting, true for far fewer characters than [`lookup`] is asked.
+pub fn may_start_emoji(c: char) -> bool {
+    u32::from(c) >= 0x1F000 || c == VS16 || default_emoji_presentation(c)
+}
+
 /// Characters that ZWJ sequences qualify with U+FE0F: text-style by default (the BMP symbols
 /// used in sequences, and the few such characters above U+1F000 that sequences use).
 fn text_default(c: char) -> bool {

@@ -3,8 +3,9 @@
 //! printed page can show, so real notes never meet one. Errors that hit a limit name it (its
 //! value and what to do) and the source line.
 
-/// The largest source file (Markdown or JSON) read, in bytes.
-pub const MAX_SOURCE_BYTES: u64 = 16 * 1024 * 1024;
+/// The largest source file (Markdown or JSON) read, in bytes: about a thousand pages of
+/// notes, and a bound on the memory layout needs (about 2 kB per list item or paragraph).
+pub const MAX_SOURCE_BYTES: u64 = 2 * 1024 * 1024;
 
 /// The largest style file read, in bytes.
 pub const MAX_STYLE_BYTES: u64 = 1024 * 1024;
@@ -32,6 +33,9 @@ pub const MAX_IMAGE_PIXELS: u64 = 40_000_000;
 
 /// Size of a raster image file, in bytes.
 pub const MAX_IMAGE_BYTES: u64 = 64 * 1024 * 1024;
+
+/// Colour emoji in one document: each is drawn as its own vector paths.
+pub const MAX_EMOJI: usize = 5_000;
 
 /// Nodes of one diagram (flowchart nodes, mind-map nodes, pie slices, chart categories).
 pub const MAX_DIAGRAM_NODES: usize = 500;

@@ -158,8 +158,11 @@ fn grids_lists_and_sources_are_bounded() {
     let src = format!("---\ntitle: T\nlayout:\n{rows}---\n## A {{#a}}\nx\n");
     check("rows", &[("sheet.md", src.as_bytes())], Expect::Error("sheet.md:", &["layout rows"]));
 
+    let emoji = sheet(&"🍌".repeat(200_000));
+    check("emoji", &[("sheet.md", &emoji)], Expect::Error("sheet.md:9:", &["emoji, the limit"]));
+
     let big = sheet(&"가나다라 ".repeat(4_000_000));
-    check("size", &[("sheet.md", &big)], Expect::Error("sheet.md:", &["limit of 16 MB"]));
+    check("size", &[("sheet.md", &big)], Expect::Error("sheet.md:", &["limit of 2 MB"]));
 
     // A JSON model can say what Markdown cannot: a list numbered from near u64::MAX.
     let dir = temp_dir("json-start");

@@ -101,9 +101,18 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
             ),
         ));
     }
+    let mut emoji = EmojiCount::default();
+    for text in [Some(&doc.meta.title), doc.meta.subtitle.as_ref(), doc.meta.title_icon.as_ref()]
+        .into_iter()
+        .flatten()
+    {
+        emoji.add(text, 1, path)?;
+    }
     for section in &doc.sections {
-        check_blocks(&section.blocks, 0, path)?;
+        check_inlines(&section.title, 0, section.line, path, &mut emoji)?;
+        check_blocks(&section.blocks, 0, path, &mut emoji)?;
         for sub in &section.subsections {
+            check_inlines(&sub.title, 0, sub.line, path, &mut emoji)?;
             if let Some(deeper) = sub.subsections.first() {
                 return Err(error_at(
                     path,
@@ -111,7 +120,7 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
                     format!("`###` subsection `{}` holds subsections; only `##` sections can: move `{}` up a level", sub.id, deeper.id),
                 ));
             }
-            check_blocks(&sub.blocks, 0, path)?;
+            check_blocks(&sub.blocks, 0, path, &mut emoji)?;
         }
     }
     if let Some(rows) = &doc.meta.layout {
@@ -146,7 +155,26 @@ fn check_grid_size(rows: &[LayoutRow], path: &Path) -> Result<()> {
     Ok(())
 }
 
-fn check_blocks(blocks: &[Block], depth: usize, path: &Path) -> Result<()> {
+/// Counts what may be a colour emoji (each is drawn as its own paths) against
+/// [`limits::MAX_EMOJI`]; a cheap upper bound, so Hangul and Latin cost nothing.
+#[derive(Default)]
+struct EmojiCount(usize);
+
+impl EmojiCount {
+    fn add(&mut self, text: &str, line: usize, path: &Path) -> Result<()> {
+        self.0 += text.chars().filter(|&c| crate::emoji::may_start_emoji(c)).count();
+        if self.0 > limits::MAX_EMOJI {
+            return Err(error_at(
+                path,
+                line,
+                format!("more than {} emoji, the limit for one document: use fewer", limits::MAX_EMOJI),
+            ));
+        }
+        Ok(())
+    }
+}
+
+fn check_blocks(blocks: &[Block], depth: usize, path: &Path, emoji: &mut EmojiCount) -> Result<()> {
     for block in blocks {
         let nested = |line: usize| {
             error_at(
@@ -163,7 +191,7 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path) -> Result<()> {
                 if depth >= limits::MAX_BLOCK_DEPTH {
                     return Err(nested(*line));
                 }
-                check_blocks(blocks, depth + 1, path)?;
+                check_blocks(blocks, depth + 1, path, emoji)?;
             }
             Block::List { start, items, line } => {
                 if depth >= limits::MAX_BLOCK_DEPTH {
@@ -181,29 +209,41 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path) -> Result<()> {
                     ));
                 }
                 for item in items {
-                    check_blocks(&item.blocks, depth + 1, path)?;
+                    check_blocks(&item.blocks, depth + 1, path, emoji)?;
                 }
             }
             Block::Paragraph { inlines, line } | Block::Heading { inlines, line, .. } => {
-                check_inlines(inlines, 0, *line, path)?
+                check_inlines(inlines, 0, *line, path, emoji)?
             }
             Block::Table { header, rows, line, .. } => {
                 for cell in header.iter().chain(rows.iter().flatten()) {
-                    check_inlines(cell, 0, *line, path)?;
+                    check_inlines(cell, 0, *line, path, emoji)?;
                 }
             }
-            _ => {}
+            Block::Code { text, line, .. } | Block::Mermaid { text, line } => emoji.add(text, *line, path)?,
+            Block::Image { alt, line, .. } => emoji.add(alt, *line, path)?,
+            Block::Rule { .. } => {}
         }
     }
     Ok(())
 }
 
-fn check_inlines(inlines: &[Inline], depth: usize, line: usize, path: &Path) -> Result<()> {
+fn check_inlines(
+    inlines: &[Inline],
+    depth: usize,
+    line: usize,
+    path: &Path,
+    emoji: &mut EmojiCount,
+) -> Result<()> {
     for inline in inlines {
         let children = match inline {
             Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => c,
             Inline::Link { children, .. } => children,
-            _ => continue,
+            Inline::Text(text) | Inline::Code(text) => {
+                emoji.add(text, line, path)?;
+                continue;
+            }
+            Inline::LineBreak => continue,
         };
         if depth >= limits::MAX_INLINE_DEPTH {
             return Err(error_at(
@@ -215,7 +255,7 @@ fn check_inlines(inlines: &[Inline], depth: usize, line: usize, path: &Path) -> 
                 ),
             ));
         }
-        check_inlines(children, depth + 1, line, path)?;
+        check_inlines(children, depth + 1, line, path, emoji)?;
     }
     Ok(())
 }

@@ -56,11 +56,17 @@ fn dictionary() -> Option<&'static Standard> {
     DICTIONARY.get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok()).as_ref()
 }
 
+/// No English word is longer; a longer run of letters (a hash, a joke) only costs time.
+const LONGEST_WORD: usize = 64;
+
 /// Hyphenation points (byte offsets inside `word`) for an ASCII-letter word; none for others.
 /// Both parts keep at least two letters, the rest at least three.
 pub fn hyphenation_points(word: &str) -> Vec<usize> {
+    if word.len() < 5 || word.len() > LONGEST_WORD {
+        return Vec::new();
+    }
     let camel_or_acronym = word.bytes().skip(1).any(|b| b.is_ascii_uppercase());
-    if word.len() < 5 || !word.bytes().all(|b| b.is_ascii_alphabetic()) || camel_or_acronym {
+    if !word.bytes().all(|b| b.is_ascii_alphabetic()) || camel_or_acronym {
         return Vec::new();
     }
     let lower = word.to_ascii_lowercase();
@@ -182,6 +188,10 @@ fn hyphenate_into(
     }
     let byte_start = glyphs[word_start].cluster;
     let byte_end = glyphs.get(word_end).map_or(shaped.text.len(), |g| g.cluster);
+    if byte_end - byte_start > 2 * LONGEST_WORD {
+        // Far longer than any word the dictionary knows: not worth scanning on every line.
+        return None;
+    }
     let segment = &shaped.text[byte_start..byte_end];
     let core = segment.trim_end_matches(|c: char| !c.is_ascii_alphabetic());
     let points = hyphenation_points(core);
