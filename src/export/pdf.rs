@@ -92,7 +92,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
         let loaded = book.get(font);
         // Hidden text borrows glyphs from the end of the font that the page does not use.
         let mut hidden = BTreeMap::new();
-        let mut spare = (1..loaded.face.number_of_glyphs()).rev().filter(|g| !gids.contains(g));
+        let mut spare = (1..loaded.glyph_count()).rev().filter(|g| !gids.contains(g));
         for text in hidden_texts.get(&font).into_iter().flatten() {
             if !hidden.contains_key(*text) {
                 let gid = spare.next().ok_or_else(|| {

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use skrifa::outline::OutlinePen;
 use tiny_skia::{FillRule, Paint as SkPaint, PathBuilder, Pixmap, Stroke as SkStroke, StrokeDash, Transform};
 
 use crate::error::{HanjiError, Result};
@@ -159,7 +160,7 @@ struct GlyphCache {
 
 struct Outline(PathBuilder);
 
-impl ttf_parser::OutlineBuilder for Outline {
+impl OutlinePen for Outline {
     fn move_to(&mut self, x: f32, y: f32) {
         self.0.move_to(x, y);
     }
@@ -192,7 +193,7 @@ fn draw_glyphs(
     for glyph in &run.glyphs {
         let outline = cache.outlines.entry((run.font, glyph.gid)).or_insert_with(|| {
             let mut builder = Outline(PathBuilder::new());
-            font.face.outline_glyph(ttf_parser::GlyphId(glyph.gid), &mut builder)?;
+            font.draw_glyph(glyph.gid, &mut builder)?;
             builder.0.finish()
         });
         let Some(path) = outline else { continue };

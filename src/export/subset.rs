@@ -234,23 +234,49 @@ fn write_font(tables: &BTreeMap<[u8; 4], Vec<u8>>) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::text::fonts::EMBEDDED_FONTS;
+    use skrifa::instance::{LocationRef, Size};
+    use skrifa::metrics::GlyphMetrics;
+    use skrifa::outline::pen::PathElement;
+    use skrifa::raw::TableProvider;
+    use skrifa::{FontRef, GlyphId, MetadataProvider};
 
     fn font(name: &str) -> &'static [u8] {
         EMBEDDED_FONTS.iter().find(|(n, _)| *n == name).unwrap().1
     }
 
+    fn metrics<'a>(font: &FontRef<'a>) -> GlyphMetrics<'a> {
+        font.glyph_metrics(Size::unscaled(), LocationRef::default())
+    }
+
+    /// The glyph's outline as path commands in font units; composites fail to draw when a
+    /// component is missing.
+    fn outline(font: &FontRef, gid: u16) -> Vec<PathElement> {
+        let glyph = font.outline_glyphs().get(GlyphId::from(gid)).expect("the glyph has an outline");
+        let mut path = Vec::new();
+        glyph.draw((Size::unscaled(), LocationRef::default()), &mut path).expect("the outline draws");
+        path
+    }
+
+    fn glyph_count(font: &FontRef) -> u16 {
+        font.maxp().expect("maxp").num_glyphs()
+    }
+
     #[test]
     fn kept_glyphs_have_the_same_outlines_and_advances() {
         let data = font("NanumPen.ttf");
-        let original = ttf_parser::Face::parse(data, 0).unwrap();
-        let gids: Vec<u16> = "베이스 모델 Base".chars().map(|c| original.glyph_index(c).unwrap().0).collect();
+        let original = FontRef::new(data).unwrap();
+        let charmap = original.charmap();
+        let gids: Vec<u16> =
+            "베이스 모델 Base".chars().map(|c| charmap.map(c).unwrap().to_u32() as u16).collect();
         let sub = subset(data, &gids).unwrap();
-        let face = ttf_parser::Face::parse(&sub.bytes, 0).expect("the subset parses");
-        assert!(face.number_of_glyphs() as usize <= gids.len() + 1);
+        let face = FontRef::new(&sub.bytes).expect("the subset parses");
+        assert!(glyph_count(&face) as usize <= gids.len() + 1);
+        let (before, after) = (metrics(&original), metrics(&face));
         for &g in &gids {
-            let new = ttf_parser::GlyphId(sub.new_gid[&g]);
-            assert_eq!(face.glyph_hor_advance(new), original.glyph_hor_advance(ttf_parser::GlyphId(g)));
-            assert_eq!(face.glyph_bounding_box(new), original.glyph_bounding_box(ttf_parser::GlyphId(g)));
+            let new = sub.new_gid[&g];
+            assert_eq!(after.advance_width(GlyphId::from(new)), before.advance_width(GlyphId::from(g)));
+            assert_eq!(after.bounds(GlyphId::from(new)), before.bounds(GlyphId::from(g)));
+            assert_eq!(outline(&face, new), outline(&original, g));
         }
         assert!(sub.bytes.len() < 60_000, "{} bytes", sub.bytes.len());
     }
@@ -258,13 +284,14 @@ mod tests {
     #[test]
     fn composite_glyphs_bring_their_components() {
         let data = font("DejaVuSans.ttf");
-        let original = ttf_parser::Face::parse(data, 0).unwrap();
+        let original = FontRef::new(data).unwrap();
         // Accented letters are composites in DejaVu Sans.
-        let e_acute = original.glyph_index('é').unwrap().0;
+        let e_acute = original.charmap().map('é').unwrap().to_u32() as u16;
         let sub = subset(data, &[e_acute]).unwrap();
-        let face = ttf_parser::Face::parse(&sub.bytes, 0).unwrap();
-        assert!(face.number_of_glyphs() > 2, "é needs e and the accent too");
-        let new = ttf_parser::GlyphId(sub.new_gid[&e_acute]);
-        assert_eq!(face.glyph_bounding_box(new), original.glyph_bounding_box(ttf_parser::GlyphId(e_acute)));
+        let face = FontRef::new(&sub.bytes).unwrap();
+        assert!(glyph_count(&face) > 2, "é needs e and the accent too");
+        let new = sub.new_gid[&e_acute];
+        assert_eq!(outline(&face, new), outline(&original, e_acute));
+        assert!(!outline(&face, new).is_empty());
     }
 }

@@ -2,6 +2,13 @@
 //! depends on what the machine has installed.
 
 use harfbuzz_rs::{Face as HbFace, Font as HbFont, Owned};
+use skrifa::charmap::Charmap;
+use skrifa::instance::{LocationRef, Size};
+use skrifa::metrics::{BoundingBox, GlyphMetrics};
+use skrifa::outline::pen::{PathElement, PathStyle};
+use skrifa::outline::{DrawSettings, OutlineGlyphCollection, OutlinePen};
+use skrifa::raw::TableProvider;
+use skrifa::{FontRef, GlyphId, MetadataProvider};
 
 use crate::error::{HanjiError, Result};
 
@@ -19,12 +26,16 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct FontId(pub u16);
 
-/// One loaded font: raw bytes for the exporters, a parsed face for metrics and coverage,
-/// and a HarfBuzz font for shaping.
+/// One loaded font: raw bytes for the exporters, a parsed face for metrics, coverage and
+/// outlines, and a HarfBuzz font for shaping.
 pub struct LoadedFont {
     pub name: &'static str,
     pub data: &'static [u8],
-    pub face: ttf_parser::Face<'static>,
+    /// The parsed views borrow the embedded bytes, so loading copies nothing and builds no
+    /// tables: each is a handful of offsets found once here instead of per character.
+    charmap: Charmap<'static>,
+    metrics: GlyphMetrics<'static>,
+    outlines: OutlineGlyphCollection<'static>,
     pub shaper: Owned<HbFont<'static>>,
     pub units_per_em: f32,
     /// Vertical centre of the font's letters above the baseline, in em (of 한, or H for fonts
@@ -34,28 +45,76 @@ pub struct LoadedFont {
 
 impl LoadedFont {
     fn load(name: &'static str, data: &'static [u8]) -> Result<LoadedFont> {
-        let face = ttf_parser::Face::parse(data, 0).map_err(|e| {
-            HanjiError::new(format!("font {name} cannot be read ({e}); restore it from fonts/"))
-        })?;
-        let units_per_em = f32::from(face.units_per_em());
+        let unreadable = |why: String| {
+            HanjiError::new(format!("font {name} cannot be read ({why}); restore it from fonts/"))
+        };
+        let font = FontRef::new(data).map_err(|e| unreadable(e.to_string()))?;
+        // The tables every font needs; ttf-parser refused a font without them, and so do we.
+        let head = font.head().map_err(|e| unreadable(format!("head: {e}")))?;
+        font.hhea().map_err(|e| unreadable(format!("hhea: {e}")))?;
+        font.maxp().map_err(|e| unreadable(format!("maxp: {e}")))?;
+        // Metrics are divided by it: the range is the one the OpenType spec allows.
+        if !(16..=16384).contains(&head.units_per_em()) {
+            return Err(unreadable(format!("{} units per em", head.units_per_em())));
+        }
+        let units_per_em = f32::from(head.units_per_em());
+        let charmap = font.charmap();
+        let metrics = font.glyph_metrics(Size::unscaled(), LocationRef::default());
+        let outlines = font.outline_glyphs();
         let shaper = HbFont::new(HbFace::from_bytes(data, 0));
-        let probe = face.glyph_index('한').or_else(|| face.glyph_index('H'));
+        let probe = charmap.map('한').or_else(|| charmap.map('H'));
+        // An empty glyph has no box (skrifa reports it as all zeros).
         let visual_center = probe
-            .and_then(|g| face.glyph_bounding_box(g))
-            .map_or(0.35, |b| (f32::from(b.y_max) + f32::from(b.y_min)) / 2.0 / units_per_em);
-        Ok(LoadedFont { name, data, units_per_em, visual_center, face, shaper })
+            .and_then(|g| metrics.bounds(g))
+            .filter(|b| *b != BoundingBox::default())
+            .map_or(0.35, |b| (b.y_max + b.y_min) / 2.0 / units_per_em);
+        Ok(LoadedFont { name, data, charmap, metrics, outlines, shaper, units_per_em, visual_center })
     }
 
     /// Whether the font has a glyph for this character.
     pub fn covers(&self, c: char) -> bool {
-        self.face.glyph_index(c).is_some()
+        self.charmap.map(c).is_some()
     }
 
     /// The glyph and its advance (in em) for a character, if the font has it.
     pub fn glyph_for(&self, c: char) -> Option<(u16, f32)> {
-        let gid = self.face.glyph_index(c)?;
-        let advance = f32::from(self.face.glyph_hor_advance(gid).unwrap_or(0)) / self.units_per_em;
-        Some((gid.0, advance))
+        let gid = self.charmap.map(c)?;
+        let advance = self.metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em;
+        Some((u16::try_from(gid.to_u32()).ok()?, advance))
+    }
+
+    /// Number of glyphs in the font (`maxp`), which bounds the glyph ids it can use.
+    pub fn glyph_count(&self) -> u16 {
+        u16::try_from(self.metrics.glyph_count()).unwrap_or(u16::MAX)
+    }
+
+    /// Draws a glyph's outline into `pen` in font units, y up; `None` when the glyph has no
+    /// outline or it cannot be read.
+    ///
+    /// The outline is the glyf table's as it stands, as ttf-parser drew it: contours start
+    /// where HarfBuzz starts them, and it is not moved horizontally. skrifa (like FreeType)
+    /// moves an outline so its left edge sits at the `hmtx` side bearing, which some glyphs
+    /// (82 in NanumPen) disagree with by a unit or more; that move is undone here.
+    pub fn draw_glyph(&self, gid: u16, pen: &mut impl OutlinePen) -> Option<()> {
+        let glyph = self.outlines.get(GlyphId::new(u32::from(gid)))?;
+        let settings = DrawSettings::unhinted(Size::unscaled(), LocationRef::default())
+            .with_path_style(PathStyle::HarfBuzz);
+        // The move is known only once drawn, so the path is kept and replayed.
+        let mut path: Vec<PathElement> = Vec::new();
+        let moved = glyph.draw(settings, &mut path).ok()?;
+        let dx = moved.lsb.unwrap_or(0.0);
+        for element in path {
+            match element {
+                PathElement::MoveTo { x, y } => pen.move_to(x + dx, y),
+                PathElement::LineTo { x, y } => pen.line_to(x + dx, y),
+                PathElement::QuadTo { cx0, cy0, x, y } => pen.quad_to(cx0 + dx, cy0, x + dx, y),
+                PathElement::CurveTo { cx0, cy0, cx1, cy1, x, y } => {
+                    pen.curve_to(cx0 + dx, cy0, cx1 + dx, cy1, x + dx, y)
+                }
+                PathElement::Close => pen.close(),
+            }
+        }
+        Some(())
     }
 }
 
@@ -107,6 +166,8 @@ mod tests {
         assert!((' '..='~').all(|c| font.covers(c)));
         assert!(font.covers('→'));
         assert!(!font.covers('✓'), "NanumPen has no check mark: the fallback must supply it");
+        // The cmap sends U+FFFF to .notdef, which is no glyph: it gets the missing-glyph warning.
+        assert!(!font.covers('\u{FFFF}'));
     }
 
     #[test]
@@ -117,5 +178,37 @@ mod tests {
         assert_eq!(a, b);
         let err = book.load("Comic.ttf").err().unwrap();
         assert!(err.message.contains("NanumPen.ttf"), "{}", err.message);
+    }
+
+    #[test]
+    fn outlines_keep_the_glyf_positions() {
+        use skrifa::outline::pen::ControlBoundsPen;
+        // NanumPen's Latin letters and digits have `hmtx` side bearings that differ from their
+        // outlines' left edges: the outline must still come out where the glyf table puts it.
+        let mut book = FontBook::new();
+        let pen = book.load("NanumPen.ttf").unwrap();
+        let font = book.get(pen);
+        for c in ('!'..='~').chain("한글".chars()) {
+            let (gid, _) = font.glyph_for(c).unwrap();
+            let mut bounds = ControlBoundsPen::default();
+            font.draw_glyph(gid, &mut bounds).unwrap();
+            let drawn = bounds.bounding_box();
+            assert_eq!(drawn, font.metrics.bounds(GlyphId::from(gid)), "{c}");
+        }
+    }
+
+    #[test]
+    fn metrics_match_the_font_tables() {
+        let mut book = FontBook::new();
+        let pen = book.load("NanumPen.ttf").unwrap();
+        let font = book.get(pen);
+        assert_eq!(font.units_per_em, 1000.0);
+        assert_eq!(font.glyph_count(), 20770);
+        assert_eq!(font.visual_center, 0.3405);
+        let (gid, advance) = font.glyph_for('한').unwrap();
+        assert!(gid > 0 && advance > 0.5 && advance <= 1.0, "{gid} {advance}");
+        // The last glyph is drawable; one past it is not a glyph.
+        assert!(font.draw_glyph(font.glyph_count() - 1, &mut Vec::<PathElement>::new()).is_some());
+        assert!(font.draw_glyph(font.glyph_count(), &mut Vec::<PathElement>::new()).is_none());
     }
 }
