@@ -34,7 +34,7 @@ use std::io::{BufRead, BufReader, Write as _};
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};
 use std::process::{Child, ChildStdin, Command, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{mpsc, Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -56,10 +56,26 @@ struct HeapMeter;
 static LIVE_BYTES: AtomicUsize = AtomicUsize::new(0);
 static PEAK_BYTES: AtomicUsize = AtomicUsize::new(0);
 static HEAP_LIMIT: AtomicUsize = AtomicUsize::new(0);
+static REPORTING: AtomicBool = AtomicBool::new(false);
 
+/// Marks the line naming where a runaway allocation came from, in the worker's stderr.
+const RUNAWAY_PREFIX: &str = "HANJI-FUZZ-RUNAWAY ";
+
+/// Whether an allocation of `bytes` would pass the budget. The first time it would, the
+/// worker prints the Hanji function asking (the limit is lifted so the backtrace can
+/// allocate) and the allocation then fails, which aborts the worker.
 fn over_limit(bytes: usize) -> bool {
     let limit = HEAP_LIMIT.load(Ordering::Relaxed);
-    limit != 0 && LIVE_BYTES.load(Ordering::Relaxed).saturating_add(bytes) > limit
+    if limit == 0 || LIVE_BYTES.load(Ordering::Relaxed).saturating_add(bytes) <= limit {
+        return false;
+    }
+    if !REPORTING.swap(true, Ordering::SeqCst) {
+        HEAP_LIMIT.store(0, Ordering::SeqCst);
+        let trace = std::backtrace::Backtrace::force_capture().to_string();
+        let place = first_hanji_frame(&trace).unwrap_or_else(|| "(no hanji frame)".to_string());
+        eprintln!("{RUNAWAY_PREFIX}{place}");
+    }
+    true
 }
 
 fn grew(bytes: usize) {
@@ -2052,11 +2068,14 @@ enum Problem {
         message: String,
         location: String,
     },
+    /// No answer in time; `place` is the Hanji function the stuck thread was in (from gdb).
     Hang {
         seconds: f64,
+        place: String,
     },
-    /// The worker asked for more heap than the budget allows (or the system had).
+    /// The worker asked for more heap than the budget allows, in the function `place`.
     Memory {
+        place: String,
         detail: String,
     },
     /// The worker died another way: a stack overflow, an abort.
@@ -2081,8 +2100,8 @@ impl Problem {
     fn signature(&self) -> String {
         match self {
             Problem::Panic { location, .. } => format!("panic at {location}"),
-            Problem::Hang { .. } => "hang".to_string(),
-            Problem::Memory { .. } => "memory".to_string(),
+            Problem::Hang { place, .. } => format!("hang in {place}"),
+            Problem::Memory { place, .. } => format!("runaway memory in {place}"),
             Problem::Crash { detail } => format!("crash: {}", shape(detail)),
             Problem::Lineless { stage, message } => {
                 format!("{stage} error without a line: {}", shape(message))
@@ -2102,8 +2121,8 @@ impl std::fmt::Display for Problem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Problem::Panic { message, location } => write!(f, "panic at {location}: {message}"),
-            Problem::Hang { seconds } => write!(f, "no result after {seconds:.1} s (hang)"),
-            Problem::Memory { detail } => write!(f, "runaway memory: {detail}"),
+            Problem::Hang { seconds, place } => write!(f, "no result after {seconds:.1} s (hang) in {place}"),
+            Problem::Memory { place, detail } => write!(f, "runaway memory in {place}: {detail}"),
             Problem::Crash { detail } => write!(f, "the worker process died: {detail}"),
             Problem::Lineless { stage, message } => write!(f, "{stage} error without a line: {message}"),
             Problem::EmptyMessage { stage } => write!(f, "{stage} error with an empty message"),
@@ -2115,16 +2134,19 @@ impl std::fmt::Display for Problem {
 /// A message with numbers and quoted parts blanked, to group errors of one kind.
 fn shape(message: &str) -> String {
     let mut out = String::new();
-    let mut quoted = false;
+    let mut quote: Option<char> = None;
     for c in message.chars() {
         match c {
-            '`' => {
-                quoted = !quoted;
-                if quoted {
-                    out.push_str("`…`");
-                }
+            '`' | '"' if quote.is_none() => {
+                quote = Some(c);
+                out.push(c);
+                out.push('…');
             }
-            _ if quoted => {}
+            c if quote == Some(c) => {
+                quote = None;
+                out.push(c);
+            }
+            _ if quote.is_some() => {}
             '0'..='9' => {
                 if !out.ends_with('N') {
                     out.push('N');
@@ -2167,18 +2189,22 @@ fn panic_text(payload: &(dyn std::any::Any + Send)) -> String {
 fn first_hanji_frame(trace: &str) -> Option<String> {
     let lines: Vec<&str> = trace.lines().map(str::trim).collect();
     let at = lines.iter().position(|l| {
-        l.split_once(": ")
-            .is_some_and(|(n, f)| n.chars().all(|c| c.is_ascii_digit()) && f.contains("hanji::"))
+        l.split_once(": ").is_some_and(|(n, f)| {
+            n.chars().all(|c| c.is_ascii_digit()) && (f.starts_with("hanji::") || f.starts_with("<hanji::"))
+        })
     })?;
-    let name = lines[at].split_once(": ").map_or(lines[at], |(_, f)| f);
-    // Drop the symbol hash (`::h0123456789abcdef`).
-    let name = match name.rsplit_once("::h") {
-        Some((head, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => head,
-        _ => name,
-    };
+    let name = without_hash(lines[at].split_once(": ").map_or(lines[at], |(_, f)| f));
     match lines.get(at + 1).and_then(|l| l.strip_prefix("at ")) {
         Some(place) => Some(format!("{name} at {place}")),
         None => Some(name.to_string()),
+    }
+}
+
+/// A symbol name without its hash (`::h0123456789abcdef`).
+fn without_hash(name: &str) -> &str {
+    match name.rsplit_once("::h") {
+        Some((head, hash)) if hash.len() == 16 && hash.chars().all(|c| c.is_ascii_hexdigit()) => head,
+        _ => name,
     }
 }
 
@@ -2220,11 +2246,12 @@ fn check_error(
         return Err(Problem::EmptyMessage { stage: stage.to_string() });
     }
     seen.first_error.get_or_insert_with(|| format!("{stage}: {err}"));
-    if err.line.is_none() {
+    // The JSON model names the Markdown line in the message.
+    if err.line.is_none() && !err.message.contains(" of the Markdown this model was made from)") {
         if line_required {
             return Err(Problem::Lineless { stage: stage.to_string(), message: err.to_string() });
         }
-        seen.lineless.push((stage.to_string(), err.to_string()));
+        seen.lineless.push((stage.to_string(), err.message.clone()));
     }
     Ok(())
 }
@@ -2372,6 +2399,26 @@ impl Drop for Worker {
     }
 }
 
+/// Where a hung worker is stuck: the innermost Hanji function of its case thread, asked of
+/// gdb when the machine has it.
+fn stuck_place(pid: u32) -> String {
+    let output = Command::new("timeout")
+        .args(["60", "gdb", "-p", &pid.to_string(), "-batch", "-ex", "thread apply all bt 80"])
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output();
+    let Ok(output) = output else {
+        return "(unknown: no gdb)".to_string();
+    };
+    let text = String::from_utf8_lossy(&output.stdout);
+    text.lines()
+        .filter_map(|l| l.split_once(" in ").map(|(_, f)| f.trim()))
+        .find(|f| f.starts_with("hanji::") || f.starts_with("<hanji::"))
+        .map_or("(unknown: no gdb or no hanji frame)".to_string(), |f| {
+            without_hash(f.split(" (").next().unwrap_or(f)).to_string()
+        })
+}
+
 /// Budgets, the folder the inputs are written to, and the worker.
 struct Runner {
     dir: PathBuf,
@@ -2433,13 +2480,15 @@ impl Runner {
         let stderr = std::fs::read_to_string(self.stderr_path()).unwrap_or_default();
         let tail: String = stderr.lines().rev().take(3).collect::<Vec<_>>().join(" | ");
         let detail = format!("{} ({tail})", status.and_then(Result::ok).unwrap_or_default());
-        if stderr.contains("memory allocation of") {
+        if let Some(at) = stderr.find(RUNAWAY_PREFIX) {
+            let place = stderr[at + RUNAWAY_PREFIX.len()..].lines().next().unwrap_or_default().to_string();
+            let budget = self.memory_budget >> 20;
             Problem::Memory {
-                detail: format!(
-                    "an allocation past the {} MB heap budget; {detail}",
-                    self.memory_budget >> 20
-                ),
+                place,
+                detail: format!("an allocation past the {budget} MB heap budget; {detail}"),
             }
+        } else if stderr.contains("memory allocation of") {
+            Problem::Memory { place: "(unknown)".to_string(), detail }
         } else {
             Problem::Crash { detail }
         }
@@ -2468,8 +2517,9 @@ impl Runner {
             }
             Err(mpsc::RecvTimeoutError::Timeout) => {
                 let seconds = started.elapsed().as_secs_f64();
+                let place = stuck_place(worker.child.id());
                 self.worker = None;
-                (Err(Problem::Hang { seconds }), started.elapsed())
+                (Err(Problem::Hang { seconds, place }), started.elapsed())
             }
             Err(mpsc::RecvTimeoutError::Disconnected) => (Err(self.crash_problem()), started.elapsed()),
         }
@@ -2746,7 +2796,8 @@ fn fuzz_pipeline() {
                 tally.pngs += seen.pngs as u64;
                 tally.peak_bytes = tally.peak_bytes.max(seen.peak);
                 for (stage, message) in seen.lineless {
-                    let entry = tally.lineless.entry((stage, shape(&message))).or_insert((0, message));
+                    let kind: String = shape(&message).chars().take(70).collect();
+                    let entry = tally.lineless.entry((stage, kind)).or_insert((0, message));
                     entry.0 += 1;
                 }
             }
