@@ -2,7 +2,7 @@
 SAMPLE := samples/pretraining-to-post-training.md
 HANJI := target/release/hanji
 
-.PHONY: build sample samples test deps bench lint fmt
+.PHONY: build sample samples test deps bench lint fmt fuzz
 
 build:
 	cargo build --release
@@ -31,6 +31,14 @@ test: deps
 bench: build
 	python3 scripts/bench.py $(HANJI) $(SAMPLE)
 	cargo run --release --quiet --example diagram_bench $(SAMPLE)
+
+# A long fuzz run (tests/fuzz.rs): ten minutes of generated and mutated inputs, every distinct
+# finding printed with its input; the summary line says how many inputs were tried. The address
+# space is capped so a runaway input cannot take the machine down.
+FUZZ_SECONDS ?= 600
+fuzz:
+	ulimit -v 6000000; HANJI_FUZZ_SECONDS=$(FUZZ_SECONDS) HANJI_FUZZ_KEEP_GOING=1 \
+		cargo test --release --test fuzz -- --nocapture
 
 lint:
 	cargo fmt --all -- --check
