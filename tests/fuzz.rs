@@ -12,7 +12,7 @@
 //! past the budget kills only the worker, which is restarted, so a long run goes on past them.
 //!
 //! Settings (environment):
-//! - `HANJI_FUZZ_CASES`: inputs to try (default 100, about 3 s; unlimited when only
+//! - `HANJI_FUZZ_CASES`: inputs to try (default 1000, about 4 s; unlimited when only
 //!   `HANJI_FUZZ_SECONDS` is set).
 //! - `HANJI_FUZZ_SECONDS`: stop trying new inputs after this long (a time-boxed run).
 //! - `HANJI_FUZZ_SEED`: the run's seed (decimal or 0x hex); case `i` is generated from (seed, i).
@@ -2621,7 +2621,7 @@ impl Runner {
 /// The default seed: the same inputs on every run unless `HANJI_FUZZ_SEED` says otherwise.
 const DEFAULT_SEED: u64 = 0x4841_4E4A_4900_0001;
 /// About three seconds of inputs in `cargo test --release`.
-const DEFAULT_CASES: u64 = 100;
+const DEFAULT_CASES: u64 = 1000;
 
 fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())

@@ -216,3 +216,45 @@ fn an_svg_image_opens_nothing_it_points_to() {
     std::fs::remove_dir_all(&dir).ok();
     std::fs::remove_dir_all(&outside).ok();
 }
+
+/// Found by the fuzz harness (tests/fuzz_findings.md 6 and 7): a box narrower than one
+/// character broke lines backwards and sliced text inside a flag.
+#[test]
+fn a_box_narrower_than_a_character() {
+    for (name, body) in [
+        ("narrow-flag", "1. * ```\n\n       🇰🇷 rebase\n"),
+        ("narrow-number", "999999999. * ```\n\n             🇰🇷\n"),
+        ("narrow-prose", "internationalization 가나다라마바사아자차카타파하 🇰🇷🇰🇷\n"),
+    ] {
+        let src = format!(
+            "---\npage: a5-portrait\nlayout:\n  - height: 100%\n    boxes: [{{ id: a, width: 9% }}, b]\n---\n## A {{#a}}\n{body}## B {{#b}}\nx\n"
+        );
+        let dir = temp_dir(name);
+        std::fs::write(dir.join("sheet.md"), &src).unwrap();
+        let (out, took) = run_limited(&dir, &["render", "sheet.md", "-o", "out.pdf"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(took < Duration::from_secs(20), "{name}: took {took:?}");
+        assert!(matches!(out.status.code(), Some(0 | 1)), "{name}: {stderr}");
+        assert!(!stderr.contains("panicked"), "{name}: {stderr}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}
+
+/// Found by hand (tests/fuzz_findings.md 8): counting crossings was quadratic per swap, so a
+/// flowchart of a thousand edges took 40 s.
+#[test]
+fn a_thousand_edges_lay_out_in_seconds() {
+    let mut body = String::from("```mermaid\nflowchart LR\n");
+    let mut seed = 1u64;
+    for _ in 0..999 {
+        seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        body.push_str(&format!("  A{} --> B{}\n", (seed >> 33) % 200, (seed >> 17) % 200));
+    }
+    body.push_str("```\n");
+    let dir = temp_dir("edges-time");
+    std::fs::write(dir.join("sheet.md"), sheet(&body)).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "sheet.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -123,12 +123,13 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
     let mut i = 0;
     while i < points.len() {
         let point = points[i];
-        let end = glyph_at(point.offset);
-        if end <= start && !point.mandatory {
+        // A break an emergency cut already passed ends an empty segment.
+        let end = glyph_at(point.offset).max(start);
+        if end == start && !point.mandatory {
             i += 1;
             continue;
         }
-        if width(start, end) <= max_width + 0.01 {
+        if end == start || width(start, end) <= max_width + 0.01 {
             if point.mandatory {
                 lines.push(Line { glyphs: start..end, hyphen: false, width: width(start, end) });
                 start = end;
@@ -205,8 +206,9 @@ fn hyphenate_into(
 /// The furthest grapheme boundary after `start` that fits, at least one grapheme.
 fn emergency_cut(shaped: &ShapedText, start: usize, end: usize, max_width: f32, prefix: &[f32]) -> usize {
     let glyphs = &shaped.glyphs;
-    let from = glyphs[start].cluster;
-    let to = glyphs.get(end).map_or(shaped.text.len(), |g| g.cluster);
+    let Some(first) = glyphs.get(start) else { return end };
+    let from = first.cluster;
+    let to = glyphs.get(end).map_or(shaped.text.len(), |g| g.cluster).max(from);
     let mut best = None;
     for (offset, _) in shaped.text[from..to].grapheme_indices(true).skip(1) {
         let cut = glyphs.partition_point(|g| g.cluster < from + offset);
@@ -215,11 +217,13 @@ fn emergency_cut(shaped: &ShapedText, start: usize, end: usize, max_width: f32, 
         }
         best = Some(cut);
     }
-    best.filter(|&c| c > start).unwrap_or_else(|| {
+    let cut = best.filter(|&c| c > start).unwrap_or_else(|| {
         // Not even one grapheme fits: take one anyway so that layout moves on.
         let next = shaped.text[from..to].grapheme_indices(true).nth(1).map_or(to, |(o, _)| from + o);
-        glyphs.partition_point(|g| g.cluster < next).max(start + 1)
-    })
+        glyphs.partition_point(|g| g.cluster < next)
+    });
+    // Always inside the word, and always at least one glyph, so every line moves on.
+    cut.clamp(start + 1, end.max(start + 1))
 }
 
 /// The narrowest width a paragraph can take without breaking inside a word, and its width
