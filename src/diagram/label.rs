@@ -46,8 +46,7 @@ impl Measurer<'_, '_> {
         let mut styled = StyledText { line, ..StyledText::default() };
         styled.push(text, &self.style(size, bold, color));
         let factor = |f| style.fonts.size_factor(f);
-        let setup =
-            FontSetup { book: self.ctx.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
+        let setup = FontSetup::for_style(self.ctx.book, style, &factor);
         let shaped = shape(styled, &setup, &mut Vec::new());
         let lay =
             |w: f32| layout_paragraph(self.ctx.book, &shaped, w, 1.0, style.text.line_height, Align::Left);

@@ -11,7 +11,7 @@ use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
 use crate::text::breaking::natural_widths;
 use crate::text::fonts::FontBook;
-use crate::text::place::{draw_paragraph, layout_paragraph};
+use crate::text::place::{draw_paragraph, layout_code, layout_paragraph};
 use crate::text::shape::{shape, FontSetup};
 use crate::text::{Align, ShapedText, StyledText, TextStyle};
 
@@ -99,7 +99,7 @@ impl<'a> Ctx<'a> {
         }
         let style = self.style;
         let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup { book: self.book, fallbacks: &style.fonts.fallbacks, size_factor: &factor };
+        let setup = FontSetup::for_style(self.book, style, &factor);
         let shaped = Rc::new(shape(text, &setup, &mut self.warnings));
         self.shape_cache.insert(key, Rc::clone(&shaped));
         shaped
@@ -114,7 +114,8 @@ impl<'a> Ctx<'a> {
 
     /// Inlines → styled text, with `base` as the style of plain text.
     pub fn styled(&self, inlines: &[Inline], base: &TextStyle, accent: Color, line: usize) -> StyledText {
-        let mut out = StyledText { line, ..StyledText::default() };
+        let em = base.size * self.style.fonts.size_factor(base.font);
+        let mut out = StyledText { line, base: Some((base.font, base.size, em)), ..StyledText::default() };
         self.push_inlines(inlines, base, accent, &mut out);
         out
     }
@@ -426,7 +427,8 @@ impl<'a> Ctx<'a> {
                     Some(ColumnAlign::Right) => Align::Right,
                     _ => Align::Left,
                 };
-                let text = self.styled(cell, &base, accent, line);
+                let mut text = self.styled(cell, &base, accent, line);
+                text.no_hyphens = true;
                 let extent = self.text(
                     text,
                     cx + pad,
@@ -559,14 +561,29 @@ impl<'a> Ctx<'a> {
         let s = self.scale;
         let pad = 3.0 * s;
         let mut content = Vec::new();
-        let mut cursor = y + pad;
         // As large as inline code, which stays above `text.min_size`.
-        let style =
-            TextStyle { font: self.style.fonts.code, size: self.style.text.size * 0.8, ..self.body_style() };
+        let size = self.style.text.size * 0.8;
+        let style = TextStyle { font: self.style.fonts.code, size, ..self.body_style() };
         let mut t = StyledText { line, ..StyledText::default() };
-        t.push(text.trim_end(), &style);
-        cursor += self.text(t, x + pad, cursor, width - 2.0 * pad, Align::Left, &mut content).height;
-        let height = cursor + pad - y;
+        t.push(text.trim_end_matches(['\n', '\r', ' ', '\t']), &style);
+        let shaped = self.shaped(t);
+        // Code keeps its lines: a block wider than the box is set smaller first, down to the
+        // minimum size, and only then are its longest lines broken, with a mark.
+        let room = width - 2.0 * pad;
+        let natural = natural_widths(&shaped).1 * s;
+        let smallest = (self.style.text.min_size / (size * s)).min(1.0);
+        let fit = if natural > room { (room / natural).max(smallest) } else { 1.0 };
+        let code_scale = s * fit;
+        let mark_width = size * code_scale * 1.1;
+        let (layout, continued) =
+            layout_code(self.book, &shaped, room, code_scale, self.style.text.line_height, mark_width);
+        draw_paragraph(self.book, &shaped, &layout, x + pad, y + pad, &mut content);
+        for &index in &continued {
+            let line = &layout.lines[index];
+            let mark_x = x + pad + line.indent - mark_width;
+            content.push(continuation_mark(mark_x, y + pad + line.baseline, size * code_scale, accent));
+        }
+        let height = layout.height + 2.0 * pad;
         out.push(FrameItem::Path(PathItem {
             segments: rect_path(Rect::new(x, y, width, height)),
             fill: Some(Paint::solid(accent.tint(self.style.code_tint))),
@@ -582,12 +599,43 @@ impl<'a> Ctx<'a> {
     }
 }
 
+/// `↪` drawn as a path before a continued code line (not text: copying the code gives it
+/// back as written).
+fn continuation_mark(x: f32, baseline: f32, size: f32, color: Color) -> FrameItem {
+    let (left, right) = (x + size * 0.15, x + size * 0.8);
+    let (top, bottom) = (baseline - size * 0.62, baseline - size * 0.22);
+    let head = size * 0.18;
+    FrameItem::Path(PathItem {
+        segments: vec![
+            Segment::MoveTo(Point::new(left, top)),
+            Segment::CubicTo(
+                Point::new(left, bottom),
+                Point::new(left, bottom),
+                Point::new(left + size * 0.2, bottom),
+            ),
+            Segment::LineTo(Point::new(right, bottom)),
+            Segment::MoveTo(Point::new(right - head, bottom - head)),
+            Segment::LineTo(Point::new(right, bottom)),
+            Segment::LineTo(Point::new(right - head, bottom + head)),
+        ],
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint { color, alpha: 0.7 },
+            width: size * 0.07,
+            dash: Vec::new(),
+            cap: LineCap::Round,
+        }),
+    })
+}
+
 /// A cache key for shaped text: a hash of everything shaping depends on, and the length.
 fn cache_key(text: &StyledText) -> (u64, usize) {
     use std::hash::{Hash, Hasher};
     let mut h = std::collections::hash_map::DefaultHasher::new();
     text.text.hash(&mut h);
     text.line.hash(&mut h);
+    text.base.map(|(font, size, em)| (font, size.to_bits(), em.to_bits())).hash(&mut h);
+    text.no_hyphens.hash(&mut h);
     for span in &text.spans {
         span.range.hash(&mut h);
         let s = &span.style;

@@ -34,6 +34,14 @@ pub struct Outcome {
     pub fits: Vec<sheet::BoxFit>,
 }
 
+/// A box shrunk less than this looks the same: no warning for it.
+const VISIBLE_SHRINK: f32 = 0.995;
+
+/// A scale as a whole percentage, rounded down, so a shrunk box never reads "100 %".
+fn shown_percent(scale: f32) -> u32 {
+    (scale * 100.0).floor() as u32
+}
+
 /// Lays out a validated document with a resolved style. Every box that cannot be laid out is
 /// reported, not only the first.
 pub fn layout_document(
@@ -77,13 +85,24 @@ pub fn layout_document(
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),
     };
-    for fit in ctx.fits.iter().filter(|f| f.scale < 0.999) {
+    for fit in ctx.fits.iter().filter(|f| f.scale < VISIBLE_SHRINK) {
         warnings.push(Warning {
             line: Some(fit.line),
-            message: format!("box `{}` was shrunk to {:.0} % to fit", fit.id, fit.scale * 100.0),
+            message: format!("box `{}` was shrunk to {} % to fit", fit.id, shown_percent(fit.scale)),
         });
     }
     warnings.sort();
     warnings.dedup();
     Ok(Outcome { laid: Laidout { pages: vec![frame], info }, warnings, fits: ctx.fits })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_shrink_is_never_shown_as_100() {
+        assert_eq!(shown_percent(0.9949), 99);
+        assert_eq!(shown_percent(0.905), 90);
+    }
 }

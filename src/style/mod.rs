@@ -44,6 +44,12 @@ pub struct FontStyle {
     pub fake_bold: bool,
     pub code: FontId,
     pub fallbacks: Vec<FontId>,
+    /// Characters drawn from `symbol_font` whatever the span's font has: Korean fonts draw
+    /// `\\` as ₩, and a hand font's math signs and arrows are borrowed, oversized and low.
+    pub symbols: String,
+    pub symbol_font: FontId,
+    /// Tried before `fallbacks` inside code, so code stays monospaced.
+    pub code_fallbacks: Vec<FontId>,
     /// Size factor per font id; 1 for fonts the style does not name.
     pub size_factors: Vec<(FontId, f32)>,
 }

@@ -58,6 +58,8 @@ struct RawFonts {
     bold: String,
     fake_bold: bool,
     fallbacks: Vec<String>,
+    symbol_font: String,
+    symbols: String,
     size_factor: BTreeMap<String, f32>,
 }
 
@@ -122,6 +124,7 @@ struct RawQuote {
 #[serde(deny_unknown_fields)]
 struct RawCode {
     font: String,
+    fallbacks: Vec<String>,
     tint: f32,
 }
 
@@ -190,6 +193,14 @@ impl RawStyle {
                 .fallbacks
                 .iter()
                 .map(|n| c.font(book, "fonts.fallbacks", n))
+                .collect::<Result<_>>()?,
+            symbols: f.symbols.clone(),
+            symbol_font: c.font(book, "fonts.symbol_font", &f.symbol_font)?,
+            code_fallbacks: self
+                .code
+                .fallbacks
+                .iter()
+                .map(|n| c.font(book, "code.fallbacks", n))
                 .collect::<Result<_>>()?,
             size_factors,
         };

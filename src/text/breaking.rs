@@ -31,12 +31,27 @@ pub fn break_points(text: &str) -> Vec<BreakPoint> {
 }
 
 fn keeps_all(text: &str, offset: usize) -> bool {
+    if after_free_dash(&text[..offset]) {
+        return false;
+    }
     let before = text[..offset].chars().next_back();
     let after = text[offset..].chars().next();
     match (before, after) {
         (Some(b), Some(a)) => b.is_whitespace() || !(is_hangul(b) || is_hangul(a)),
         _ => true,
     }
+}
+
+/// True when `before` ends in a dash standing free between spaces (`… — `): the dash
+/// introduces what follows (a quote's attribution, an aside), so it stays with it rather
+/// than ending a line alone.
+fn after_free_dash(before: &str) -> bool {
+    let trimmed = before.trim_end();
+    if trimmed.len() == before.len() {
+        return false;
+    }
+    let mut chars = trimmed.chars().rev();
+    matches!(chars.next(), Some('—' | '–' | '―')) && chars.next().is_none_or(char::is_whitespace)
 }
 
 /// Words the en-us patterns split badly, with the breaks we want (byte offsets).
@@ -142,9 +157,12 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
         }
         // The segment up to this break overflows.
         let word_start = last_fit.unwrap_or(start);
-        if let Some(cut) =
+        let hyphenated = if shaped.no_hyphens {
+            None
+        } else {
             hyphenate_into(shaped, word_start, end, start, max_width, scale, hyphen_width, &prefix)
-        {
+        };
+        if let Some(cut) = hyphenated {
             lines.push(Line {
                 glyphs: start..cut,
                 hyphen: true,
@@ -296,6 +314,17 @@ mod tests {
         let points = break_points("가나\n다라");
         assert!(points.iter().any(|p| p.mandatory && p.offset == "가나\n".len()));
         assert!(!points.iter().any(|p| p.offset == "가".len()));
+    }
+
+    #[test]
+    fn a_free_dash_stays_with_what_follows() {
+        let offsets: Vec<usize> = break_points("인용문입니다 — 홍길동").iter().map(|p| p.offset).collect();
+        let dash = "인용문입니다 ".len();
+        assert!(offsets.contains(&dash), "a break before the dash: {offsets:?}");
+        assert!(!offsets.contains(&(dash + "— ".len())), "no break after it: {offsets:?}");
+        assert!(break_points("— 홍길동").iter().all(|p| p.offset != "— ".len()));
+        // A dash inside a word is not free.
+        assert!(break_points("well-known word").iter().any(|p| p.offset == "well-known ".len()));
     }
 
     #[test]

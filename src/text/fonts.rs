@@ -20,6 +20,7 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
     ("NanumGothicBold.ttf", include_bytes!("../../fonts/NanumGothicBold.ttf")),
     ("NanumGothicCoding.ttf", include_bytes!("../../fonts/NanumGothicCoding.ttf")),
     ("DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
+    ("DejaVuSansMono.ttf", include_bytes!("../../fonts/DejaVuSansMono.ttf")),
 ];
 
 /// Index of a font in the [`FontBook`].
@@ -41,6 +42,15 @@ pub struct LoadedFont {
     /// Vertical centre of the font's letters above the baseline, in em (of 한, or H for fonts
     /// without Hangul): lines are centred on it so fonts with different ascenders sit alike.
     pub visual_center: f32,
+    /// Where the font's letters stand and how tall its capitals are, in em (the ink of `H`,
+    /// and of `한` for where they stand): Nanum Pen's letters float 0.04–0.15 em above the
+    /// baseline and its capitals are 0.41 em tall, DejaVu's stand on it and are 0.73 em tall.
+    /// Mixed fonts are sized and set by these.
+    pub cap_bottom: f32,
+    pub cap_height: f32,
+    /// Height of the ink of `한` in em, for sizing a Hangul or Han fallback; `cap_height`
+    /// scaled as Latin fonts draw Hangul when the font has none.
+    pub hangul_height: f32,
 }
 
 impl LoadedFont {
@@ -68,12 +78,42 @@ impl LoadedFont {
             .and_then(|g| metrics.bounds(g))
             .filter(|b| *b != BoundingBox::default())
             .map_or(0.35, |b| (b.y_max + b.y_min) / 2.0 / units_per_em);
-        Ok(LoadedFont { name, data, charmap, metrics, outlines, shaper, units_per_em, visual_center })
+        let ink = |c: char| {
+            charmap
+                .map(c)
+                .and_then(|g| metrics.bounds(g))
+                .filter(|b| b.y_max > b.y_min)
+                .map(|b| (b.y_min / units_per_em, (b.y_max - b.y_min) / units_per_em))
+        };
+        let (h_bottom, cap_height) = ink('H').unwrap_or((0.0, 0.7));
+        let hangul = ink('한');
+        let hangul_height = hangul.map_or(cap_height * 1.25, |(_, h)| h);
+        // Korean and English stand on the line together: between the two bottoms.
+        let cap_bottom = hangul.map_or(h_bottom, |(bottom, _)| (h_bottom + bottom) / 2.0);
+        Ok(LoadedFont {
+            name,
+            data,
+            charmap,
+            metrics,
+            outlines,
+            shaper,
+            units_per_em,
+            visual_center,
+            cap_bottom,
+            cap_height,
+            hangul_height,
+        })
     }
 
-    /// Whether the font has a glyph for this character.
+    /// Whether the font draws this character: it maps it to a glyph with ink. Fonts map
+    /// characters to empty glyphs (Nanum Pen: every Hanja), which must fall through to the
+    /// next font; spaces and invisible characters need no ink.
     pub fn covers(&self, c: char) -> bool {
-        self.charmap.map(c).is_some()
+        match self.charmap.map(c) {
+            None => false,
+            Some(_) if c.is_whitespace() || crate::text::script::is_invisible(c) => true,
+            Some(gid) => self.metrics.bounds(gid).is_some_and(|b| b != BoundingBox::default()),
+        }
     }
 
     /// The glyph and its advance (in em) for a character, if the font has it.
@@ -81,6 +121,17 @@ impl LoadedFont {
         let gid = self.charmap.map(c)?;
         let advance = self.metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em;
         Some((u16::try_from(gid.to_u32()).ok()?, advance))
+    }
+
+    /// The ink box of a glyph in em (y up), `None` for a glyph without outline: a font may map
+    /// a character to an empty glyph (Nanum Pen does so for Hanja).
+    pub fn glyph_bounds(&self, gid: u16) -> Option<[f32; 4]> {
+        let b = self.metrics.bounds(GlyphId::new(u32::from(gid)))?;
+        if b == BoundingBox::default() || b.x_max <= b.x_min || b.y_max <= b.y_min {
+            return None;
+        }
+        let u = self.units_per_em;
+        Some([b.x_min / u, b.y_min / u, b.x_max / u, b.y_max / u])
     }
 
     /// Number of glyphs in the font (`maxp`), which bounds the glyph ids it can use.

@@ -23,6 +23,8 @@ pub struct LineBox {
     pub top: f32,
     pub height: f32,
     pub baseline: f32,
+    /// Extra indent of this line (a code line's continuation).
+    pub indent: f32,
 }
 
 /// A paragraph broken into lines at one width and scale.
@@ -52,10 +54,85 @@ pub fn layout_paragraph(
         let (center, size) = line_metrics(book, shaped, &line);
         let height = size * line_height * scale;
         let baseline = top + height / 2.0 + center * scale;
-        boxes.push(LineBox { line, top, height, baseline });
+        boxes.push(LineBox { line, top, height, baseline, indent: 0.0 });
         top += height;
     }
     ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align }
+}
+
+/// Lays out code: one line per source line, never hyphenated. A line wider than
+/// `max_width` breaks after a space or punctuation (between characters only when a run has
+/// none), and its continuation is indented like the line plus `mark_width`, where a
+/// continuation mark goes. Returns the layout and the indices of continuation lines.
+pub fn layout_code(
+    book: &FontBook,
+    shaped: &ShapedText,
+    max_width: f32,
+    scale: f32,
+    line_height: f32,
+    mark_width: f32,
+) -> (ParagraphLayout, Vec<usize>) {
+    let glyphs = &shaped.glyphs;
+    let text = &shaped.text;
+    let advance = |i: usize| glyphs[i].advance * scale;
+    let char_before = |i: usize| text[..glyphs[i].cluster].chars().next_back();
+    let mut lines: Vec<(Line, f32)> = Vec::new();
+    let mut continued = Vec::new();
+    let mut next = 0usize;
+    let mut line_start_byte = 0usize;
+    for source_line in text.split('\n') {
+        let line_end_byte = line_start_byte + source_line.len();
+        let first = next;
+        while next < glyphs.len() && glyphs[next].cluster < line_end_byte {
+            next += 1;
+        }
+        let end = next;
+        line_start_byte = line_end_byte + 1;
+        let indent: f32 = (first..end)
+            .take_while(|&i| text[glyphs[i].cluster..].starts_with([' ', '\t']))
+            .map(advance)
+            .sum();
+        let hang = (indent + mark_width).min(max_width * 0.5);
+        let (mut start, mut x) = (first, 0.0f32);
+        loop {
+            let room = max_width - x;
+            let mut width = 0.0;
+            let (mut fit, mut last_break) = (start, None);
+            while fit < end && width + advance(fit) <= room + 0.01 {
+                width += advance(fit);
+                fit += 1;
+                if fit < end && char_before(fit).is_some_and(|c| c == ' ' || ",;({[=+-*/|&<>.:".contains(c)) {
+                    last_break = Some(fit);
+                }
+            }
+            if fit >= end {
+                lines.push((Line { glyphs: start..end, hyphen: false, width }, x));
+                break;
+            }
+            let cut = last_break.filter(|&b| b > start).unwrap_or(fit.max(start + 1));
+            let cut_width: f32 = (start..cut).map(advance).sum();
+            lines.push((Line { glyphs: start..cut, hyphen: false, width: cut_width }, x));
+            start = cut;
+            while start < end && text[glyphs[start].cluster..].starts_with(' ') {
+                start += 1;
+            }
+            if start >= end {
+                break;
+            }
+            continued.push(lines.len());
+            x = hang;
+        }
+    }
+    let mut top = 0.0;
+    let mut boxes = Vec::with_capacity(lines.len());
+    for (line, indent) in lines {
+        let (center, size) = line_metrics(book, shaped, &line);
+        let height = size * line_height * scale;
+        let baseline = top + height / 2.0 + center * scale;
+        boxes.push(LineBox { line, top, height, baseline, indent });
+        top += height;
+    }
+    (ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align: Align::Left }, continued)
 }
 
 /// The line's largest nominal size, and how far above the baseline the centre of its
@@ -63,8 +140,8 @@ pub fn layout_paragraph(
 /// text, so a line mostly in a small font (code) does not lift a larger hand font into the
 /// line above.
 fn line_metrics(book: &FontBook, shaped: &ShapedText, line: &Line) -> (f32, f32) {
-    let mut size: f32 = 0.0;
-    let mut center: f32 = 0.0;
+    let (mut size, mut center) =
+        shaped.base.map_or((0.0f32, 0.0f32), |(font, size, em)| (size, book.get(font).visual_center * em));
     for g in shaped.glyphs[line.glyphs.clone()].iter().filter(|g| !g.missing) {
         size = size.max(shaped.spans[g.span].style.size);
         center = center.max(book.get(g.font).visual_center * g.em);
@@ -101,12 +178,18 @@ pub fn draw_paragraph(
     let scale = layout.scale;
     for line_box in &layout.lines {
         let line = &line_box.line;
-        let indent = match layout.align {
-            Align::Left => 0.0,
-            Align::Center => ((layout.width - line.width) / 2.0).max(0.0),
-            Align::Right => (layout.width - line.width).max(0.0),
-        };
+        let indent = line_box.indent
+            + match layout.align {
+                Align::Left => 0.0,
+                Align::Center => ((layout.width - line.width) / 2.0).max(0.0),
+                Align::Right => (layout.width - line.width).max(0.0),
+            };
         let baseline = y + line_box.baseline;
+        let floor = line_floor(book, shaped, line);
+        // How far a glyph of `font` at `em` is lifted so its capitals stand where the line's
+        // largest text stands (Nanum Pen's letters float above the baseline; code and
+        // fallback symbols would otherwise sit low).
+        let lift = |font: FontId, em: f32| (floor - book.get(font).cap_bottom * em) * scale;
         let mut pen = x + indent;
         let mut end = line.glyphs.end;
         while end > line.glyphs.start
@@ -114,17 +197,18 @@ pub fn draw_paragraph(
         {
             end -= 1;
         }
-        let mut decorations: Vec<(usize, f32, f32)> = Vec::new(); // span, x0, x1
+        let mut decorations: Vec<(usize, f32, f32, f32)> = Vec::new(); // span, x0, x1, lift
         for index in line.glyphs.start..end {
             let g = &shaped.glyphs[index];
             let style = &shaped.spans[g.span].style;
             let advance = g.advance * scale;
+            let dy = if g.emoji.is_some() || g.missing { floor * scale } else { lift(g.font, g.em) };
             if let Some(name) = g.emoji {
                 let size = g.em * scale;
                 let text = shaped.text[shaped.cluster_range(index)].to_string();
-                draw_emoji(name, pen, baseline, size, advance, g.font, text, &mut glyph_items);
+                draw_emoji(name, pen, baseline, dy, size, advance, g.font, text, &mut glyph_items);
             } else if g.missing {
-                over.push(missing_box(pen, baseline, advance, g.em * scale, style.color));
+                over.push(missing_box(pen, baseline - dy, advance, g.em * scale, style.color));
             } else {
                 let first_of_cluster = index == 0 || shaped.glyphs[index - 1].cluster != g.cluster;
                 let text = if first_of_cluster {
@@ -135,14 +219,14 @@ pub fn draw_paragraph(
                 let placed = PlacedGlyph {
                     gid: g.gid,
                     x: pen + g.x_offset * scale,
-                    y: baseline - g.y_offset * scale,
+                    y: baseline - g.y_offset * scale - dy,
                     text,
                 };
                 push_glyph(&mut glyph_items, g.font, g.em * scale, style.color, style.fake_bold, placed);
             }
             match decorations.last_mut() {
                 Some(last) if last.0 == g.span && (last.2 - pen).abs() < 0.01 => last.2 = pen + advance,
-                _ => decorations.push((g.span, pen, pen + advance)),
+                _ => decorations.push((g.span, pen, pen + advance, dy)),
             }
             pen += advance;
         }
@@ -156,11 +240,11 @@ pub fn draw_paragraph(
         }
         let _ = pen;
         merge_decorations_across_spans(&mut decorations, shaped);
-        for (span, x0, x1) in decorations {
+        for (span, x0, x1, dy) in decorations {
             let style = &shaped.spans[span].style;
             let size = style.size * scale;
             if let Some(color) = style.background {
-                behind.push(code_panel(x0, x1, baseline, size, color));
+                behind.push(code_panel(x0, x1, baseline - dy, size, color));
             }
             if let Some((color, alpha)) = style.mark {
                 behind.push(highlighter(x0, x1, baseline, size, color, alpha, span));
@@ -184,10 +268,21 @@ pub fn draw_paragraph(
     out.extend(over);
 }
 
+/// Where the bottom of the capitals of the line's largest text stands above the baseline, in
+/// points at scale 1: the line every other font's capitals are set on.
+fn line_floor(book: &FontBook, shaped: &ShapedText, line: &Line) -> f32 {
+    shaped.glyphs[line.glyphs.clone()]
+        .iter()
+        .filter(|g| !g.missing && g.emoji.is_none())
+        .max_by(|a, b| a.em.total_cmp(&b.em))
+        .map_or(0.0, |g| book.get(g.font).cap_bottom * g.em)
+        .max(shaped.base.map_or(f32::MIN, |(font, _, em)| book.get(font).cap_bottom * em))
+}
+
 /// Adjacent spans with the same mark colour (e.g. bold inside a mark) share one stroke.
-fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32)>, shaped: &ShapedText) {
-    let mut merged: Vec<(usize, f32, f32)> = Vec::with_capacity(decorations.len());
-    for &(span, x0, x1) in decorations.iter() {
+fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32, f32)>, shaped: &ShapedText) {
+    let mut merged: Vec<(usize, f32, f32, f32)> = Vec::with_capacity(decorations.len());
+    for &(span, x0, x1, dy) in decorations.iter() {
         let style = &shaped.spans[span].style;
         if let Some(last) = merged.last_mut() {
             let prev = &shaped.spans[last.0].style;
@@ -201,18 +296,20 @@ fn merge_decorations_across_spans(decorations: &mut Vec<(usize, f32, f32)>, shap
                 continue;
             }
         }
-        merged.push((span, x0, x1));
+        merged.push((span, x0, x1, dy));
     }
     *decorations = merged;
 }
 
-/// A colour emoji: its paths in a square of the nominal size standing on the baseline (a
-/// little below it, as emoji descend), and its characters as hidden text.
+/// A colour emoji: its paths in a square of the nominal size standing on the line's text
+/// (`lift` above the baseline; a little below it, as emoji descend), and its characters as
+/// hidden text.
 #[allow(clippy::too_many_arguments)]
 fn draw_emoji(
     name: &'static str,
     pen: f32,
     baseline: f32,
+    lift: f32,
     size: f32,
     advance: f32,
     font: FontId,
@@ -222,7 +319,7 @@ fn draw_emoji(
     let Some(drawing) = crate::emoji::drawing(name) else { return };
     let side = size * EMOJI_SIZE;
     let x = pen + (advance - side) / 2.0;
-    let top = baseline - side * 0.84;
+    let top = baseline - lift - side * 0.84;
     let scale = side / drawing.width.max(drawing.height).max(1.0);
     out.extend(drawing.placed(x, top, scale).map(FrameItem::Path));
     out.push(FrameItem::HiddenText(HiddenText {

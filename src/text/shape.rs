@@ -44,6 +44,13 @@ pub struct StyledText {
     pub spans: Vec<Span>,
     /// Source line, for warnings.
     pub line: usize,
+    /// The paragraph's body text (font, nominal size, em size): a line of only code or
+    /// symbols is measured and set as if it held body text too, so it lines up with its
+    /// neighbours (a table row, a list of commands).
+    pub base: Option<(FontId, f32, f32)>,
+    /// Table cells are not hyphenated: their columns are at least as wide as their longest
+    /// word, so a word that does not fit moves to the next line whole.
+    pub no_hyphens: bool,
 }
 
 impl StyledText {
@@ -87,6 +94,10 @@ pub struct ShapedText {
     pub spans: Vec<Span>,
     pub glyphs: Vec<ShapedGlyph>,
     pub line: usize,
+    /// See [`StyledText::base`].
+    pub base: Option<(FontId, f32, f32)>,
+    /// See [`StyledText::no_hyphens`].
+    pub no_hyphens: bool,
 }
 
 impl ShapedText {
@@ -115,6 +126,73 @@ pub struct FontSetup<'a> {
     pub fallbacks: &'a [FontId],
     /// Size factor per font id (fonts like Nanum Pen draw small).
     pub size_factor: &'a dyn Fn(FontId) -> f32,
+    /// Characters drawn from `symbol_font` first, whatever the span's font has (outside code).
+    pub symbols: &'a str,
+    pub symbol_font: Option<FontId>,
+    /// Spans in this font are code: what is not Hangul or Han comes from `code_fallbacks`
+    /// when the code font lacks it or draws it full-width, so columns stay aligned.
+    pub code_font: Option<FontId>,
+    pub code_fallbacks: &'a [FontId],
+}
+
+impl<'a> FontSetup<'a> {
+    /// The fonts of a style; `size_factor` reads the style's factors.
+    pub fn for_style(
+        book: &'a FontBook,
+        style: &'a crate::style::Style,
+        size_factor: &'a dyn Fn(FontId) -> f32,
+    ) -> Self {
+        FontSetup {
+            book,
+            fallbacks: &style.fonts.fallbacks,
+            size_factor,
+            symbols: &style.fonts.symbols,
+            symbol_font: Some(style.fonts.symbol_font),
+            code_font: Some(style.fonts.code),
+            code_fallbacks: &style.fonts.code_fallbacks,
+        }
+    }
+
+    /// Just the fonts given, tried in order (tests, and callers without a style).
+    pub fn plain(
+        book: &'a FontBook,
+        fallbacks: &'a [FontId],
+        size_factor: &'a dyn Fn(FontId) -> f32,
+    ) -> Self {
+        FontSetup {
+            book,
+            fallbacks,
+            size_factor,
+            symbols: "",
+            symbol_font: None,
+            code_font: None,
+            code_fallbacks: &[],
+        }
+    }
+
+    /// The em size of `font` standing in for `primary` at nominal `size`: the same cap
+    /// height (the same Hangul height for Hangul and Han), or in code the same advance, so
+    /// a fallback is neither larger nor smaller than the letters around it.
+    fn em(&self, primary: FontId, font: FontId, size: f32, wide: bool) -> f32 {
+        let primary_em = size * (self.size_factor)(primary);
+        if font == primary {
+            return primary_em;
+        }
+        let (p, f) = (self.book.get(primary), self.book.get(font));
+        if Some(primary) == self.code_font && !wide {
+            let advance = |font: &super::fonts::LoadedFont| font.glyph_for('0').map_or(0.6, |(_, a)| a);
+            return primary_em * advance(p) / advance(f).max(0.1);
+        }
+        let (ours, theirs) =
+            if wide { (p.hangul_height, f.hangul_height) } else { (p.cap_height, f.cap_height) };
+        primary_em * ours / theirs.max(0.1)
+    }
+}
+
+/// Hangul, Han and other characters set on a full-width square.
+fn is_wide(c: char) -> bool {
+    super::script::is_hangul(c)
+        || matches!(c, '\u{2E80}'..='\u{303F}' | '\u{3040}'..='\u{30FF}' | '\u{3400}'..='\u{4DBF}' | '\u{4E00}'..='\u{9FFF}' | '\u{F900}'..='\u{FAFF}' | '\u{FF00}'..='\u{FF60}' | '\u{20000}'..='\u{3FFFF}')
 }
 
 /// Shapes a paragraph. Characters no font has become `missing` glyphs and a warning each.
@@ -141,7 +219,9 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
             }
             match run.font {
                 Some(font) => {
-                    shape_run(&text.text, absolute, font, span_index, &span.style, fonts, &mut glyphs)
+                    let wide = text.text[absolute.clone()].chars().any(is_wide);
+                    let em = fonts.em(span.style.font, font, span.style.size, wide);
+                    shape_run(&text.text, absolute, font, em, span_index, fonts, &mut glyphs)
                 }
                 None => {
                     let missing = &text.text[absolute.clone()];
@@ -170,7 +250,14 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
             }
         }
     }
-    ShapedText { text: text.text, spans: text.spans, glyphs, line: text.line }
+    ShapedText {
+        text: text.text,
+        spans: text.spans,
+        glyphs,
+        line: text.line,
+        base: text.base,
+        no_hyphens: text.no_hyphens,
+    }
 }
 
 /// Advance of a colour emoji, as a multiple of the nominal size.
@@ -224,23 +311,33 @@ fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId
         let font = fonts.book.get(id);
         grapheme.chars().filter(|c| !is_invisible(*c)).all(|c| font.covers(c))
     };
-    if grapheme.chars().all(is_invisible) {
+    let Some(first) = grapheme.chars().find(|c| !is_invisible(*c)) else {
         return Some(primary);
+    };
+    let rest = fonts.fallbacks.iter().copied();
+    if Some(primary) == fonts.code_font {
+        let code = fonts.code_fallbacks.iter().copied();
+        // ASCII and full-width characters are the code font's own; the rest (Greek, arrows,
+        // math) it draws full-width or not at all, so a monospaced face goes first.
+        if first.is_ascii() || is_wide(first) {
+            return std::iter::once(primary).chain(code).chain(rest).find(|&id| covers(id));
+        }
+        return code.chain(std::iter::once(primary)).chain(rest).find(|&id| covers(id));
     }
-    std::iter::once(primary).chain(fonts.fallbacks.iter().copied()).find(|&id| covers(id))
+    let symbol = fonts.symbol_font.filter(|_| fonts.symbols.contains(first));
+    symbol.into_iter().chain(std::iter::once(primary)).chain(rest).find(|&id| covers(id))
 }
 
 fn shape_run(
     text: &str,
     range: Range<usize>,
     font_id: FontId,
+    em: f32,
     span: usize,
-    style: &TextStyle,
     fonts: &FontSetup,
     out: &mut Vec<ShapedGlyph>,
 ) {
     let font = fonts.book.get(font_id);
-    let em = style.size * (fonts.size_factor)(font_id);
     let scale = em / font.units_per_em;
     let buffer = UnicodeBuffer::new().add_str(&text[range.clone()]).guess_segment_properties();
     let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
@@ -292,7 +389,7 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |f: FontId| if f == pen { 1.5 } else { 1.0 };
-        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
+        let fonts = FontSetup::plain(&book, &fallbacks, &factor);
         let mut warnings = Vec::new();
         let shaped = shape(styled("확인 ✓ 끝 \u{1D11E}", pen), &fonts, &mut warnings);
         let font_of = |needle: &str| {
@@ -305,9 +402,11 @@ mod tests {
         assert_eq!(warnings.len(), 1);
         assert_eq!(warnings[0].line, Some(7));
         assert!(warnings[0].message.contains("U+1D11E"), "{}", warnings[0].message);
-        // The size factor applies per font.
+        // The span's font takes its size factor; a fallback is sized to the same cap height.
         assert!((font_of("확").em - 15.0).abs() < 1e-4);
-        assert!((font_of("✓").em - 10.0).abs() < 1e-4);
+        let cap = |font: FontId, em: f32| book.get(font).cap_height * em;
+        assert!((cap(dejavu, font_of("✓").em) - cap(pen, 15.0)).abs() < 1e-3);
+        assert!(font_of("✓").em < 10.0, "Nanum Pen's capitals are short: {}", font_of("✓").em);
     }
 
     #[test]
@@ -316,7 +415,7 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |_: FontId| 1.0;
-        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
+        let fonts = FontSetup::plain(&book, &fallbacks, &factor);
         let shaped =
             shape(styled("베이스 모델은 인터넷 문서 시뮬레이터입니다", pen), &fonts, &mut Vec::new());
         let (min, max) = natural_widths(&shaped);
@@ -344,7 +443,7 @@ mod tests {
         let (pen, dejavu) = setup(&mut book);
         let fallbacks = [dejavu];
         let factor = |_: FontId| 1.0;
-        let fonts = FontSetup { book: &book, fallbacks: &fallbacks, size_factor: &factor };
+        let fonts = FontSetup::plain(&book, &fallbacks, &factor);
         let shaped = shape(styled("typesetting tokenization", pen), &fonts, &mut Vec::new());
         let total: f32 = shaped.glyphs.iter().map(|g| g.advance).sum();
         let lines = fill_lines(&shaped, total * 0.62, 1.0, 3.0);
