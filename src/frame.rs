@@ -207,9 +207,21 @@ pub struct DocumentInfo {
     pub lang: String,
 }
 
+/// One bookmark of the PDF outline: a heading, its nesting level (1 = top) and where it
+/// stands (page index, and points from the page's top).
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutlineEntry {
+    pub title: String,
+    pub level: u8,
+    pub page: usize,
+    pub y: f32,
+}
+
 /// The laid-out document: pages plus metadata.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Laidout {
     pub pages: Vec<Frame>,
     pub info: DocumentInfo,
+    /// Headings in reading order; nesting follows the levels.
+    pub outline: Vec<OutlineEntry>,
 }

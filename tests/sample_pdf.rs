@@ -149,3 +149,39 @@ fn json_model_renders_the_same_pdf() {
     assert!(rendered.status.success(), "{}", String::from_utf8_lossy(&rendered.stderr));
     assert!(std::fs::read(&out).unwrap() == render_sample(), "JSON and Markdown give different PDFs");
 }
+
+/// The outline (bookmarks), read back by qpdf: every box title in source order, the pipeline's
+/// `###` subsections nested under it, each jumping to its heading on the page.
+#[test]
+fn the_outline_lists_boxes_and_their_subsections() {
+    let dir = temp_dir("outline");
+    let pdf = write_sample(&dir);
+    let json: serde_json::Value =
+        serde_json::from_str(&tool("qpdf", &["--json", "--json-key=outlines", pdf.to_str().unwrap()]))
+            .expect("qpdf prints JSON");
+    let outlines = json["outlines"].as_array().expect("an outline");
+    let titles: Vec<&str> = outlines.iter().map(|o| o["title"].as_str().unwrap_or("")).collect();
+    assert_eq!(
+        titles,
+        [
+            "📦 BASE MODEL이란?",
+            "🎯 POST-TRAINING 목표",
+            "⚡ LLM TRAINING PIPELINE",
+            "💰 COMPUTE COST",
+            "💬 CONVERSATION",
+            "📌 KEY TAKEAWAYS"
+        ]
+    );
+    let kids: Vec<&str> =
+        outlines[2]["kids"].as_array().unwrap().iter().map(|k| k["title"].as_str().unwrap_or("")).collect();
+    assert_eq!(kids, ["💡 Training Pipeline", "📚 Pretraining vs Post-Training", "🗺️ Mind Map"]);
+    for entry in outlines.iter().chain(outlines[2]["kids"].as_array().unwrap()) {
+        assert_eq!(entry["destpageposfrom1"], 1, "{entry}");
+        let top = entry["dest"][3].as_f64().expect("a /XYZ top");
+        assert!(top > 0.0 && top < 595.3, "{entry}");
+    }
+    // A subsection stands below its box's title.
+    let pipeline_top = outlines[2]["dest"][3].as_f64().unwrap();
+    assert!(outlines[2]["kids"][0]["dest"][3].as_f64().unwrap() < pipeline_top);
+    std::fs::remove_dir_all(&dir).ok();
+}

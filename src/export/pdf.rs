@@ -15,7 +15,8 @@ use printpdf::{
 
 use crate::error::{HanjiError, Result};
 use crate::frame::{
-    Color, DocumentInfo, Frame, FrameItem, GlyphRun, HiddenText, Laidout, LineCap, PathItem, Segment,
+    Color, DocumentInfo, Frame, FrameItem, GlyphRun, HiddenText, Laidout, LineCap, OutlineEntry, PathItem,
+    Segment,
 };
 use crate::text::fonts::{FontBook, FontId};
 
@@ -41,6 +42,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     let options = PdfSaveOptions { subset_fonts: false, optimize: true, ..Default::default() };
     let mut warnings = Vec::new();
     let mut lo = doc.to_lopdf_document(&options, &mut warnings);
+    add_outline(&mut lo, &laid.outline, &laid.pages);
     mend(&mut lo, &laid.info)?;
     compress_streams(&mut lo);
     let mut bytes = Vec::new();
@@ -395,6 +397,88 @@ fn mend(doc: &mut lopdf::Document, info: &DocumentInfo) -> Result<()> {
     let id = Object::String(fingerprint(&content).to_vec(), StringFormat::Hexadecimal);
     doc.trailer.set("ID", Object::Array(vec![id.clone(), id]));
     Ok(())
+}
+
+/// Writes the PDF outline (bookmarks): entries nest by level, each jumps to its heading.
+fn add_outline(doc: &mut lopdf::Document, outline: &[OutlineEntry], pages: &[Frame]) {
+    if outline.is_empty() {
+        return;
+    }
+    let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
+    // Parent of every entry: the nearest earlier entry of a lower level (None: the root).
+    let mut parents: Vec<Option<usize>> = Vec::with_capacity(outline.len());
+    let mut open: Vec<usize> = Vec::new();
+    for (i, entry) in outline.iter().enumerate() {
+        while open.last().is_some_and(|&p| outline[p].level >= entry.level) {
+            open.pop();
+        }
+        parents.push(open.last().copied());
+        open.push(i);
+    }
+    let root = doc.new_object_id();
+    let ids: Vec<lopdf::ObjectId> = outline.iter().map(|_| doc.new_object_id()).collect();
+    let children = |parent: Option<usize>| -> Vec<usize> {
+        (0..outline.len()).filter(|&i| parents[i] == parent).collect()
+    };
+    let descendants = |i: usize| -> i64 {
+        let mut count = 0;
+        let mut stack = vec![i];
+        while let Some(p) = stack.pop() {
+            for c in (0..outline.len()).filter(|&c| parents[c] == Some(p)) {
+                count += 1;
+                stack.push(c);
+            }
+        }
+        count
+    };
+    for (i, entry) in outline.iter().enumerate() {
+        let siblings = children(parents[i]);
+        let at = siblings.iter().position(|&s| s == i).unwrap_or(0);
+        let mut dict = lopdf::Dictionary::new();
+        dict.set("Title", text_string(&entry.title));
+        dict.set("Parent", Object::Reference(parents[i].map_or(root, |p| ids[p])));
+        if at > 0 {
+            dict.set("Prev", Object::Reference(ids[siblings[at - 1]]));
+        }
+        if let Some(&next) = siblings.get(at + 1) {
+            dict.set("Next", Object::Reference(ids[next]));
+        }
+        let kids = children(Some(i));
+        if let (Some(&first), Some(&last)) = (kids.first(), kids.last()) {
+            dict.set("First", Object::Reference(ids[first]));
+            dict.set("Last", Object::Reference(ids[last]));
+            dict.set("Count", Object::Integer(descendants(i)));
+        }
+        if let (Some(&page), Some(frame)) = (page_ids.get(entry.page), pages.get(entry.page)) {
+            let top = (frame.height - entry.y).max(0.0);
+            dict.set(
+                "Dest",
+                Object::Array(vec![
+                    Object::Reference(page),
+                    Object::Name(b"XYZ".to_vec()),
+                    Object::Null,
+                    Object::Real(top),
+                    Object::Null,
+                ]),
+            );
+        }
+        doc.objects.insert(ids[i], Object::Dictionary(dict));
+    }
+    let top = children(None);
+    let mut dict = lopdf::Dictionary::new();
+    dict.set("Type", Object::Name(b"Outlines".to_vec()));
+    if let (Some(&first), Some(&last)) = (top.first(), top.last()) {
+        dict.set("First", Object::Reference(ids[first]));
+        dict.set("Last", Object::Reference(ids[last]));
+    }
+    dict.set("Count", Object::Integer(outline.len() as i64));
+    doc.objects.insert(root, Object::Dictionary(dict));
+    let catalog = doc.trailer.get(b"Root").and_then(Object::as_reference).ok();
+    if let Some(catalog) =
+        catalog.and_then(|id| doc.get_object_mut(id).ok()).and_then(|o| o.as_dict_mut().ok())
+    {
+        catalog.set("Outlines", Object::Reference(root));
+    }
 }
 
 /// Marks the embedded fonts as subsets (`ABCDEF+Name`, ISO 32000-1 9.6.4): they were subset

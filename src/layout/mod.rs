@@ -65,12 +65,12 @@ pub fn layout_document(
         )));
     };
     let mut ctx = blocks::Ctx::new(book, style, source_dir);
-    let frame = sheet::layout_sheet(doc, rows, page, &mut ctx);
+    let laid = sheet::layout_sheet(doc, rows, page, &mut ctx);
     let mut warnings = std::mem::take(&mut ctx.warnings);
     warnings.sort();
     warnings.dedup();
-    let frame = match frame {
-        Ok(frame) if ctx.errors.is_empty() => frame,
+    let (frame, outline) = match laid {
+        Ok(laid) if ctx.errors.is_empty() => laid,
         other => {
             let mut errors = std::mem::take(&mut ctx.errors);
             errors.extend(other.err());
@@ -93,7 +93,7 @@ pub fn layout_document(
     }
     warnings.sort();
     warnings.dedup();
-    Ok(Outcome { laid: Laidout { pages: vec![frame], info }, warnings, fits: ctx.fits })
+    Ok(Outcome { laid: Laidout { pages: vec![frame], info, outline }, warnings, fits: ctx.fits })
 }
 
 #[cfg(test)]

@@ -5,15 +5,15 @@ use super::blocks::{dashed, Ctx};
 use super::grid::{place, Cell};
 use super::page::PageSize;
 use crate::error::{HanjiError, Result, Warning};
-use crate::frame::{Color, Frame, FrameItem, LineCap, Paint, PathItem, Point, Rect, Stroke};
+use crate::frame::{Color, Frame, FrameItem, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Stroke};
 use crate::model::{Document, LayoutRow, Meta, Section};
 use crate::pen::{rounded_rect, wobbly_line, Jitter};
 use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
 
 /// The boxes of one row share the smallest scale among them: re-lay the others out at it.
-fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Vec<FrameItem>, f32)], ctx: &mut Ctx) {
-    let row_min = |row: usize, placed: &[(usize, &Section, Color, Vec<FrameItem>, f32)]| {
+fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)], ctx: &mut Ctx) {
+    let row_min = |row: usize, placed: &[(usize, &Section, Color, Attempt, f32)]| {
         placed.iter().filter(|p| cells[p.0].row == row).map(|p| p.4).fold(1.0f32, f32::min)
     };
     for i in 0..placed.len() {
@@ -21,8 +21,8 @@ fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Vec<FrameIte
         let (index, section, accent, _, scale) = &placed[i];
         if *scale > target {
             // Smaller than a scale that fits, so it fits too.
-            if let Ok((content, scale)) = fit_box(section, &cells[*index], *accent, ctx, Some(target)) {
-                placed[i].3 = content;
+            if let Ok((attempt, scale)) = fit_box(section, &cells[*index], *accent, ctx, Some(target)) {
+                placed[i].3 = attempt;
                 placed[i].4 = scale;
             }
         }
@@ -30,7 +30,13 @@ fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Vec<FrameIte
 }
 
 /// Lays out a document in sheet mode: one page.
-pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mut Ctx) -> Result<Frame> {
+/// Lays out a sheet: its one page and its outline.
+pub fn layout_sheet(
+    doc: &Document,
+    rows: &[LayoutRow],
+    page: PageSize,
+    ctx: &mut Ctx,
+) -> Result<(Frame, Vec<OutlineEntry>)> {
     let style = ctx.style;
     let mut items = Vec::new();
     let page_rect = Rect::new(0.0, 0.0, page.width, page.height);
@@ -47,7 +53,7 @@ pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mu
     let cells = place(rows, area, style.page.gap);
     // Each box at the largest scale that fits it; errors are collected so that every box
     // that cannot fit is reported at once.
-    let mut placed: Vec<(usize, &Section, Color, Vec<FrameItem>, f32)> = Vec::new();
+    let mut placed: Vec<(usize, &Section, Color, Attempt, f32)> = Vec::new();
     for (index, cell) in cells.iter().enumerate() {
         if cell.id == "title" {
             continue;
@@ -62,7 +68,7 @@ pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mu
         };
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
         match fit_box(section, cell, accent, ctx, None) {
-            Ok((content, scale)) => placed.push((index, section, accent, content, scale)),
+            Ok((attempt, scale)) => placed.push((index, section, accent, attempt, scale)),
             Err(e) => ctx.errors.push(e),
         }
     }
@@ -72,12 +78,38 @@ pub fn layout_sheet(doc: &Document, rows: &[LayoutRow], page: PageSize, ctx: &mu
     for cell in cells.iter().filter(|c| c.id == "title") {
         title_band(&doc.meta, cell.rect, ctx, &mut items);
     }
-    for (index, section, accent, content, scale) in placed {
+    let mut anchors: Vec<(String, f32)> = Vec::new();
+    for (index, section, accent, attempt, scale) in placed {
         items.push(box_frame(section, cells[index].rect, accent, style));
-        items.extend(content);
+        items.extend(attempt.content);
+        anchors.push((section.id.clone(), cells[index].rect.y));
+        anchors.extend(attempt.anchors);
         ctx.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale });
     }
-    Ok(Frame { width: page.width, height: page.height, items })
+    let outline = sheet_outline(doc, &anchors);
+    Ok((Frame { width: page.width, height: page.height, items }, outline))
+}
+
+/// The bookmarks of a sheet in source order: each box's title, then its `###` subsections.
+fn sheet_outline(doc: &Document, anchors: &[(String, f32)]) -> Vec<OutlineEntry> {
+    let at = |id: &str| anchors.iter().find(|(a, _)| a == id).map(|(_, y)| *y);
+    let entry = |section: &Section, level: u8, y: f32| OutlineEntry {
+        title: crate::model::plain_text(&section.title).trim().to_string(),
+        level,
+        page: 0,
+        y,
+    };
+    let mut outline = Vec::new();
+    for section in &doc.sections {
+        let Some(y) = at(&section.id) else { continue };
+        outline.push(entry(section, 1, y));
+        for sub in &section.subsections {
+            if let Some(y) = at(&sub.id) {
+                outline.push(entry(sub, 2, y));
+            }
+        }
+    }
+    outline
 }
 
 fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut Vec<Warning>) -> Color {
@@ -198,6 +230,8 @@ struct Shortfall {
 struct Attempt {
     content: Vec<FrameItem>,
     shortfall: Option<Shortfall>,
+    /// Where each `###` subsection's header stands (id, points from the page top).
+    anchors: Vec<(String, f32)>,
 }
 
 /// How a box was fitted: the scale its content got (1 when it fits as written).
@@ -219,7 +253,7 @@ fn fit_box(
     accent: Color,
     ctx: &mut Ctx,
     forced: Option<f32>,
-) -> Result<(Vec<FrameItem>, f32)> {
+) -> Result<(Attempt, f32)> {
     let overflow = |short: Shortfall, scale: f32| {
         let mm = short.missing * 25.4 / 72.0;
         let lines = short.missing / (ctx_line_height(ctx.style) * scale);
@@ -235,14 +269,14 @@ fn fit_box(
     };
     if let Some(scale) = forced {
         let attempt = box_content(section, cell, accent, ctx, scale)?;
-        return match attempt.shortfall {
-            None => Ok((attempt.content, scale)),
+        return match attempt.shortfall.clone() {
+            None => Ok((attempt, scale)),
             Some(short) => Err(overflow(short, scale)),
         };
     }
     let full = box_content(section, cell, accent, ctx, 1.0)?;
-    let Some(short) = full.shortfall else {
-        return Ok((full.content, 1.0));
+    let Some(short) = full.shortfall.clone() else {
+        return Ok((full, 1.0));
     };
     // Content height scales about linearly: step down by the ratio of what fits to what is
     // needed until it fits, then bisect between that and the last scale that did not.
@@ -251,8 +285,8 @@ fn fit_box(
     let (mut lo, mut best) = loop {
         let guess = (hi * short.available / (short.available + short.missing) * 0.998).clamp(min, hi);
         let attempt = box_content(section, cell, accent, ctx, guess)?;
-        match attempt.shortfall {
-            None => break (guess, attempt.content),
+        match attempt.shortfall.clone() {
+            None => break (guess, attempt),
             Some(next) if guess <= min => return Err(overflow(next, min)),
             Some(next) => {
                 hi = guess;
@@ -265,7 +299,7 @@ fn fit_box(
         let attempt = box_content(section, cell, accent, ctx, mid)?;
         if attempt.shortfall.is_none() {
             lo = mid;
-            best = attempt.content;
+            best = attempt;
         } else {
             hi = mid;
         }
@@ -307,6 +341,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     let inner = cell.rect.inset(style.boxes.padding);
     let mut jitter = Jitter::from_key(&format!("{}-rule", section.id));
     let mut content = Vec::new();
+    let mut anchors = Vec::new();
     let mut worst: Option<Shortfall> = None;
     let mut note = |name: &str, line: usize, available: f32, used: f32| {
         let missing = used - available;
@@ -380,6 +415,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                         0.7,
                     ));
                 }
+                anchors.push((sub.id.clone(), sub_cell.rect.y));
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
                 note(&format!("{} › {}", section.id, sub.id), sub.line, sub_cell.rect.height, used);
             }
@@ -387,13 +423,14 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         None => {
             for sub in &section.subsections {
                 cursor += gap_below;
+                anchors.push((sub.id.clone(), cursor));
                 cursor +=
                     subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content)?;
             }
             note(&section.id, section.line, inner.bottom() - inner.y, cursor - inner.y);
         }
     }
-    Ok(Attempt { content, shortfall: worst })
+    Ok(Attempt { content, shortfall: worst, anchors })
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
