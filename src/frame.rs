@@ -3,7 +3,10 @@
 //!
 //! Units are PDF points; the origin is the page's top-left corner and y grows downwards.
 
-use crate::text::fonts::FontId;
+/// Index of a font in the font book (`text::fonts::FontBook`): the display list names fonts
+/// by it, and the exporters look the font up.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct FontId(pub u16);
 
 /// An RGB colour with components in 0..=1.
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -32,7 +32,7 @@ pub struct Meta {
     pub keywords: Vec<String>,
     /// BCP 47 language tag; `ko` unless the source says otherwise.
     pub lang: String,
-    /// A page name such as `a4-landscape` (see `layout::page::PageSize::from_name`).
+    /// A page name such as `a4-landscape` (see `page::PageSize::from_name`).
     pub page: String,
     /// A style name from `styles/` or a path to a `.toml`, relative to the source.
     pub style: String,

@@ -6,8 +6,8 @@ use super::model::Head;
 use super::scene::{Dash, Item, Pen, Scene};
 use super::shapes::{self, Piece};
 use crate::frame::{FrameItem, LineCap, Paint, PathItem, Point, Segment, Stroke};
-use crate::layout::blocks::Ctx;
 use crate::pen::{wobbly_line, Jitter};
+use crate::typesetter::Typesetter;
 
 /// Page placement: `x`, `y` of the scene origin and its scale.
 #[derive(Clone, Copy)]
@@ -23,7 +23,15 @@ impl Place {
     }
 }
 
-pub fn draw(scene: &Scene, ctx: &mut Ctx, x: f32, y: f32, scale: f32, seed: &str, out: &mut Vec<FrameItem>) {
+pub fn draw(
+    scene: &Scene,
+    ctx: &mut Typesetter,
+    x: f32,
+    y: f32,
+    scale: f32,
+    seed: &str,
+    out: &mut Vec<FrameItem>,
+) {
     let place = Place { x, y, s: scale };
     let wobble = ctx.style.boxes.wobble;
     for (i, item) in scene.items.iter().enumerate() {

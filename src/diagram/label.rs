@@ -2,11 +2,11 @@
 //! the true size of every label before it lays anything out, so Korean is never clipped.
 
 use crate::frame::{Color, FrameItem};
-use crate::layout::blocks::Ctx;
 use crate::text::breaking::natural_widths;
 use crate::text::place::{layout_paragraph, Align};
-use crate::text::shape::{shape, FontSetup};
+use crate::text::shape::shape;
 use crate::text::{StyledText, TextStyle};
+use crate::typesetter::Typesetter;
 
 /// A measured label. `width` is its widest line: drawing it at that width (times the scale)
 /// gives back exactly the measured lines.
@@ -25,7 +25,7 @@ pub struct Label {
 
 /// Measures labels with the style's fonts.
 pub struct Measurer<'c, 'a> {
-    pub ctx: &'c Ctx<'a>,
+    pub ctx: &'c Typesetter<'a>,
 }
 
 impl Measurer<'_, '_> {
@@ -46,7 +46,7 @@ impl Measurer<'_, '_> {
         let mut styled = StyledText { line, ..StyledText::default() };
         styled.push(text, &self.style(size, bold, color));
         let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup::for_style(self.ctx.book, style, &factor);
+        let setup = crate::typesetter::font_setup(self.ctx.book, style, &factor);
         let shaped = shape(styled, &setup, &mut Vec::new());
         let lay =
             |w: f32| layout_paragraph(self.ctx.book, &shaped, w, 1.0, style.text.line_height, Align::Left);
@@ -78,7 +78,7 @@ impl Measurer<'_, '_> {
 
 impl Label {
     /// Draws the label centred on `cx` with its top at `top`, as real shaped text.
-    pub fn draw(&self, ctx: &mut Ctx, cx: f32, top: f32, scale: f32, out: &mut Vec<FrameItem>) {
+    pub fn draw(&self, ctx: &mut Typesetter, cx: f32, top: f32, scale: f32, out: &mut Vec<FrameItem>) {
         if self.text.trim().is_empty() {
             return;
         }

@@ -13,7 +13,7 @@ pub mod shapes;
 
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{Color, FrameItem};
-use crate::layout::blocks::Ctx;
+use crate::typesetter::Typesetter;
 use model::Model;
 use scene::Scene;
 
@@ -31,7 +31,7 @@ pub struct Diagram {
 /// Parses a mermaid block and lays it out within `max_width`. `first_line` is the file line
 /// of the first diagram line; errors and warnings point into the file.
 pub fn build(
-    ctx: &mut Ctx,
+    ctx: &mut Typesetter,
     source: &str,
     first_line: usize,
     accent: Color,
@@ -72,7 +72,8 @@ pub type Cache = std::collections::BTreeMap<CacheKey, std::rc::Rc<Diagram>>;
 
 /// [`build`], once per source, line, accent and width within a layout.
 pub fn build_cached(
-    ctx: &mut Ctx,
+    ctx: &mut Typesetter,
+    cache: &mut Cache,
     source: &str,
     first_line: usize,
     accent: Color,
@@ -84,11 +85,11 @@ pub fn build_cached(
         [accent.r, accent.g, accent.b].map(f32::to_bits),
         max_width.to_bits(),
     );
-    if let Some(diagram) = ctx.diagrams.get(&key) {
+    if let Some(diagram) = cache.get(&key) {
         return Ok(std::rc::Rc::clone(diagram));
     }
     let diagram = std::rc::Rc::new(build(ctx, source, first_line, accent, max_width)?);
-    ctx.diagrams.insert(key, std::rc::Rc::clone(&diagram));
+    cache.insert(key, std::rc::Rc::clone(&diagram));
     Ok(diagram)
 }
 
@@ -128,7 +129,7 @@ impl Diagram {
     }
 
     /// Draws the diagram with its top-left corner at (`x`, `y`).
-    pub fn draw(&self, ctx: &mut Ctx, x: f32, y: f32, scale: f32, out: &mut Vec<FrameItem>) {
+    pub fn draw(&self, ctx: &mut Typesetter, x: f32, y: f32, scale: f32, out: &mut Vec<FrameItem>) {
         draw::draw(&self.scene, ctx, x, y, scale, &self.seed, out);
     }
 }

@@ -1,26 +1,22 @@
 //! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
 
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use super::image::{ImageCache, Picture};
-use crate::error::{HanjiError, Result, Warning};
+use crate::error::{HanjiError, Result};
 use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
 use crate::text::breaking::natural_widths;
 use crate::text::fonts::FontBook;
-use crate::text::place::{draw_paragraph, layout_code, layout_paragraph};
-use crate::text::shape::{shape, FontSetup};
-use crate::text::{Align, ShapedText, StyledText, TextStyle};
+use crate::text::place::{draw_paragraph, layout_code};
+use crate::text::{Align, StyledText, TextStyle};
+pub use crate::typesetter::Extent;
+use crate::typesetter::Typesetter;
 
-/// What block layout needs: fonts, the style, the current scale, and where warnings go.
+/// What block layout needs: the typesetter (fonts, style, scale, warnings, shaping cache),
+/// the images and diagrams met so far, and the errors of the boxes laid out so far.
 pub struct Ctx<'a> {
-    pub book: &'a FontBook,
-    pub style: &'a Style,
-    pub scale: f32,
-    pub warnings: Vec<Warning>,
+    pub typo: Typesetter<'a>,
     /// The source's folder: images are read relative to it, and only inside it.
     pub source_dir: std::path::PathBuf,
     pub images: ImageCache,
@@ -30,86 +26,34 @@ pub struct Ctx<'a> {
     pub errors: Vec<crate::error::HanjiError>,
     /// The scale each box got.
     pub fits: Vec<super::sheet::BoxFit>,
-    shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
     /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
     pub diagrams: crate::diagram::Cache,
 }
 
-/// The result of laying out something: its height and the baseline of its first line.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Extent {
-    pub height: f32,
-    pub first_baseline: Option<f32>,
+impl<'a> std::ops::Deref for Ctx<'a> {
+    type Target = Typesetter<'a>;
+    fn deref(&self) -> &Typesetter<'a> {
+        &self.typo
+    }
+}
+
+impl std::ops::DerefMut for Ctx<'_> {
+    fn deref_mut(&mut self) -> &mut Self::Target {
+        &mut self.typo
+    }
 }
 
 impl<'a> Ctx<'a> {
     pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
         Ctx {
-            book,
-            style,
-            scale: 1.0,
-            warnings: Vec::new(),
+            typo: Typesetter::new(book, style),
             source_dir: source_dir.to_path_buf(),
             images: ImageCache::default(),
             box_name: String::new(),
             errors: Vec::new(),
             fits: Vec::new(),
-            shape_cache: HashMap::new(),
             diagrams: Default::default(),
         }
-    }
-
-    pub fn body_style(&self) -> TextStyle {
-        TextStyle {
-            font: self.style.fonts.body,
-            size: self.style.text.size,
-            color: self.style.page.ink,
-            fake_bold: false,
-            mark: None,
-            strike: false,
-            underline: false,
-            background: None,
-            link: None,
-        }
-    }
-
-    /// Shapes, breaks and draws styled text at (x, y) within `width`.
-    pub fn text(
-        &mut self,
-        text: StyledText,
-        x: f32,
-        y: f32,
-        width: f32,
-        align: Align,
-        out: &mut Vec<FrameItem>,
-    ) -> Extent {
-        let style = self.style;
-        let shaped = self.shaped(text);
-        let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
-        draw_paragraph(self.book, &shaped, &layout, x, y, out);
-        Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
-    }
-
-    /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped
-    /// advances do not depend on the scale, so each attempt only re-breaks lines.
-    fn shaped(&mut self, text: StyledText) -> Rc<ShapedText> {
-        let key = cache_key(&text);
-        if let Some(shaped) = self.shape_cache.get(&key) {
-            return Rc::clone(shaped);
-        }
-        let style = self.style;
-        let factor = |f| style.fonts.size_factor(f);
-        let setup = FontSetup::for_style(self.book, style, &factor);
-        let shaped = Rc::new(shape(text, &setup, &mut self.warnings));
-        self.shape_cache.insert(key, Rc::clone(&shaped));
-        shaped
-    }
-
-    /// The narrowest and the one-line width of styled text, at the current scale.
-    pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
-        let shaped = self.shaped(text);
-        let (min, max) = natural_widths(&shaped);
-        (min * self.scale, max * self.scale)
     }
 
     /// Inlines → styled text, with `base` as the style of plain text.
@@ -225,7 +169,14 @@ impl<'a> Ctx<'a> {
             }
             Block::Code { text, line, .. } => self.code_block(text, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
-                let diagram = crate::diagram::build_cached(self, text, *line, accent, width)?;
+                let diagram = crate::diagram::build_cached(
+                    &mut self.typo,
+                    &mut self.diagrams,
+                    text,
+                    *line,
+                    accent,
+                    width,
+                )?;
                 let (w, h) = diagram.size();
                 let (fit, min) = (width / w, diagram.min_scale());
                 if fit < min {
@@ -472,7 +423,7 @@ impl<'a> Ctx<'a> {
         width: f32,
         out: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
-        let picture = self.images.load(src, &self.source_dir, line, &mut self.warnings)?;
+        let picture = self.images.load(src, &self.source_dir, line, &mut self.typo.warnings)?;
         let height = width / picture.aspect();
         match picture {
             Picture::Vector(drawing) => {
@@ -628,28 +579,6 @@ fn continuation_mark(x: f32, baseline: f32, size: f32, color: Color) -> FrameIte
     })
 }
 
-/// A cache key for shaped text: a hash of everything shaping depends on, and the length.
-fn cache_key(text: &StyledText) -> (u64, usize) {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    text.text.hash(&mut h);
-    text.line.hash(&mut h);
-    text.base.map(|(font, size, em)| (font, size.to_bits(), em.to_bits())).hash(&mut h);
-    text.no_hyphens.hash(&mut h);
-    for span in &text.spans {
-        span.range.hash(&mut h);
-        let s = &span.style;
-        s.font.hash(&mut h);
-        s.size.to_bits().hash(&mut h);
-        [s.color.r, s.color.g, s.color.b].map(f32::to_bits).hash(&mut h);
-        s.fake_bold.hash(&mut h);
-        s.mark.map(|(c, a)| [c.r, c.g, c.b, a].map(f32::to_bits)).hash(&mut h);
-        s.background.map(|c| [c.r, c.g, c.b].map(f32::to_bits)).hash(&mut h);
-        (s.strike, s.underline, &s.link).hash(&mut h);
-    }
-    (h.finish(), text.text.len())
-}
-
 /// A last paragraph starting with `—` or `--` is the quote's attribution.
 fn split_attribution(blocks: &[Block]) -> (&[Block], Option<(&[Inline], usize)>) {
     if let Some((Block::Paragraph { inlines, line }, rest)) = blocks.split_last() {
@@ -748,7 +677,8 @@ mod tests {
         let width = 200.0;
         let widths = ctx.column_widths(&header, &rows, 2, accent, width, 5.0, 1).unwrap();
         assert!((widths.iter().sum::<f32>() - width).abs() < 0.01, "{widths:?}");
-        let (min_first, _) = ctx.measure(ctx.styled(&rows[1][0], &ctx.body_style(), accent, 1));
+        let first = ctx.styled(&rows[1][0], &ctx.body_style(), accent, 1);
+        let (min_first, _) = ctx.measure(first);
         assert!(widths[0] >= min_first + 5.0 - 0.01, "the first column keeps `데이터` whole: {widths:?}");
         assert!(widths[1] > 2.0 * widths[0], "the long column gets the room: {widths:?}");
         // When everything fits on one line, widths follow the content.

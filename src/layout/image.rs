@@ -70,7 +70,7 @@ impl ImageCache {
         if let Some(picture) = self.loaded.get(&resolved) {
             return Ok(picture.clone());
         }
-        let bytes = crate::read_limited(&resolved, limits::MAX_IMAGE_BYTES, "image", "check the file")
+        let bytes = crate::files::read_limited(&resolved, limits::MAX_IMAGE_BYTES, "image", "check the file")
             .map_err(|e| fail(format!("image `{src}`: {}", e.message)))?;
         let unreadable = |why: String| match why.strip_prefix(TOO_LARGE) {
             Some(size) => fail(format!("image `{src}` is {size}")),

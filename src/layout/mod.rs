@@ -3,7 +3,6 @@
 pub mod blocks;
 pub mod grid;
 pub mod image;
-pub mod page;
 pub mod sheet;
 
 use crate::error::{HanjiError, Warning};
@@ -50,11 +49,11 @@ pub fn layout_document(
     book: &FontBook,
     source_dir: &std::path::Path,
 ) -> std::result::Result<Outcome, Failure> {
-    let page = page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
+    let page = crate::page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
         Failure::from_error(HanjiError::new(format!(
             "unknown page `{}`: use one of {}",
             doc.meta.page,
-            page::PAGE_NAMES.join(", ")
+            crate::page::PAGE_NAMES.join(", ")
         )))
     })?;
     let Some(rows) = &doc.meta.layout else {

@@ -3,10 +3,10 @@
 
 use super::blocks::{dashed, Ctx};
 use super::grid::{place, Cell};
-use super::page::PageSize;
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{Color, Frame, FrameItem, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Stroke};
 use crate::model::{Document, LayoutRow, Meta, Section};
+use crate::page::PageSize;
 use crate::pen::{rounded_rect, wobbly_line, Jitter};
 use crate::style::{GridStyle, Style};
 use crate::text::{Align, StyledText, TextStyle};
@@ -254,9 +254,10 @@ fn fit_box(
     ctx: &mut Ctx,
     forced: Option<f32>,
 ) -> Result<(Attempt, f32)> {
+    let style = ctx.style;
     let overflow = |short: Shortfall, scale: f32| {
         let mm = short.missing * 25.4 / 72.0;
-        let lines = short.missing / (ctx_line_height(ctx.style) * scale);
+        let lines = short.missing / (ctx_line_height(style) * scale);
         HanjiError::at(
             None,
             short.line,

@@ -6,9 +6,9 @@ use std::path::Path;
 
 use super::lines::error_at;
 use crate::error::Result;
-use crate::layout::page::{PageSize, PAGE_NAMES};
 use crate::limits;
 use crate::model::{Block, Document, Inline, LayoutBox, LayoutRow, Section};
+use crate::page::{PageSize, PAGE_NAMES};
 use crate::style::BUILTIN_STYLES;
 
 /// The box id of the title band.

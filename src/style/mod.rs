@@ -170,7 +170,7 @@ pub fn load_with_warnings(
         }
         path if path.ends_with(".toml") => {
             let full = source_dir.join(path);
-            let bytes = crate::read_limited(
+            let bytes = crate::files::read_limited(
                 &full,
                 crate::limits::MAX_STYLE_BYTES,
                 "style",

@@ -23,9 +23,7 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
     ("DejaVuSansMono.ttf", include_bytes!("../../fonts/DejaVuSansMono.ttf")),
 ];
 
-/// Index of a font in the [`FontBook`].
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct FontId(pub u16);
+pub use crate::frame::FontId;
 
 /// One loaded font: raw bytes for the exporters, a parsed face for metrics, coverage and
 /// outlines, and a HarfBuzz font for shaping.

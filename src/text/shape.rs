@@ -136,23 +136,6 @@ pub struct FontSetup<'a> {
 }
 
 impl<'a> FontSetup<'a> {
-    /// The fonts of a style; `size_factor` reads the style's factors.
-    pub fn for_style(
-        book: &'a FontBook,
-        style: &'a crate::style::Style,
-        size_factor: &'a dyn Fn(FontId) -> f32,
-    ) -> Self {
-        FontSetup {
-            book,
-            fallbacks: &style.fonts.fallbacks,
-            size_factor,
-            symbols: &style.fonts.symbols,
-            symbol_font: Some(style.fonts.symbol_font),
-            code_font: Some(style.fonts.code),
-            code_fallbacks: &style.fonts.code_fallbacks,
-        }
-    }
-
     /// Just the fonts given, tried in order (tests, and callers without a style).
     pub fn plain(
         book: &'a FontBook,

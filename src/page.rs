@@ -1,4 +1,4 @@
-//! Page sizes by name.
+//! Page sizes by name: the front matter names them (parse checks the name), layout uses them.
 
 /// A page size in PDF points (1/72 in).
 #[derive(Debug, Clone, Copy, PartialEq)]

@@ -1,0 +1,30 @@
+//! Reading the user's files with a size limit, so a huge or endless file cannot exhaust memory.
+
+use std::path::Path;
+
+use crate::error::{HanjiError, Result};
+
+/// Reads a whole file of at most `limit` bytes (checked before reading, and while reading, so
+/// a growing or endless file such as a FIFO stops at the limit too).
+/// `hint` says what to check when the file cannot be read.
+pub fn read_limited(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let cannot =
+        |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let mut bytes = Vec::new();
+    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    if bytes.len() as u64 > limit {
+        // Named at the line where the limit is crossed.
+        let line = bytes.iter().take(limit as usize).filter(|&&b| b == b'\n').count() + 1;
+        return Err(HanjiError::at(
+            Some(path),
+            line,
+            format!(
+                "the {what} is larger than the limit of {} MB: split it into smaller files",
+                limit / (1024 * 1024)
+            ),
+        ));
+    }
+    Ok(bytes)
+}

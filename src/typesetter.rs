@@ -1,0 +1,133 @@
+//! The typesetter: shapes, breaks and draws styled text with a style's fonts, caching what
+//! shaping found. Block layout and diagram labels both set text through it, so neither needs
+//! the other.
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use crate::error::Warning;
+use crate::frame::{FontId, FrameItem};
+use crate::style::Style;
+use crate::text::breaking::natural_widths;
+use crate::text::fonts::FontBook;
+use crate::text::place::{draw_paragraph, layout_paragraph};
+use crate::text::shape::{shape, FontSetup};
+use crate::text::{Align, ShapedText, StyledText, TextStyle};
+
+/// The read-only inputs of setting text (fonts, style), the current scale, what shaping
+/// noticed, and the shaping cache.
+pub struct Typesetter<'a> {
+    pub book: &'a FontBook,
+    pub style: &'a Style,
+    /// The scale content is set at (fitting a box tries several).
+    pub scale: f32,
+    /// Missing glyphs and other findings, with their source lines.
+    pub warnings: Vec<Warning>,
+    shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
+}
+
+/// The result of laying out something: its height and the baseline of its first line.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Extent {
+    pub height: f32,
+    pub first_baseline: Option<f32>,
+}
+
+/// The font selection of a style: its fallbacks, its symbol font, its code font and the
+/// code fallbacks.
+pub fn font_setup<'a>(
+    book: &'a FontBook,
+    style: &'a Style,
+    size_factor: &'a dyn Fn(FontId) -> f32,
+) -> FontSetup<'a> {
+    FontSetup {
+        book,
+        fallbacks: &style.fonts.fallbacks,
+        size_factor,
+        symbols: &style.fonts.symbols,
+        symbol_font: Some(style.fonts.symbol_font),
+        code_font: Some(style.fonts.code),
+        code_fallbacks: &style.fonts.code_fallbacks,
+    }
+}
+
+impl<'a> Typesetter<'a> {
+    pub fn new(book: &'a FontBook, style: &'a Style) -> Typesetter<'a> {
+        Typesetter { book, style, scale: 1.0, warnings: Vec::new(), shape_cache: HashMap::new() }
+    }
+
+    pub fn body_style(&self) -> TextStyle {
+        TextStyle {
+            font: self.style.fonts.body,
+            size: self.style.text.size,
+            color: self.style.page.ink,
+            fake_bold: false,
+            mark: None,
+            strike: false,
+            underline: false,
+            background: None,
+            link: None,
+        }
+    }
+
+    /// Shapes, breaks and draws styled text at (x, y) within `width`.
+    pub fn text(
+        &mut self,
+        text: StyledText,
+        x: f32,
+        y: f32,
+        width: f32,
+        align: Align,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let style = self.style;
+        let shaped = self.shaped(text);
+        let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
+        draw_paragraph(self.book, &shaped, &layout, x, y, out);
+        Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
+    }
+
+    /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped
+    /// advances do not depend on the scale, so each attempt only re-breaks lines.
+    pub fn shaped(&mut self, text: StyledText) -> Rc<ShapedText> {
+        let key = cache_key(&text);
+        if let Some(shaped) = self.shape_cache.get(&key) {
+            return Rc::clone(shaped);
+        }
+        let style = self.style;
+        let factor = |f| style.fonts.size_factor(f);
+        let setup = font_setup(self.book, style, &factor);
+        let shaped = Rc::new(shape(text, &setup, &mut self.warnings));
+        self.shape_cache.insert(key, Rc::clone(&shaped));
+        shaped
+    }
+
+    /// The narrowest and the one-line width of styled text, at the current scale.
+    pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
+        let shaped = self.shaped(text);
+        let (min, max) = natural_widths(&shaped);
+        (min * self.scale, max * self.scale)
+    }
+}
+
+/// A cache key for shaped text: a hash of everything shaping depends on, and the length.
+fn cache_key(text: &StyledText) -> (u64, usize) {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    text.text.hash(&mut h);
+    text.line.hash(&mut h);
+    text.base.map(|(font, size, em)| (font, size.to_bits(), em.to_bits())).hash(&mut h);
+    text.no_hyphens.hash(&mut h);
+    for span in &text.spans {
+        span.range.hash(&mut h);
+        let s = &span.style;
+        s.font.hash(&mut h);
+        s.size.to_bits().hash(&mut h);
+        [s.color.r, s.color.g, s.color.b].map(f32::to_bits).hash(&mut h);
+        s.fake_bold.hash(&mut h);
+        s.mark.map(|(c, a)| [c.r, c.g, c.b, a].map(f32::to_bits)).hash(&mut h);
+        s.background.map(|c| [c.r, c.g, c.b].map(f32::to_bits)).hash(&mut h);
+        (s.strike, s.underline, &s.link).hash(&mut h);
+    }
+    (h.finish(), text.text.len())
+}
