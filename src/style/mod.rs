@@ -281,6 +281,18 @@ fn wrong_type(base: &toml::Table, over: &toml::Table, prefix: &str) -> Option<(S
                 }
                 true
             }
+            // A list's items are of the kind of the built-in list's first item.
+            (toml::Value::Array(b), toml::Value::Array(o)) => match (
+                b.first(),
+                o.iter().find(|v| {
+                    b.first().is_some_and(|e| std::mem::discriminant(e) != std::mem::discriminant(*v))
+                }),
+            ) {
+                (Some(e), Some(v)) => {
+                    return Some((path, format!("holds {}; its items must be {}", kind(v), kind(e))))
+                }
+                _ => true,
+            },
             (e, v) => std::mem::discriminant(e) == std::mem::discriminant(v),
         };
         if !fits {
@@ -417,6 +429,10 @@ mod tests {
         );
         assert_eq!(over("[palette.colors]\nmint = 3\n").unwrap().0, "palette.colors.mint");
         assert_eq!(over("fonts = 3\n").unwrap().1, "is a whole number; it must be a table");
+        assert_eq!(
+            over("[fonts]\nfallbacks = [1]\n").unwrap().1,
+            "holds a whole number; its items must be text in quotes"
+        );
     }
 
     #[test]

@@ -45,7 +45,7 @@ struct RawGrid {
     pitch_mm: f32,
     color: String,
     line_width: f32,
-    major_every: u32,
+    major_every: i64,
     major_color: String,
     major_line_width: f32,
 }
@@ -235,7 +235,7 @@ impl RawStyle {
                 pitch: mm(c.num("grid.pitch_mm", g.pitch_mm, 1.0, 100.0)?),
                 color: c.color("grid.color", &g.color)?,
                 line_width: c.num("grid.line_width", g.line_width, 0.0, 5.0)?,
-                major_every: g.major_every.min(1000),
+                major_every: c.num("grid.major_every", g.major_every as f32, 0.0, 1000.0)? as u32,
                 major_color: c.color("grid.major_color", &g.major_color)?,
                 major_line_width: c.num("grid.major_line_width", g.major_line_width, 0.0, 5.0)?,
             },
