@@ -57,17 +57,7 @@ impl<'a> Typesetter<'a> {
     }
 
     pub fn body_style(&self) -> TextStyle {
-        TextStyle {
-            font: self.style.fonts.body,
-            size: self.style.text.size,
-            color: self.style.page.ink,
-            fake_bold: false,
-            mark: None,
-            strike: false,
-            underline: false,
-            background: None,
-            link: None,
-        }
+        TextStyle::plain(self.style.fonts.body, self.style.text.size, self.style.page.ink)
     }
 
     /// Shapes, breaks and draws styled text at (x, y) within `width`.

@@ -327,18 +327,8 @@ const NUMBERS: &[&str] = &[
 const CLASSES: &[&str] =
     &["blue", "green", "purple", "orange", "red", "teal", "yellow", "pink", "gray", "unknown", "한글"];
 
-const PAGES: &[&str] = &[
-    "a4-landscape",
-    "a4-portrait",
-    "a3-landscape",
-    "a3-portrait",
-    "a5-landscape",
-    "a5-portrait",
-    "letter-landscape",
-    "letter-portrait",
-    "legal-landscape",
-    "legal-portrait",
-];
+/// Every page name the front matter accepts.
+const PAGES: &[&str] = hanji::page::PAGE_NAMES;
 
 /// Images that exist beside the source (see `prepare_dir`) and ones that do not or are broken.
 const GOOD_IMAGES: &[&str] = &["checker.png", "checker.jpg", "diagram.svg"];

@@ -30,6 +30,23 @@ pub struct TextStyle {
     pub background: Option<Color>,
 }
 
+impl TextStyle {
+    /// Plain text: no bold, marks, lines, links or panel.
+    pub fn plain(font: FontId, size: f32, color: Color) -> TextStyle {
+        TextStyle {
+            font,
+            size,
+            color,
+            fake_bold: false,
+            mark: None,
+            strike: false,
+            underline: false,
+            link: None,
+            background: None,
+        }
+    }
+}
+
 /// A byte range of the text and its style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Span {
@@ -350,17 +367,7 @@ mod tests {
     }
 
     fn styled(text: &str, font: FontId) -> StyledText {
-        let style = TextStyle {
-            font,
-            size: 10.0,
-            color: Color::BLACK,
-            fake_bold: false,
-            mark: None,
-            strike: false,
-            underline: false,
-            background: None,
-            link: None,
-        };
+        let style = TextStyle::plain(font, 10.0, Color::BLACK);
         let mut out = StyledText { line: 7, ..StyledText::default() };
         out.push(text, &style);
         out
