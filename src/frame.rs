@@ -190,6 +190,27 @@ pub enum FrameItem {
     HiddenText(HiddenText),
     Path(PathItem),
     Link(LinkItem),
+    /// Items laid out on their own, placed at an offset: moving a box or a block moves the
+    /// group, not every item in it.
+    Group(Group),
+}
+
+/// Items whose coordinates are relative to (x, y) of the enclosing frame or group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Group {
+    pub x: f32,
+    pub y: f32,
+    pub items: Vec<FrameItem>,
+}
+
+/// Visits every item that is not a group, in drawing order, with the offset its groups add.
+pub fn walk<'a>(items: &'a [FrameItem], dx: f32, dy: f32, visit: &mut impl FnMut(&'a FrameItem, f32, f32)) {
+    for item in items {
+        match item {
+            FrameItem::Group(group) => walk(&group.items, dx + group.x, dy + group.y, visit),
+            other => visit(other, dx, dy),
+        }
+    }
 }
 
 /// One page.
@@ -227,4 +248,26 @@ pub struct Laidout {
     pub info: DocumentInfo,
     /// Headings in reading order; nesting follows the levels.
     pub outline: Vec<OutlineEntry>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dot(x: f32, y: f32) -> FrameItem {
+        FrameItem::Path(PathItem {
+            segments: vec![Segment::MoveTo(Point::new(x, y)), Segment::Close],
+            fill: None,
+            stroke: None,
+        })
+    }
+
+    #[test]
+    fn walk_adds_the_offsets_of_nested_groups() {
+        let inner = FrameItem::Group(Group { x: 1.0, y: 2.0, items: vec![dot(0.0, 0.0)] });
+        let items = vec![dot(5.0, 5.0), FrameItem::Group(Group { x: 10.0, y: 20.0, items: vec![inner] })];
+        let mut seen = Vec::new();
+        walk(&items, 0.0, 0.0, &mut |_, dx, dy| seen.push((dx, dy)));
+        assert_eq!(seen, [(0.0, 0.0), (11.0, 22.0)]);
+    }
 }

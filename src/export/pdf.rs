@@ -15,8 +15,8 @@ use printpdf::{
 
 use crate::error::{HanjiError, Result};
 use crate::frame::{
-    Color, DocumentInfo, Frame, FrameItem, GlyphRun, HiddenText, Laidout, LineCap, OutlineEntry, PathItem,
-    Segment,
+    walk, Color, DocumentInfo, Frame, FrameItem, GlyphRun, HiddenText, Laidout, LineCap, OutlineEntry,
+    PathItem, Segment,
 };
 use crate::text::fonts::{FontBook, FontId};
 
@@ -77,8 +77,8 @@ struct Subset {
 fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subset>> {
     let mut used: BTreeMap<FontId, BTreeSet<u16>> = BTreeMap::new();
     let mut hidden_texts: BTreeMap<FontId, Vec<&str>> = BTreeMap::new();
-    for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
-        match item {
+    for page in &laid.pages {
+        walk(&page.items, 0.0, 0.0, &mut |item, _, _| match item {
             FrameItem::Text(run) => {
                 used.entry(run.font).or_default().extend(run.glyphs.iter().map(|g| g.gid))
             }
@@ -87,7 +87,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
                 hidden_texts.entry(h.font).or_default().push(&h.text);
             }
             _ => {}
-        }
+        });
     }
     let mut subsets = BTreeMap::new();
     for (font, mut gids) in used {
@@ -120,8 +120,16 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
 /// Each raster image once, under a stable name, however often the pages use it.
 fn register_images(laid: &Laidout, doc: &mut PdfDocument) -> BTreeMap<String, (XObjectId, u32, u32)> {
     let mut ids = BTreeMap::new();
-    for item in laid.pages.iter().flat_map(|p| p.items.iter()) {
-        if let FrameItem::Image(item) = item {
+    let mut images = Vec::new();
+    for page in &laid.pages {
+        walk(&page.items, 0.0, 0.0, &mut |item, _, _| {
+            if let FrameItem::Image(item) = item {
+                images.push(item);
+            }
+        });
+    }
+    for item in images {
+        {
             let image = &item.image;
             if ids.contains_key(&image.key) {
                 continue;
@@ -155,11 +163,35 @@ fn page_ops(
     doc: &mut PdfDocument,
 ) -> Vec<Op> {
     let mut ops = Vec::new();
-    let h = frame.height;
-    for item in &frame.items {
+    items_ops(&frame.items, (0.0, 0.0), frame.height, subsets, images, doc, &mut ops);
+    ops
+}
+
+/// The operators of `items`; `offset` is what enclosing groups add (link annotations are not
+/// content and need it; content gets a translation per group).
+fn items_ops(
+    items: &[FrameItem],
+    offset: (f32, f32),
+    h: f32,
+    subsets: &BTreeMap<FontId, Subset>,
+    images: &BTreeMap<String, (XObjectId, u32, u32)>,
+    doc: &mut PdfDocument,
+    ops: &mut Vec<Op>,
+) {
+    for item in items {
         match item {
-            FrameItem::Path(path) => path_ops(path, h, doc, &mut ops),
-            FrameItem::Text(run) => text_ops(run, subsets.get(&run.font), h, &mut ops),
+            FrameItem::Group(group) => {
+                ops.push(Op::SaveGraphicsState);
+                // Page y grows down, PDF y up: the group's y moves content down.
+                ops.push(Op::SetTransformationMatrix {
+                    matrix: printpdf::matrix::CurTransMat::Translate(Pt(group.x), Pt(-group.y)),
+                });
+                let inner = (offset.0 + group.x, offset.1 + group.y);
+                items_ops(&group.items, inner, h, subsets, images, doc, ops);
+                ops.push(Op::RestoreGraphicsState);
+            }
+            FrameItem::Path(path) => path_ops(path, h, doc, ops),
+            FrameItem::Text(run) => text_ops(run, subsets.get(&run.font), h, ops),
             FrameItem::Image(item) => {
                 if let Some((id, w, hpx)) = images.get(&item.image.key) {
                     ops.push(Op::UseXobject {
@@ -177,11 +209,11 @@ fn page_ops(
                     });
                 }
             }
-            FrameItem::HiddenText(hidden) => hidden_text_ops(hidden, subsets.get(&hidden.font), h, &mut ops),
+            FrameItem::HiddenText(hidden) => hidden_text_ops(hidden, subsets.get(&hidden.font), h, ops),
             FrameItem::Link(link) => {
                 let rect = PdfRect {
-                    x: Pt(link.rect.x),
-                    y: Pt(h - link.rect.bottom()),
+                    x: Pt(link.rect.x + offset.0),
+                    y: Pt(h - link.rect.bottom() - offset.1),
                     width: Pt(link.rect.width),
                     height: Pt(link.rect.height),
                     mode: None,
@@ -199,7 +231,6 @@ fn page_ops(
             }
         }
     }
-    ops
 }
 
 /// The graphics state for an opacity pair, registered once under a stable name.

@@ -2,7 +2,9 @@
 
 use super::image::{ImageCache, Picture};
 use crate::error::{HanjiError, Result};
-use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
+use crate::frame::{
+    Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke,
+};
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
@@ -250,8 +252,7 @@ impl<'a> Ctx<'a> {
             let marker_extent = self.text(marker_text, x, cursor, indent, Align::Left, &mut marker_items);
             // Sit the marker on the item's first baseline.
             let shift = baseline - marker_extent.first_baseline.unwrap_or(baseline);
-            shift_items(&mut marker_items, 0.0, shift);
-            out.extend(marker_items);
+            out.push(FrameItem::Group(Group { x: 0.0, y: shift, items: marker_items }));
             out.extend(content);
             if first_baseline.is_none() {
                 first_baseline = Some(cursor - y + baseline);
@@ -618,6 +619,10 @@ pub fn shift_items(items: &mut [FrameItem], dx: f32, dy: f32) {
             FrameItem::Image(image) => {
                 image.rect.x += dx;
                 image.rect.y += dy;
+            }
+            FrameItem::Group(group) => {
+                group.x += dx;
+                group.y += dy;
             }
             FrameItem::HiddenText(hidden) => {
                 hidden.rect.x += dx;

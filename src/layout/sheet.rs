@@ -4,7 +4,9 @@
 use super::blocks::{dashed, Ctx};
 use super::grid::{place, Cell};
 use crate::error::{HanjiError, Result, Warning};
-use crate::frame::{Color, Frame, FrameItem, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Stroke};
+use crate::frame::{
+    Color, Frame, FrameItem, Group, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Stroke,
+};
 use crate::model::{Document, LayoutRow, Meta, Section};
 use crate::page::PageSize;
 use crate::pen::{rounded_rect, wobbly_line, Jitter};
@@ -212,8 +214,7 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     }
     // Centre the block vertically in the band.
     let dy = ((inner.height - height) / 2.0).max(0.0);
-    super::blocks::shift_items(&mut content, 0.0, dy);
-    items.extend(content);
+    items.push(FrameItem::Group(Group { x: 0.0, y: dy, items: content }));
 }
 /// How much a box's content lacks at one scale: the (sub)box that overflows most.
 #[derive(Debug, Clone, PartialEq)]
