@@ -125,14 +125,17 @@ fn located(source: &Path, warning: &Warning) -> String {
 
 /// `hanji check`: everything a render does, without writing; exit 0 only without errors.
 fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
-    let (errors, warnings) = match hanji::load_document(source) {
-        Err(e) => (vec![e], Vec::new()),
+    let (errors, warnings, pages) = match hanji::load_document(source) {
+        Err(e) => (vec![e], Vec::new(), None),
         Ok(doc) => match hanji::typeset(&doc, source, style) {
-            Err(failure) => (failure.errors, failure.warnings),
-            Ok(typeset) => match typeset.pdf() {
-                Err(e) => (vec![e.in_file(source)], typeset.warnings),
-                Ok(_) => (Vec::new(), typeset.warnings),
-            },
+            Err(failure) => (failure.errors, failure.warnings, None),
+            Ok(typeset) => {
+                let pages = Some(typeset.laid.pages.len());
+                match typeset.pdf() {
+                    Err(e) => (vec![e.in_file(source)], typeset.warnings, None),
+                    Ok(_) => (Vec::new(), typeset.warnings, pages),
+                }
+            }
         },
     };
     match format {
@@ -143,7 +146,9 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
             for warning in &warnings {
                 println!("warning: {}", located(source, warning));
             }
-            println!("{} errors, {} warnings", errors.len(), warnings.len());
+            let pages =
+                pages.map_or(String::new(), |n| format!("{n} {}, ", if n == 1 { "page" } else { "pages" }));
+            println!("{pages}{} errors, {} warnings", errors.len(), warnings.len());
         }
         Format::Json => {
             let entry = |file: Option<&Path>, line: Option<usize>, message: &str| {
@@ -154,6 +159,7 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
                 })
             };
             let report = serde_json::json!({
+                "pages": pages,
                 "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
                 "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
             });

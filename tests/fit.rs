@@ -111,10 +111,11 @@ fn check_reports_errors_and_warnings_as_text_and_json() {
     let text = String::from_utf8_lossy(&ok.stdout);
     assert_eq!(ok.status.code(), Some(0), "{text}");
     assert!(text.contains("warning: ok.md:10: box `a` was shrunk to"), "{text}");
-    assert!(text.contains("0 errors, 1 warnings"), "{text}");
+    assert!(text.contains("1 page, 0 errors, 1 warnings"), "{text}");
     let bad = hanji(&["check", "bad.md", "--format", "json"], &dir);
     assert_eq!(bad.status.code(), Some(1));
     let report: serde_json::Value = serde_json::from_slice(&bad.stdout).unwrap();
+    assert_eq!(report["pages"], serde_json::Value::Null, "a sheet that fails has no pages");
     let errors = report["errors"].as_array().unwrap();
     assert_eq!(errors.len(), 1);
     assert_eq!(errors[0]["line"], 10);
