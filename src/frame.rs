@@ -195,12 +195,50 @@ pub enum FrameItem {
     Group(Group),
 }
 
-/// Items whose coordinates are relative to (x, y) of the enclosing frame or group.
+/// Items whose coordinates are relative to (x, y) of the enclosing frame or group, and what
+/// they are.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Group {
     pub x: f32,
     pub y: f32,
     pub items: Vec<FrameItem>,
+    pub role: Option<Role>,
+}
+
+impl Group {
+    /// Items in place (no offset) marked as what they are.
+    pub fn tagged(role: Role, items: Vec<FrameItem>) -> FrameItem {
+        FrameItem::Group(Group { x: 0.0, y: 0.0, items, role: Some(role) })
+    }
+
+    /// Items moved by (x, y).
+    pub fn moved(x: f32, y: f32, items: Vec<FrameItem>) -> FrameItem {
+        FrameItem::Group(Group { x, y, items, role: None })
+    }
+}
+
+/// What a group of items is in the document, so an exporter can build a structure tree
+/// (tagged PDF) and read the page in source order; decoration is an artifact.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Role {
+    /// A heading: the title band (1), a box or section title (2), a subsection (3), deeper.
+    Heading(u8),
+    Paragraph,
+    List,
+    ListItem,
+    /// A list item's bullet or number.
+    Label,
+    Quote,
+    Table,
+    TableHeader,
+    TableCell,
+    Code,
+    /// An image or a diagram, with its text alternative.
+    Figure {
+        alt: String,
+    },
+    /// Paper, grid, frames, rules and other decoration.
+    Artifact,
 }
 
 /// Visits every item that is not a group, in drawing order, with the offset its groups add.
@@ -264,8 +302,8 @@ mod tests {
 
     #[test]
     fn walk_adds_the_offsets_of_nested_groups() {
-        let inner = FrameItem::Group(Group { x: 1.0, y: 2.0, items: vec![dot(0.0, 0.0)] });
-        let items = vec![dot(5.0, 5.0), FrameItem::Group(Group { x: 10.0, y: 20.0, items: vec![inner] })];
+        let inner = Group::moved(1.0, 2.0, vec![dot(0.0, 0.0)]);
+        let items = vec![dot(5.0, 5.0), Group::moved(10.0, 20.0, vec![inner])];
         let mut seen = Vec::new();
         walk(&items, 0.0, 0.0, &mut |_, dx, dy| seen.push((dx, dy)));
         assert_eq!(seen, [(0.0, 0.0), (11.0, 22.0)]);

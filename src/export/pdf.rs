@@ -180,6 +180,9 @@ fn items_ops(
 ) {
     for item in items {
         match item {
+            FrameItem::Group(group) if group.x == 0.0 && group.y == 0.0 => {
+                items_ops(&group.items, offset, h, subsets, images, doc, ops);
+            }
             FrameItem::Group(group) => {
                 ops.push(Op::SaveGraphicsState);
                 // Page y grows down, PDF y up: the group's y moves content down.

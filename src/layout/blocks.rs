@@ -3,7 +3,7 @@
 use super::image::{ImageCache, Picture};
 use crate::error::{HanjiError, Result};
 use crate::frame::{
-    Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke,
+    Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Role, Segment, Stroke,
 };
 use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
 use crate::pen::{rounded_rect, Jitter};
@@ -147,8 +147,11 @@ impl<'a> Ctx<'a> {
         x: f32,
         y: f32,
         width: f32,
-        out: &mut Vec<FrameItem>,
+        tagged: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
+        let mut items = Vec::new();
+        let out = &mut items;
+        let mut role = block_role(block);
         let extent = match block {
             Block::Paragraph { inlines, line } => {
                 let text = self.styled(inlines, &self.body_style(), accent, *line);
@@ -198,6 +201,7 @@ impl<'a> Ctx<'a> {
                 // Shrinks with the box, but never below its smallest readable size.
                 let scale = self.scale.max(min).min(fit);
                 diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
+                role = Role::Figure { alt: format!("{} diagram", diagram.kind()) };
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, line, .. } => self.image(src, *line, x, y, width, out)?,
@@ -212,6 +216,7 @@ impl<'a> Ctx<'a> {
                 Extent { height: 2.0 * self.gap(), first_baseline: None }
             }
         };
+        tagged.push(Group::tagged(role, items));
         Ok(extent)
     }
 
@@ -252,8 +257,9 @@ impl<'a> Ctx<'a> {
             let marker_extent = self.text(marker_text, x, cursor, indent, Align::Left, &mut marker_items);
             // Sit the marker on the item's first baseline.
             let shift = baseline - marker_extent.first_baseline.unwrap_or(baseline);
-            out.push(FrameItem::Group(Group { x: 0.0, y: shift, items: marker_items }));
-            out.extend(content);
+            let marker = Group::moved(0.0, shift, vec![Group::tagged(Role::Label, marker_items)]);
+            content.insert(0, marker);
+            out.push(Group::tagged(Role::ListItem, content));
             if first_baseline.is_none() {
                 first_baseline = Some(cursor - y + baseline);
             }
@@ -381,14 +387,17 @@ impl<'a> Ctx<'a> {
                 };
                 let mut text = self.styled(cell, &base, accent, line);
                 text.no_hyphens = true;
+                let mut cell_items = Vec::new();
                 let extent = self.text(
                     text,
                     cx + pad,
                     cursor + pad * 0.5,
                     cell_width - 2.0 * pad,
                     align,
-                    &mut row_items,
+                    &mut cell_items,
                 );
+                let role = if is_header { Role::TableHeader } else { Role::TableCell };
+                row_items.push(Group::tagged(role, cell_items));
                 row_height = row_height.max(extent.height + pad);
                 cx += cell_width;
             }
@@ -408,8 +417,8 @@ impl<'a> Ctx<'a> {
             ));
             body.extend(row_items);
         }
-        out.extend(fills);
-        out.extend(rules);
+        fills.extend(rules);
+        out.push(Group::tagged(Role::Artifact, fills));
         out.extend(body);
         Ok(Extent { height: cursor - y, first_baseline: None })
     }
@@ -548,6 +557,21 @@ impl<'a> Ctx<'a> {
         }));
         out.extend(content);
         Extent { height, first_baseline: None }
+    }
+}
+
+/// What a block is in the document's structure.
+fn block_role(block: &Block) -> Role {
+    match block {
+        Block::Paragraph { .. } => Role::Paragraph,
+        Block::Heading { level, .. } => Role::Heading(*level),
+        Block::List { .. } => Role::List,
+        Block::Quote { .. } => Role::Quote,
+        Block::Table { .. } => Role::Table,
+        Block::Code { .. } => Role::Code,
+        Block::Mermaid { .. } => Role::Figure { alt: "diagram".into() },
+        Block::Image { alt, .. } => Role::Figure { alt: alt.clone() },
+        Block::Rule { .. } => Role::Artifact,
     }
 }
 

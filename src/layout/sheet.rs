@@ -5,7 +5,7 @@ use super::blocks::{dashed, Ctx};
 use super::grid::{place, Cell};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{
-    Color, Frame, FrameItem, Group, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Stroke,
+    Color, Frame, FrameItem, Group, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Role, Stroke,
 };
 use crate::model::{Document, LayoutRow, Meta, Section};
 use crate::page::PageSize;
@@ -42,14 +42,15 @@ pub fn layout_sheet(
     let style = ctx.style;
     let mut items = Vec::new();
     let page_rect = Rect::new(0.0, 0.0, page.width, page.height);
-    items.push(FrameItem::Path(PathItem {
+    let mut paper = vec![FrameItem::Path(PathItem {
         segments: super::blocks::rect_path(page_rect),
         fill: Some(Paint::solid(style.page.paper)),
         stroke: None,
-    }));
+    })];
     if style.grid.enabled {
-        graph_paper(&style.grid, page, &mut items);
+        graph_paper(&style.grid, page, &mut paper);
     }
+    items.push(Group::tagged(Role::Artifact, paper));
     let area = page_rect.inset(style.page.margin);
     let mut cycle = 0;
     let cells = place(rows, area, style.page.gap);
@@ -82,7 +83,7 @@ pub fn layout_sheet(
     }
     let mut anchors: Vec<(String, f32)> = Vec::new();
     for (index, section, accent, attempt, scale) in placed {
-        items.push(box_frame(section, cells[index].rect, accent, style));
+        items.push(Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)]));
         items.extend(attempt.content);
         anchors.push((section.id.clone(), cells[index].rect.y));
         anchors.extend(attempt.anchors);
@@ -168,7 +169,7 @@ fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<FrameItem>) {
 fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>) {
     let style = ctx.style;
     let mut jitter = Jitter::from_key("title");
-    items.push(FrameItem::Path(PathItem {
+    let band = FrameItem::Path(PathItem {
         segments: rounded_rect(rect, style.boxes.radius, style.boxes.wobble, &mut jitter),
         fill: Some(Paint { color: style.title.fill, alpha: 0.85 }),
         stroke: Some(Stroke {
@@ -177,7 +178,8 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
             dash: vec![5.0, 2.5],
             cap: LineCap::Round,
         }),
-    }));
+    });
+    items.push(Group::tagged(Role::Artifact, vec![band]));
     let title_style = TextStyle {
         font: style.fonts.heading,
         size: style.title.size,
@@ -200,21 +202,24 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
         title.push(&format!(" {icon}"), &title_style);
     }
     let inner = rect.inset(style.boxes.padding * 0.6);
-    let mut content = Vec::new();
-    let title_extent = ctx.text(title, inner.x, inner.y, inner.width, Align::Center, &mut content);
+    let mut heading = Vec::new();
+    let title_extent = ctx.text(title, inner.x, inner.y, inner.width, Align::Center, &mut heading);
+    let mut content = vec![Group::tagged(Role::Heading(1), heading)];
     let mut height = title_extent.height;
     if let Some(subtitle) = &meta.subtitle {
         let sub_style =
             TextStyle { size: style.title.subtitle_size, color: style.page.ink, ..ctx.body_style() };
         let mut sub = StyledText { line: 1, ..StyledText::default() };
         sub.push(subtitle, &sub_style);
+        let mut line = Vec::new();
         height += ctx
-            .text(sub, inner.x, inner.y + title_extent.height, inner.width, Align::Center, &mut content)
+            .text(sub, inner.x, inner.y + title_extent.height, inner.width, Align::Center, &mut line)
             .height;
+        content.push(Group::tagged(Role::Paragraph, line));
     }
     // Centre the block vertically in the band.
     let dy = ((inner.height - height) / 2.0).max(0.0);
-    items.push(FrameItem::Group(Group { x: 0.0, y: dy, items: content }));
+    items.push(Group::moved(0.0, dy, content));
 }
 /// How much a box's content lacks at one scale: the (sub)box that overflows most.
 #[derive(Debug, Clone, PartialEq)]
@@ -359,8 +364,10 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     };
     ctx.box_name = section.id.clone();
     let header = ctx.styled(&section.title, &header_style, accent, section.line);
+    let mut heading = Vec::new();
     let mut cursor =
-        inner.y + ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut content).height;
+        inner.y + ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut heading).height;
+    content.push(Group::tagged(Role::Heading(2), heading));
     if style.boxes.header_rule {
         let y = cursor + 1.5;
         let mut rule = Vec::new();
@@ -372,16 +379,19 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
             &mut rule,
             true,
         );
-        content.push(FrameItem::Path(PathItem {
-            segments: rule,
-            fill: None,
-            stroke: Some(Stroke {
-                paint: Paint { color: accent, alpha: 0.6 },
-                width: 0.7,
-                dash: vec![3.0, 2.0],
-                cap: LineCap::Butt,
-            }),
-        }));
+        content.push(Group::tagged(
+            Role::Artifact,
+            vec![FrameItem::Path(PathItem {
+                segments: rule,
+                fill: None,
+                stroke: Some(Stroke {
+                    paint: Paint { color: accent, alpha: 0.6 },
+                    width: 0.7,
+                    dash: vec![3.0, 2.0],
+                    cap: LineCap::Butt,
+                }),
+            })],
+        ));
         cursor += 4.0;
     }
     cursor += 1.5;
@@ -410,12 +420,13 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                 };
                 if i > 0 {
                     let x = sub_cell.rect.x - gap / 2.0;
-                    content.push(dashed(
+                    let divider = dashed(
                         Point::new(x, sub_cell.rect.y),
                         Point::new(x, sub_cell.rect.bottom()),
                         accent.tint(0.45),
                         0.7,
-                    ));
+                    );
+                    content.push(Group::tagged(Role::Artifact, vec![divider]));
                 }
                 anchors.push((sub.id.clone(), sub_cell.rect.y));
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
@@ -452,7 +463,9 @@ fn subsection(
     };
     ctx.box_name = sub.id.clone();
     let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
-    let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, out).height;
+    let mut heading = Vec::new();
+    let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, &mut heading).height;
+    out.push(Group::tagged(Role::Heading(3), heading));
     height += 2.0;
     if !sub.blocks.is_empty() {
         height += ctx.blocks(&sub.blocks, accent, rect.x, rect.y + height, rect.width, out)?.height;
