@@ -16,15 +16,18 @@ fn typeset(style: Option<&str>) -> hanji::Typeset {
     hanji::typeset(&doc, &source, style).expect("the sheet renders")
 }
 
-/// Every placed glyph with the run it belongs to.
+/// Every placed glyph with the run it belongs to, at its place on the page (the offsets of
+/// the groups it is in added).
 fn glyphs(typeset: &hanji::Typeset) -> Vec<(&GlyphRun, &PlacedGlyph)> {
     let mut out = Vec::new();
     for page in &typeset.laid.pages {
-        for item in &page.items {
+        hanji::frame::walk(&page.items, 0.0, 0.0, &mut |item, dx, dy| {
             if let FrameItem::Text(run) = item {
-                out.extend(run.glyphs.iter().map(|g| (run, g)));
+                let moved = |g: &PlacedGlyph| PlacedGlyph { x: g.x + dx, y: g.y + dy, ..g.clone() };
+                let leaked: &'static [PlacedGlyph] = Box::leak(run.glyphs.iter().map(moved).collect());
+                out.extend(leaked.iter().map(|g| (run, g)));
             }
-        }
+        });
     }
     out
 }
