@@ -130,7 +130,8 @@ fn check_scene(scene: &Scene, what: &str) {
 /// that the ink stays in the box.
 fn item_points(items: &[FrameItem]) -> Vec<(f32, f32)> {
     let mut out = Vec::new();
-    for item in items {
+    hanji::frame::walk(items, 0.0, 0.0, &mut |item, dx, dy| {
+        let start = out.len();
         match item {
             FrameItem::Path(p) => {
                 let mut last = (0.0, 0.0);
@@ -160,7 +161,8 @@ fn item_points(items: &[FrameItem]) -> Vec<(f32, f32)> {
             FrameItem::Text(run) => out.extend(run.glyphs.iter().map(|g| (g.x, g.y))),
             _ => {}
         }
-    }
+        out[start..].iter_mut().for_each(|p| *p = (p.0 + dx, p.1 + dy));
+    });
     out
 }
 
