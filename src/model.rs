@@ -39,6 +39,41 @@ pub struct Meta {
     /// Sheet rows, top to bottom; `None` means flow mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<Vec<LayoutRow>>,
+    /// The document's date, as written (title block and PDF metadata).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    /// Flow only: columns per page (1–6); `None` takes the page's default.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub columns: Option<u8>,
+    /// Flow only: how `##` sections look.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sections: Option<SectionStyle>,
+    /// Flow only: a table of contents after the title block.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub toc: bool,
+    /// Number the headings 1, 1.1, 1.1.1.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub numbering: bool,
+    /// Flow only: running header and footer, with `{title}`, `{page}`, … placeholders;
+    /// `Some("")` for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub footer: Option<String>,
+}
+
+/// How the `##` sections of a flowing document are set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SectionStyle {
+    /// Each section a framed box, as on a sheet.
+    Boxes,
+    /// Running notes: a heading, no frame.
+    Plain,
+}
+
+fn is_false(value: &bool) -> bool {
+    !*value
 }
 
 /// One row of a sheet grid.

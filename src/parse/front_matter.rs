@@ -13,7 +13,7 @@ use serde::Deserialize;
 use super::lines::{error_at, strip_positions, LineIndex};
 use super::validate;
 use crate::error::Result;
-use crate::model::{LayoutBox, LayoutRow, Meta};
+use crate::model::{LayoutBox, LayoutRow, Meta, SectionStyle};
 
 /// The default language, page and style of a sheet.
 pub(crate) const DEFAULT_LANG: &str = "ko";
@@ -106,6 +106,61 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
         meta.style = style.0;
         validate::check_style(&meta.style, path, key_line("style"))?;
     }
+    meta.date = raw.date.map(|s| s.0);
+    meta.header = raw.header.map(|s| s.0);
+    meta.footer = raw.footer.map(|s| s.0);
+    if let Some(columns) = raw.columns {
+        let line = key_line("columns");
+        match columns.0.trim().parse::<u8>() {
+            Ok(n @ 1..=6) => meta.columns = Some(n),
+            _ => {
+                return Err(error_at(
+                    path,
+                    line,
+                    format!(
+                        "`columns: {}` is not a number of columns from 1 to 6: write e.g. `columns: 2`",
+                        columns.0
+                    ),
+                ))
+            }
+        }
+    }
+    if let Some(sections) = raw.sections {
+        meta.sections = Some(match sections.0.trim() {
+            "boxes" => SectionStyle::Boxes,
+            "plain" => SectionStyle::Plain,
+            other => {
+                return Err(error_at(
+                    path,
+                    key_line("sections"),
+                    format!("`sections: {other}` is not a section style: use `boxes` (framed boxes) or `plain` (headings, no frames)"),
+                ))
+            }
+        });
+    }
+    if let Some(toc) = &raw.toc {
+        meta.toc = flag(toc, "toc", path, key_line("toc"))?;
+    }
+    if let Some(numbering) = &raw.numbering {
+        meta.numbering = flag(numbering, "numbering", path, key_line("numbering"))?;
+    }
+    if meta.layout.is_some() {
+        // These shape pages of running text; a sheet has one page laid out by `layout`.
+        let flow_only = [
+            ("columns", meta.columns.is_some()),
+            ("sections", meta.sections.is_some()),
+            ("toc", raw.toc.is_some()),
+            ("header", meta.header.is_some()),
+            ("footer", meta.footer.is_some()),
+        ];
+        if let Some((key, _)) = flow_only.iter().find(|(_, given)| *given) {
+            return Err(error_at(
+                path,
+                key_line(key),
+                format!("`{key}` is for flowing documents (without `layout`): remove `{key}`, or remove `layout` to let the sections flow over pages"),
+            ));
+        }
+    }
     Ok(meta)
 }
 
@@ -123,6 +178,26 @@ fn default_meta() -> Meta {
         page: DEFAULT_PAGE.to_string(),
         style: DEFAULT_STYLE.to_string(),
         layout: None,
+        date: None,
+        columns: None,
+        sections: None,
+        toc: false,
+        numbering: false,
+        header: None,
+        footer: None,
+    }
+}
+
+/// `true`/`false` (also `yes`/`no`), or the error at `line`.
+fn flag(value: &Scalar, key: &str, path: &Path, line: usize) -> Result<bool> {
+    match value.0.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "on" => Ok(true),
+        "false" | "no" | "off" => Ok(false),
+        other => Err(error_at(
+            path,
+            line,
+            format!("`{key}: {other}` is not true or false: write `{key}: true` or `{key}: false`"),
+        )),
     }
 }
 
@@ -182,6 +257,13 @@ struct RawMeta {
     page: Option<Scalar>,
     style: Option<Scalar>,
     layout: Option<Vec<RawRow>>,
+    date: Option<Scalar>,
+    columns: Option<Scalar>,
+    sections: Option<Scalar>,
+    toc: Option<Scalar>,
+    numbering: Option<Scalar>,
+    header: Option<Scalar>,
+    footer: Option<Scalar>,
 }
 
 #[derive(Deserialize)]
@@ -712,5 +794,32 @@ layout:                           # rows, top to bottom; heights must add up to 
         let row = &meta.layout.unwrap()[0];
         assert_eq!(row.line, 4);
         assert_eq!((row.boxes[0].line, row.boxes[1].line), (3, 3));
+    }
+
+    #[test]
+    fn flow_keys_are_read_and_checked_at_their_lines() {
+        let meta = meta_of(
+            "---\ntitle: 노트\ndate: \"2026-11-27\"\npage: a4-portrait\ncolumns: 2\nsections: plain\ntoc: true\nnumbering: yes\nheader: \"{title}\"\nfooter: \"\"\n---\n",
+        )
+        .unwrap();
+        assert_eq!(meta.date.as_deref(), Some("2026-11-27"));
+        assert_eq!((meta.columns, meta.sections), (Some(2), Some(SectionStyle::Plain)));
+        assert!(meta.toc && meta.numbering);
+        assert_eq!((meta.header.as_deref(), meta.footer.as_deref()), (Some("{title}"), Some("")));
+        for (source, line, needle) in [
+            ("---\ntitle: t\ncolumns: 0\n---\n", 3, "from 1 to 6"),
+            ("---\ntitle: t\n\ncolumns: 7\n---\n", 4, "from 1 to 6"),
+            ("---\ntitle: t\nsections: cards\n---\n", 3, "`boxes`"),
+            ("---\ntoc: maybe\n---\n", 2, "true or false"),
+            (
+                "---\ntitle: t\nlayout:\n  - height: 100%\n    boxes: [a]\ncolumns: 2\n---\n",
+                6,
+                "flowing documents",
+            ),
+        ] {
+            let err = meta_of(source).unwrap_err();
+            assert_eq!(err.line, Some(line), "{source}: {}", err.message);
+            assert!(err.message.contains(needle), "{}", err.message);
+        }
     }
 }

@@ -583,6 +583,13 @@ mod tests {
                 page: "a4-landscape".into(),
                 style: "pen-notes".into(),
                 layout,
+                date: None,
+                columns: None,
+                sections: None,
+                toc: false,
+                numbering: false,
+                header: None,
+                footer: None,
             },
             sections,
         }
