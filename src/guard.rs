@@ -18,6 +18,7 @@ pub fn input_files(doc: &Document, source: &Path, style: Option<&str>) -> Vec<Pa
         None => {}
     }
     let mut images = Vec::new();
+    collect_block_images(&doc.opening, &mut images);
     for section in &doc.sections {
         collect_section_images(section, &mut images);
     }

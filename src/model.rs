@@ -10,7 +10,11 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     pub meta: Meta,
-    /// The `##` sections in source order; each holds its `###` subsections.
+    /// A flowing document's text before its first section, set after the title block.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub opening: Vec<Block>,
+    /// The `##` sections in source order; each holds its `###` subsections. In a flowing
+    /// document `#` parts (level 1, with the text before their first section) stand among them.
     pub sections: Vec<Section>,
 }
 

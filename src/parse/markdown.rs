@@ -18,10 +18,21 @@ use crate::model::{Align, Block, Inline, ListItem, Section};
 
 use crate::limits::{MAX_BLOCK_DEPTH as MAX_DEPTH, MAX_INLINE_DEPTH};
 
-const BEFORE_FIRST_SECTION: &str = "content before the first `##` section: put the sheet title in the front matter `title:` and start boxes with `##`";
+pub(crate) const BEFORE_FIRST_SECTION: &str = "content before the first `##` section: put the sheet title in the front matter `title:` and start boxes with `##`";
+
+/// A `#` heading in a sheet.
+pub(crate) const PART_IN_SHEET: &str = "a `#` heading inside the sheet: put the sheet title in the front matter `title:` and use `##` for boxes, `###` for parts of a box";
+
+/// A body: the blocks before the first heading, then the parts and sections.
+pub(crate) struct Body {
+    pub opening: Vec<Block>,
+    /// Line of the first opening block, for the sheet's error.
+    pub opening_line: Option<usize>,
+    pub sections: Vec<Section>,
+}
 
 /// Parses the body that starts on file line `first_line` into sections.
-pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<Vec<Section>> {
+pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<Body> {
     let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
     let mut reader = Reader {
         events: Parser::new_ext(body, options).into_offset_iter().peekable(),
@@ -48,8 +59,10 @@ impl<'a> Reader<'a> {
 
     /// The top level: `##` opens a section, `###` a subsection, anything else is a block of the
     /// innermost open one.
-    fn sections(&mut self) -> Result<Vec<Section>> {
+    fn sections(&mut self) -> Result<Body> {
         let mut sections: Vec<Section> = Vec::new();
+        let mut opening: Vec<Block> = Vec::new();
+        let mut opening_line = None;
         while let Some((event, range)) = self.events.next() {
             let line = self.line(&range);
             match event {
@@ -80,8 +93,13 @@ impl<'a> Reader<'a> {
                         sections.push(section);
                     } else {
                         let index = sections.len();
-                        let Some(parent) = sections.last_mut() else {
-                            return Err(self.error(line, BEFORE_FIRST_SECTION));
+                        let Some(parent) = sections.last_mut().filter(|s| s.level == 2) else {
+                            let message = if index == 0 {
+                                BEFORE_FIRST_SECTION
+                            } else {
+                                "a `###` subsection right after a `#` part: start a section with `## Heading` first"
+                            };
+                            return Err(self.error(line, message));
                         };
                         if section.id.is_empty() {
                             section.id = format!("section-{index}-{}", parent.subsections.len() + 1);
@@ -89,13 +107,23 @@ impl<'a> Reader<'a> {
                         parent.subsections.push(section);
                     }
                 }
-                Event::Start(Tag::Heading { level: HeadingLevel::H1, .. }) => {
-                    let message = if sections.is_empty() {
-                        BEFORE_FIRST_SECTION
-                    } else {
-                        "a `#` heading inside the sheet: put the sheet title in the front matter `title:` and use `##` for boxes, `###` for parts of a box"
+                Event::Start(Tag::Heading { level: HeadingLevel::H1, id, classes, .. }) => {
+                    // A part of a flowing document (a sheet refuses it in `parse_markdown`).
+                    let title = trim_title(self.inline_children(1, line)?);
+                    let id = match id {
+                        Some(id) => id.to_string(),
+                        None => slugify(&crate::model::plain_text(&title)),
                     };
-                    return Err(self.error(line, message));
+                    let id = if id.is_empty() { format!("part-{}", sections.len() + 1) } else { id };
+                    sections.push(Section {
+                        id,
+                        title,
+                        classes: classes.iter().map(ToString::to_string).collect(),
+                        level: 1,
+                        line,
+                        blocks: Vec::new(),
+                        subsections: Vec::new(),
+                    });
                 }
                 event => {
                     let mut blocks = Vec::new();
@@ -104,7 +132,9 @@ impl<'a> Reader<'a> {
                         continue;
                     }
                     let Some(section) = sections.last_mut() else {
-                        return Err(self.error(line, BEFORE_FIRST_SECTION));
+                        opening_line.get_or_insert(line);
+                        opening.append(&mut blocks);
+                        continue;
                     };
                     let target = match section.subsections.last_mut() {
                         Some(sub) => &mut sub.blocks,
@@ -114,7 +144,7 @@ impl<'a> Reader<'a> {
                 }
             }
         }
-        Ok(sections)
+        Ok(Body { opening, opening_line, sections })
     }
 
     /// Reads the block that `event` starts and appends it (or nothing, e.g. for a comment) to
@@ -438,7 +468,7 @@ mod tests {
     use super::*;
 
     fn parse(body: &str) -> Result<Vec<Section>> {
-        parse_body(body, 1, Path::new("t.md"))
+        parse_body(body, 1, Path::new("t.md")).map(|b| b.sections)
     }
 
     fn ok(body: &str) -> Vec<Section> {
@@ -512,6 +542,11 @@ mod tests {
 
     #[test]
     fn content_before_first_section_is_an_error() {
+        // In a sheet (a front matter with `layout`, six lines): nothing outside the boxes.
+        let sheet = |body: &str| {
+            let source = format!("---\ntitle: T\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n{body}");
+            crate::parse::parse_markdown(source.as_bytes(), Path::new("t.md"))
+        };
         for (body, line) in [
             ("\n\ntext\n## a\n", 3),
             ("# Title\n## a\n", 1),
@@ -519,20 +554,55 @@ mod tests {
             ("- item\n", 1),
             ("\n\n---\n## a\n", 3),
         ] {
-            let err = parse(body).unwrap_err();
-            assert_eq!(err.line, Some(line), "{body:?}");
+            let err = sheet(body).unwrap_err();
+            assert_eq!(err.line, Some(6 + line), "{body:?}");
             assert!(err.message.contains("content before the first `##` section"), "{}", err.message);
             assert!(err.message.contains("`title:`"), "{}", err.message);
         }
-        let err = parse("## a\n# big\n").unwrap_err();
-        assert_eq!(err.line, Some(2));
+        let err = sheet("## a\n# big\n").unwrap_err();
+        assert_eq!(err.line, Some(8));
         assert!(err.message.contains("`#` heading"), "{}", err.message);
         assert_eq!(ok("\n\n<!-- note -->\n\n## a\n").len(), 1);
     }
 
     #[test]
+    fn a_flowing_document_has_an_opening_and_parts() {
+        let body = parse_body(
+            "intro\n\n# Part one {#p1}\npart text\n## A\na\n# Part two\n## B\n",
+            1,
+            Path::new("t.md"),
+        )
+        .unwrap();
+        assert_eq!(body.opening_line, Some(1));
+        assert!(matches!(body.opening[..], [Block::Paragraph { .. }]));
+        let levels: Vec<(u8, &str)> = body.sections.iter().map(|s| (s.level, s.id.as_str())).collect();
+        assert_eq!(levels, [(1, "p1"), (2, "a"), (1, "part-two"), (2, "b")]);
+        assert_eq!(body.sections[0].blocks.len(), 1, "a part keeps the text before its first section");
+        let err = parse("# Part\n### sub\n").unwrap_err();
+        assert!(err.message.contains("right after a `#` part"), "{}", err.message);
+    }
+
+    #[test]
+    fn notes_without_front_matter_take_their_title_from_the_first_heading() {
+        let doc = crate::parse::parse_markdown(
+            "# 운영체제 노트\n\n소개.\n\n## 프로세스\n내용\n".as_bytes(),
+            Path::new("n.md"),
+        )
+        .unwrap();
+        assert_eq!(doc.meta.title, "운영체제 노트");
+        assert_eq!(doc.opening.len(), 1);
+        assert_eq!(doc.sections.len(), 1);
+        // Only paragraphs: a flowing document all the same.
+        let doc = crate::parse::parse_markdown(b"just a line of notes\n", Path::new("n.md")).unwrap();
+        assert!(doc.sections.is_empty() && doc.opening.len() == 1);
+        // The JSON model carries it all and reads back the same.
+        let json = serde_json::to_vec(&doc).unwrap();
+        assert_eq!(crate::parse::parse_json(&json, Path::new("n.json")).unwrap(), doc);
+    }
+
+    #[test]
     fn lines_are_offset_by_the_front_matter() {
-        let sections = parse_body("\n## a\n\ntext\n", 10, Path::new("t.md")).unwrap();
+        let sections = parse_body("\n## a\n\ntext\n", 10, Path::new("t.md")).unwrap().sections;
         assert_eq!(sections[0].line, 11);
         assert_eq!(sections[0].blocks[0].line(), 13);
     }
@@ -665,8 +735,9 @@ mod tests {
                 Block::Code { lang: None, text: "indented".into(), line: 12 },
             ]
         );
-        let sections =
-            parse_body("## s\n- item\n\n  ```Mermaid\n  pie\n  ```\n", 20, Path::new("t.md")).unwrap();
+        let sections = parse_body("## s\n- item\n\n  ```Mermaid\n  pie\n  ```\n", 20, Path::new("t.md"))
+            .unwrap()
+            .sections;
         let Block::List { items, .. } = &sections[0].blocks[0] else { panic!() };
         assert_eq!(items[0].blocks[1], Block::Mermaid { text: "pie".into(), line: 24 });
     }

@@ -30,12 +30,28 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
         ));
     }
     let split = front_matter::split(text, path)?;
-    let meta = front_matter::parse_meta(split.yaml, path)?;
-    let sections = markdown::parse_body(split.body, split.body_first_line, path)?;
-    if sections.is_empty() && meta.layout.is_none() {
+    let mut meta = front_matter::parse_meta(split.yaml, path)?;
+    let markdown::Body { mut opening, opening_line, mut sections } =
+        markdown::parse_body(split.body, split.body_first_line, path)?;
+    if meta.layout.is_some() {
+        // A sheet is its boxes: no text outside them, no parts.
+        if let Some(line) = opening_line {
+            return Err(error_at(path, line, markdown::BEFORE_FIRST_SECTION));
+        }
+        if let Some((index, part)) = sections.iter().enumerate().find(|(_, s)| s.level == 1) {
+            let message = if index == 0 { markdown::BEFORE_FIRST_SECTION } else { markdown::PART_IN_SHEET };
+            return Err(error_at(path, part.line, message));
+        }
+    } else if split.yaml.is_none() && opening.is_empty() && sections.first().is_some_and(|s| s.level == 1) {
+        // Notes without front matter open with their title as a `#` heading.
+        let title = sections.remove(0);
+        meta.title = crate::model::plain_text(&title.title).trim().to_string();
+        opening = title.blocks;
+    }
+    if sections.is_empty() && opening.is_empty() && meta.layout.is_none() {
         return Err(validate::no_sections(path, split.body_first_line));
     }
-    let doc = Document { meta, sections };
+    let doc = Document { meta, opening, sections };
     validate(&doc, path)?;
     Ok(doc)
 }

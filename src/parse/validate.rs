@@ -23,11 +23,11 @@ const TOLERANCE: f32 = 0.5;
 pub fn validate(doc: &Document, path: &Path) -> Result<()> {
     check_page(&doc.meta.page, path, 0)?;
     check_style(&doc.meta.style, path, 0)?;
-    check_sections(&doc.sections, path)?;
+    check_sections(doc, path)?;
     check_limits(doc, path)?;
     match &doc.meta.layout {
         Some(rows) => check_sheet(doc, rows, path),
-        None if doc.sections.is_empty() => Err(no_sections(path, 0)),
+        None if doc.sections.is_empty() && doc.opening.is_empty() => Err(no_sections(path, 0)),
         None => Ok(()),
     }
 }
@@ -79,9 +79,35 @@ pub(crate) fn check_style(style: &str, path: &Path, line: usize) -> Result<()> {
 }
 
 /// Levels, non-empty ids, and no two sections (or two subsections of one section) alike.
-fn check_sections(sections: &[Section], path: &Path) -> Result<()> {
-    check_ids(sections, 2, "`##` sections", path)?;
-    for section in sections {
+fn check_sections(doc: &Document, path: &Path) -> Result<()> {
+    let sections = &doc.sections;
+    if doc.meta.layout.is_none() {
+        // A flowing document: `#` parts among the `##` sections, one id space for links.
+        let (parts, boxes): (Vec<Section>, Vec<Section>) =
+            sections.iter().cloned().partition(|s| s.level == 1);
+        check_ids(&boxes, 2, "`##` sections", path)?;
+        check_ids(&parts, 1, "`#` parts", path)?;
+        if let Some(part) = parts.iter().find(|p| boxes.iter().any(|b| b.id == p.id)) {
+            return Err(error_at(
+                path,
+                part.line,
+                format!(
+                    "the part `{}` has the id of a section: give one of them another id with `{{#other-id}}`",
+                    part.id
+                ),
+            ));
+        }
+        if let Some(part) = parts.iter().find(|p| !p.subsections.is_empty()) {
+            return Err(error_at(
+                path,
+                part.line,
+                format!("the part `{}` holds `###` subsections: put them in a `##` section", part.id),
+            ));
+        }
+    } else {
+        check_ids(sections, 2, "`##` sections", path)?;
+    }
+    for section in sections.iter().filter(|s| s.level == 2) {
         check_ids(&section.subsections, 3, &format!("`###` subsections of `{}`", section.id), path)?;
     }
     Ok(())
@@ -108,6 +134,7 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
     {
         emoji.add(text, 1, path)?;
     }
+    check_blocks(&doc.opening, 0, path, &mut emoji)?;
     for section in &doc.sections {
         check_inlines(&section.title, 0, section.line, path, &mut emoji)?;
         check_blocks(&section.blocks, 0, path, &mut emoji)?;
@@ -591,6 +618,7 @@ mod tests {
                 header: None,
                 footer: None,
             },
+            opening: Vec::new(),
             sections,
         }
     }
