@@ -141,14 +141,14 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
     match format {
         Format::Text => {
             for error in &errors {
-                println!("error: {error}");
+                stdout_line(&format!("error: {error}"));
             }
             for warning in &warnings {
-                println!("warning: {}", located(source, warning));
+                stdout_line(&format!("warning: {}", located(source, warning)));
             }
             let pages =
                 pages.map_or(String::new(), |n| format!("{n} {}, ", if n == 1 { "page" } else { "pages" }));
-            println!("{pages}{} errors, {} warnings", errors.len(), warnings.len());
+            stdout_line(&format!("{pages}{} errors, {} warnings", errors.len(), warnings.len()));
         }
         Format::Json => {
             let entry = |file: Option<&Path>, line: Option<usize>, message: &str| {
@@ -163,7 +163,7 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
                 "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
                 "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
             });
-            println!("{report:#}");
+            stdout_line(&format!("{report:#}"));
         }
     }
     if errors.is_empty() {
@@ -242,6 +242,21 @@ fn render(
     write_atomically(&files).map_err(|e| RenderError::Input(fail(e)))
 }
 
+/// Prints a line to standard output. A reader that stops early (`hanji parse x.md | head`)
+/// closes the pipe: that ends the program quietly, as for other command-line tools, instead
+/// of a panic.
+fn stdout_line(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if let Err(e) = writeln!(out, "{text}").and_then(|()| out.flush()) {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: cannot write to standard output ({e})");
+        std::process::exit(1);
+    }
+}
+
 /// `out.png` → `out-2.png`.
 fn numbered(path: &Path, page: usize) -> PathBuf {
     let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
@@ -252,7 +267,7 @@ fn parse(source: &Path) -> Result<(), HanjiError> {
     let doc = hanji::load_document(source)?;
     let json = serde_json::to_string_pretty(&doc)
         .map_err(|e| HanjiError::new(format!("cannot print the model: {e}")))?;
-    println!("{json}");
+    stdout_line(&json);
     Ok(())
 }
 

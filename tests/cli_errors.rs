@@ -184,3 +184,28 @@ fn a_missing_glyph_is_a_warning_with_its_line() {
     let quiet = hanji(&["render", "sheet.md", "--quiet"], &dir);
     assert!(quiet.stderr.is_empty());
 }
+
+/// `hanji parse x.md | head -1`: the reader closes the pipe early; Hanji stops quietly.
+#[test]
+fn a_closed_pipe_is_no_panic() {
+    let dir = temp_dir("pipe");
+    let mut src = String::from(GOOD_FRONT);
+    src.push_str("## A {#a}\n");
+    for i in 0..2000 {
+        src.push_str(&format!("- item {i}\n"));
+    }
+    std::fs::write(dir.join("sheet.md"), src).unwrap();
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(format!(
+            "\"{}\" parse sheet.md | head -c 10 > /dev/null; echo done",
+            env!("CARGO_BIN_EXE_hanji")
+        ))
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(stderr.is_empty(), "{stderr}");
+    std::fs::remove_dir_all(&dir).ok();
+}
