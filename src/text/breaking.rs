@@ -42,6 +42,24 @@ fn keeps_all(text: &str, offset: usize) -> bool {
     }
 }
 
+/// The break points of shaped text: inside inline code (a span with a panel) only at its
+/// spaces, so `C:\\Windows\\System32` or `task->next` stays whole unless it is wider than a line.
+fn shaped_break_points(shaped: &ShapedText) -> Vec<BreakPoint> {
+    let mut points = break_points(&shaped.text);
+    let in_code = |offset: usize| {
+        shaped
+            .spans
+            .iter()
+            .any(|s| s.style.background.is_some() && s.range.start < offset && offset < s.range.end)
+    };
+    points.retain(|p| {
+        p.mandatory
+            || !in_code(p.offset)
+            || shaped.text[..p.offset].chars().next_back().is_some_and(char::is_whitespace)
+    });
+    points
+}
+
 /// True when `before` ends in a dash standing free between spaces (`… — `): the dash
 /// introduces what follows (a quote's attribution, an aside), so it stays with it rather
 /// than ending a line alone.
@@ -131,7 +149,7 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
         prefix[end] - prefix[a]
     };
 
-    let points = break_points(text);
+    let points = shaped_break_points(shaped);
     let mut lines = Vec::new();
     let mut start = 0usize; // glyph index where the current line starts
     let mut last_fit: Option<usize> = None; // glyph index of the last break that fits
@@ -258,7 +276,7 @@ pub fn natural_widths(shaped: &ShapedText) -> (f32, f32) {
     };
     let (mut min, mut max) = (0.0f32, 0.0f32);
     let (mut segment_start, mut line_start) = (0, 0);
-    for point in break_points(&shaped.text) {
+    for point in shaped_break_points(shaped) {
         let end = glyph_at(point.offset);
         min = min.max(trimmed(segment_start, end));
         segment_start = end;
@@ -314,6 +332,24 @@ mod tests {
         let points = break_points("가나\n다라");
         assert!(points.iter().any(|p| p.mandatory && p.offset == "가나\n".len()));
         assert!(!points.iter().any(|p| p.offset == "가".len()));
+    }
+
+    #[test]
+    fn inline_code_breaks_only_at_its_spaces() {
+        use crate::text::shape::{Span, TextStyle};
+        let text = "경로 C:\\Windows\\System32 task->next 끝".to_string();
+        let code = text.find("C:").unwrap().."끝".len() + text.find("끝").unwrap() - " 끝".len();
+        let mut style = TextStyle::plain(crate::frame::FontId(0), 10.0, crate::frame::Color::BLACK);
+        let plain = Span { range: 0..code.start, style: style.clone() };
+        style.background = Some(crate::frame::Color::BLACK);
+        let spans = vec![plain, Span { range: code.clone(), style }];
+        let shaped = ShapedText { text: text.clone(), spans, ..ShapedText::default() };
+        let inside: Vec<usize> = shaped_break_points(&shaped)
+            .iter()
+            .map(|p| p.offset)
+            .filter(|&o| o > code.start && o < code.end)
+            .collect();
+        assert_eq!(inside, [text.find("task").unwrap()], "only after the space inside the code");
     }
 
     #[test]
