@@ -66,6 +66,32 @@ pub struct Meta {
     pub footer: Option<String>,
 }
 
+impl Default for Meta {
+    /// A source without front matter: Korean, A4 landscape, pen-notes, flowing.
+    fn default() -> Meta {
+        Meta {
+            title: String::new(),
+            title_icon: None,
+            subtitle: None,
+            author: None,
+            source_url: None,
+            subject: None,
+            keywords: Vec::new(),
+            lang: "ko".to_string(),
+            page: "a4-landscape".to_string(),
+            style: "pen-notes".to_string(),
+            layout: None,
+            date: None,
+            columns: None,
+            sections: None,
+            toc: false,
+            numbering: false,
+            header: None,
+            footer: None,
+        }
+    }
+}
+
 /// How the `##` sections of a flowing document are set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -16,9 +16,6 @@ use crate::error::Result;
 use crate::model::{LayoutBox, LayoutRow, Meta, SectionStyle};
 
 /// The default language, page and style of a sheet.
-pub(crate) const DEFAULT_LANG: &str = "ko";
-pub(crate) const DEFAULT_PAGE: &str = "a4-landscape";
-pub(crate) const DEFAULT_STYLE: &str = "pen-notes";
 
 /// A source cut into its front matter and its Markdown body.
 #[derive(Debug, PartialEq)]
@@ -67,12 +64,12 @@ fn fence(line: &str) -> &str {
 /// here, where their lines are known.
 pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
     let Some(yaml) = yaml else {
-        return Ok(default_meta());
+        return Ok(Meta::default());
     };
     let raw: RawMeta = serde_yaml_ng::from_str(yaml).map_err(|err| yaml_error(&err, yaml, path))?;
     let index = LineIndex::new(yaml, 2);
     let masked = mask_comments(yaml);
-    let mut meta = default_meta();
+    let mut meta = Meta::default();
     let key_line = |key: &str| find_key(&masked, key, 0, true).map_or(1, |at| index.line(at));
     if let Some(layout) = raw.layout {
         let start = find_key(&masked, "layout", 0, true).unwrap_or(0);
@@ -162,30 +159,6 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
         }
     }
     Ok(meta)
-}
-
-/// `Meta` for a source without front matter.
-fn default_meta() -> Meta {
-    Meta {
-        title: String::new(),
-        title_icon: None,
-        subtitle: None,
-        author: None,
-        source_url: None,
-        subject: None,
-        keywords: Vec::new(),
-        lang: DEFAULT_LANG.to_string(),
-        page: DEFAULT_PAGE.to_string(),
-        style: DEFAULT_STYLE.to_string(),
-        layout: None,
-        date: None,
-        columns: None,
-        sections: None,
-        toc: false,
-        numbering: false,
-        header: None,
-        footer: None,
-    }
 }
 
 /// `true`/`false` (also `yes`/`no`), or the error at `line`.
@@ -677,14 +650,14 @@ layout:                           # rows, top to bottom; heights must add up to 
     #[test]
     fn defaults_without_front_matter_or_keys() {
         let meta = meta_of("## a\n").unwrap();
-        assert_eq!(meta, default_meta());
+        assert_eq!(meta, Meta::default());
         assert_eq!(
             (meta.lang.as_str(), meta.page.as_str(), meta.style.as_str()),
             ("ko", "a4-landscape", "pen-notes")
         );
         assert_eq!(meta.title, "");
-        assert_eq!(meta_of("---\n---\n").unwrap(), default_meta());
-        assert_eq!(meta_of("---\n# only a comment\nlang:\n---\n").unwrap(), default_meta());
+        assert_eq!(meta_of("---\n---\n").unwrap(), Meta::default());
+        assert_eq!(meta_of("---\n# only a comment\nlang:\n---\n").unwrap(), Meta::default());
     }
 
     #[test]

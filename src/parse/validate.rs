@@ -598,26 +598,7 @@ mod tests {
 
     fn doc(layout: Option<Vec<LayoutRow>>, sections: Vec<Section>) -> Document {
         Document {
-            meta: Meta {
-                title: "T".into(),
-                title_icon: None,
-                subtitle: None,
-                author: None,
-                source_url: None,
-                subject: None,
-                keywords: Vec::new(),
-                lang: "ko".into(),
-                page: "a4-landscape".into(),
-                style: "pen-notes".into(),
-                layout,
-                date: None,
-                columns: None,
-                sections: None,
-                toc: false,
-                numbering: false,
-                header: None,
-                footer: None,
-            },
+            meta: Meta { title: "T".into(), layout, ..Meta::default() },
             opening: Vec::new(),
             sections,
         }
