@@ -15,8 +15,6 @@ use super::validate;
 use crate::error::Result;
 use crate::model::{LayoutBox, LayoutRow, Meta, SectionStyle};
 
-/// The default language, page and style of a sheet.
-
 /// A source cut into its front matter and its Markdown body.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Split<'a> {
