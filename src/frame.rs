@@ -273,6 +273,8 @@ pub struct DocumentInfo {
 /// stands (page index, and points from the page's top).
 #[derive(Debug, Clone, PartialEq)]
 pub struct OutlineEntry {
+    /// The heading's id: `#id` links jump to it.
+    pub id: String,
     pub title: String,
     pub level: u8,
     pub page: usize,

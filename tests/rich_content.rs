@@ -126,3 +126,51 @@ fn a_table_too_wide_for_its_box_names_the_box() {
         "{stderr}"
     );
 }
+
+/// `[…](#id)` jumps inside the PDF to that heading; a link to an unknown id is an error at
+/// its line.
+#[test]
+fn internal_links_jump_to_their_heading() {
+    let dir = temp_dir("internal-links");
+    let sheet = "---\ntitle: \"Links\"\nlayout:\n  - height: 100%\n    boxes: [a, b]\n---\n## A {#a}\nSee [the steps](#steps) and [B](#b).\n\n## B {#b}\nintro\n\n### Steps {#steps}\n1. one\n";
+    std::fs::write(dir.join("sheet.md"), sheet).unwrap();
+    let out = hanji(&["render", "sheet.md", "-o", "sheet.pdf"], &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc = Document::load_mem(&std::fs::read(dir.join("sheet.pdf")).unwrap()).unwrap();
+    let page = doc.get_pages()[&1];
+    let annots = doc.get_dictionary(page).unwrap().get(b"Annots").unwrap().as_array().unwrap();
+    let mut tops = Vec::new();
+    for annot in annots.iter() {
+        let dict = match annot {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            other => other.as_dict().unwrap(),
+        };
+        let action = match dict.get(b"A").unwrap() {
+            Object::Reference(id) => doc.get_dictionary(*id).unwrap(),
+            Object::Dictionary(d) => d,
+            other => panic!("unexpected action {other:?}"),
+        };
+        assert_eq!(action.get(b"S").unwrap().as_name().unwrap(), b"GoTo", "{action:?}");
+        let dest = action.get(b"D").unwrap().as_array().unwrap();
+        assert_eq!(dest[0].as_reference().unwrap(), page, "the destination is the page");
+        assert_eq!(dest[1].as_name().unwrap(), b"XYZ");
+        tops.push(match dest[3] {
+            Object::Real(top) => top,
+            Object::Integer(top) => top as f32,
+            ref other => panic!("a /XYZ top, not {other:?}"),
+        });
+    }
+    assert_eq!(tops.len(), 2);
+    // `#steps` is the subsection below box B's title, so it stands lower on the page.
+    assert!(tops[0] < tops[1], "{tops:?}");
+    // An unknown id names the line and the ids there are.
+    std::fs::write(dir.join("bad.md"), sheet.replace("(#steps)", "(#stpes)")).unwrap();
+    let bad = hanji(&["render", "bad.md", "-o", "bad.pdf"], &dir);
+    let stderr = String::from_utf8_lossy(&bad.stderr);
+    assert_eq!(bad.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("bad.md:8:") && stderr.contains("`#stpes`") && stderr.contains("`#steps`"),
+        "{stderr}"
+    );
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -34,7 +34,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     let images = register_images(laid, &mut doc);
     let mut pages = Vec::with_capacity(laid.pages.len());
     for frame in &laid.pages {
-        let ops = page_ops(frame, &subsets, &images, &mut doc);
+        let ops = page_ops(frame, &subsets, &images, laid, &mut doc);
         pages.push(PdfPage::new(Mm(frame.width * 25.4 / 72.0), Mm(frame.height * 25.4 / 72.0), ops));
     }
     doc.with_pages(pages);
@@ -160,28 +160,47 @@ fn page_ops(
     frame: &Frame,
     subsets: &BTreeMap<FontId, Subset>,
     images: &BTreeMap<String, (XObjectId, u32, u32)>,
+    laid: &Laidout,
     doc: &mut PdfDocument,
 ) -> Vec<Op> {
     let mut ops = Vec::new();
-    items_ops(&frame.items, (0.0, 0.0), frame.height, subsets, images, doc, &mut ops);
+    let page = Page { height: frame.height, subsets, images, laid };
+    items_ops(&frame.items, (0.0, 0.0), &page, doc, &mut ops);
     ops
+}
+
+/// What drawing a page's items needs besides the items.
+struct Page<'a> {
+    height: f32,
+    subsets: &'a BTreeMap<FontId, Subset>,
+    images: &'a BTreeMap<String, (XObjectId, u32, u32)>,
+    /// Its headings and pages: where `#id` links go.
+    laid: &'a Laidout,
+}
+
+/// A link's action: a `#id` jumps to the heading with that id, anything else opens a URI.
+fn link_action(url: &str, laid: &Laidout) -> Actions {
+    let target = url.strip_prefix('#').and_then(|id| laid.outline.iter().find(|h| h.id == id));
+    let page_height = |heading: &OutlineEntry| laid.pages.get(heading.page).map_or(0.0, |p| p.height);
+    match target {
+        Some(heading) => Actions::Goto(printpdf::Destination::Xyz {
+            page: heading.page + 1,
+            left: None,
+            top: Some((page_height(heading) - heading.y).max(0.0)),
+            zoom: None,
+        }),
+        None => Actions::Uri(url.to_string()),
+    }
 }
 
 /// The operators of `items`; `offset` is what enclosing groups add (link annotations are not
 /// content and need it; content gets a translation per group).
-fn items_ops(
-    items: &[FrameItem],
-    offset: (f32, f32),
-    h: f32,
-    subsets: &BTreeMap<FontId, Subset>,
-    images: &BTreeMap<String, (XObjectId, u32, u32)>,
-    doc: &mut PdfDocument,
-    ops: &mut Vec<Op>,
-) {
+fn items_ops(items: &[FrameItem], offset: (f32, f32), page: &Page, doc: &mut PdfDocument, ops: &mut Vec<Op>) {
+    let (h, subsets, images) = (page.height, page.subsets, page.images);
     for item in items {
         match item {
             FrameItem::Group(group) if group.x == 0.0 && group.y == 0.0 => {
-                items_ops(&group.items, offset, h, subsets, images, doc, ops);
+                items_ops(&group.items, offset, page, doc, ops);
             }
             FrameItem::Group(group) => {
                 ops.push(Op::SaveGraphicsState);
@@ -190,7 +209,7 @@ fn items_ops(
                     matrix: printpdf::matrix::CurTransMat::Translate(Pt(group.x), Pt(-group.y)),
                 });
                 let inner = (offset.0 + group.x, offset.1 + group.y);
-                items_ops(&group.items, inner, h, subsets, images, doc, ops);
+                items_ops(&group.items, inner, page, doc, ops);
                 ops.push(Op::RestoreGraphicsState);
             }
             FrameItem::Path(path) => path_ops(path, h, doc, ops),
@@ -225,7 +244,7 @@ fn items_ops(
                 ops.push(Op::LinkAnnotation {
                     link: LinkAnnotation::new(
                         rect,
-                        Actions::Uri(link.url.clone()),
+                        link_action(&link.url, page.laid),
                         Some(BorderArray::Solid([0.0, 0.0, 0.0])),
                         None,
                         None,

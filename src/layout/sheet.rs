@@ -97,6 +97,7 @@ pub fn layout_sheet(
 fn sheet_outline(doc: &Document, anchors: &[(String, f32)]) -> Vec<OutlineEntry> {
     let at = |id: &str| anchors.iter().find(|(a, _)| a == id).map(|(_, y)| *y);
     let entry = |section: &Section, level: u8, y: f32| OutlineEntry {
+        id: section.id.clone(),
         title: crate::model::plain_text(&section.title).trim().to_string(),
         level,
         page: 0,

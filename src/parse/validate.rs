@@ -25,6 +25,7 @@ pub fn validate(doc: &Document, path: &Path) -> Result<()> {
     check_style(&doc.meta.style, path, 0)?;
     check_sections(doc, path)?;
     check_limits(doc, path)?;
+    check_links(doc, path)?;
     match &doc.meta.layout {
         Some(rows) => check_sheet(doc, rows, path),
         None if doc.sections.is_empty() && doc.opening.is_empty() => Err(no_sections(path, 0)),
@@ -111,6 +112,78 @@ fn check_sections(doc: &Document, path: &Path) -> Result<()> {
         check_ids(&section.subsections, 3, &format!("`###` subsections of `{}`", section.id), path)?;
     }
     Ok(())
+}
+
+/// Every `#id` link names a section, subsection or part of the document.
+fn check_links(doc: &Document, path: &Path) -> Result<()> {
+    let mut ids: Vec<&str> = Vec::new();
+    for section in &doc.sections {
+        ids.push(&section.id);
+        ids.extend(section.subsections.iter().map(|s| s.id.as_str()));
+    }
+    let mut bad: Option<(String, usize)> = None;
+    let mut check = |inlines: &[Inline], line: usize| {
+        each_link(inlines, &mut |url| {
+            if let Some(id) = url.strip_prefix('#') {
+                if bad.is_none() && !ids.contains(&id) {
+                    bad = Some((id.to_string(), line));
+                }
+            }
+        })
+    };
+    each_inlines(&doc.opening, &mut check);
+    for section in &doc.sections {
+        check(&section.title, section.line);
+        each_inlines(&section.blocks, &mut check);
+        for sub in &section.subsections {
+            check(&sub.title, sub.line);
+            each_inlines(&sub.blocks, &mut check);
+        }
+    }
+    match bad {
+        None => Ok(()),
+        Some((id, line)) => {
+            let mut known: Vec<String> = ids.iter().map(|i| format!("`#{i}`")).collect();
+            known.truncate(12);
+            Err(error_at(
+                path,
+                line,
+                format!(
+                    "the link to `#{id}` names no heading of this document (known: {}): fix the id, or give the heading `{{#{id}}}`",
+                    known.join(", ")
+                ),
+            ))
+        }
+    }
+}
+
+/// Calls `f` with every run of inlines in `blocks` (paragraphs, headings, table cells, in
+/// lists and quotes) and its line.
+fn each_inlines(blocks: &[Block], f: &mut impl FnMut(&[Inline], usize)) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { inlines, line } | Block::Heading { inlines, line, .. } => f(inlines, *line),
+            Block::Table { header, rows, line, .. } => {
+                header.iter().chain(rows.iter().flatten()).for_each(|cell| f(cell, *line))
+            }
+            Block::Quote { blocks, .. } => each_inlines(blocks, f),
+            Block::List { items, .. } => items.iter().for_each(|item| each_inlines(&item.blocks, f)),
+            _ => {}
+        }
+    }
+}
+
+fn each_link(inlines: &[Inline], f: &mut impl FnMut(&str)) {
+    for inline in inlines {
+        match inline {
+            Inline::Link { url, children } => {
+                f(url);
+                each_link(children, f);
+            }
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => each_link(c, f),
+            _ => {}
+        }
+    }
 }
 
 /// The bounds of [`limits`] a Markdown source meets by construction and a JSON model may not:
