@@ -124,7 +124,8 @@ fn check_links(doc: &Document, path: &Path) -> Result<()> {
     let mut bad: Option<(String, usize)> = None;
     let mut check = |inlines: &[Inline], line: usize| {
         each_link(inlines, &mut |url| {
-            if let Some(id) = url.strip_prefix('#') {
+            // A bare `#` is a common placeholder link; it goes nowhere.
+            if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
                 if bad.is_none() && !ids.contains(&id) {
                     bad = Some((id.to_string(), line));
                 }
