@@ -209,6 +209,10 @@ pub enum Block {
     Rule {
         line: usize,
     },
+    /// `\newpage` alone on a line: a flowing document goes on at the top of the next page.
+    PageBreak {
+        line: usize,
+    },
 }
 
 /// A list item: its blocks (paragraphs, nested lists, …).
@@ -248,7 +252,8 @@ impl Block {
             | Block::Code { line, .. }
             | Block::Mermaid { line, .. }
             | Block::Image { line, .. }
-            | Block::Rule { line } => *line,
+            | Block::Rule { line }
+            | Block::PageBreak { line } => *line,
         }
     }
 }

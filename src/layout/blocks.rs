@@ -205,6 +205,8 @@ impl<'a> Ctx<'a> {
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, line, .. } => self.image(src, *line, x, y, width, out)?,
+            // Validation keeps page breaks out of sheets; a flowing layout breaks the page.
+            Block::PageBreak { .. } => Extent { height: 0.0, first_baseline: None },
             Block::Rule { .. } => {
                 let mid = y + self.gap();
                 out.push(dashed(
@@ -571,7 +573,7 @@ fn block_role(block: &Block) -> Role {
         Block::Code { .. } => Role::Code,
         Block::Mermaid { .. } => Role::Figure { alt: "diagram".into() },
         Block::Image { alt, .. } => Role::Figure { alt: alt.clone() },
-        Block::Rule { .. } => Role::Artifact,
+        Block::Rule { .. } | Block::PageBreak { .. } => Role::Artifact,
     }
 }
 

@@ -423,7 +423,9 @@ fn push_paragraph(pieces: Vec<Piece>, line: usize, out: &mut Vec<Block>) {
         Inline::LineBreak => true,
         _ => false,
     });
-    if !blank {
+    if matches!(&inlines[..], [Inline::Text(t)] if t.trim() == "\\newpage") {
+        out.push(Block::PageBreak { line });
+    } else if !blank {
         out.push(Block::Paragraph { inlines, line });
     }
 }
@@ -580,6 +582,25 @@ mod tests {
         assert_eq!(body.sections[0].blocks.len(), 1, "a part keeps the text before its first section");
         let err = parse("# Part\n### sub\n").unwrap_err();
         assert!(err.message.contains("right after a `#` part"), "{}", err.message);
+    }
+
+    #[test]
+    fn newpage_alone_on_a_line_is_a_page_break() {
+        let doc = crate::parse::parse_markdown(
+            b"## A\none\n\n\\newpage\n\ntwo \\newpage here\n",
+            Path::new("n.md"),
+        )
+        .unwrap();
+        let kinds: Vec<&Block> = doc.sections[0].blocks.iter().collect();
+        assert!(matches!(
+            kinds[..],
+            [Block::Paragraph { .. }, Block::PageBreak { line: 4 }, Block::Paragraph { .. }]
+        ));
+        let sheet =
+            "---\ntitle: T\nlayout:\n  - height: 100%\n    boxes: [a]\n---\n## A {#a}\nx\n\n\\newpage\n";
+        let err = crate::parse::parse_markdown(sheet.as_bytes(), Path::new("s.md")).unwrap_err();
+        assert_eq!(err.line, Some(10));
+        assert!(err.message.contains("flowing documents"), "{}", err.message);
     }
 
     #[test]

@@ -201,19 +201,19 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
             ),
         ));
     }
-    let mut emoji = EmojiCount::default();
+    let mut walk = BlockCheck { sheet: doc.meta.layout.is_some(), emoji: 0 };
     for text in [Some(&doc.meta.title), doc.meta.subtitle.as_ref(), doc.meta.title_icon.as_ref()]
         .into_iter()
         .flatten()
     {
-        emoji.add(text, 1, path)?;
+        walk.add(text, 1, path)?;
     }
-    check_blocks(&doc.opening, 0, path, &mut emoji)?;
+    check_blocks(&doc.opening, 0, path, &mut walk)?;
     for section in &doc.sections {
-        check_inlines(&section.title, 0, section.line, path, &mut emoji)?;
-        check_blocks(&section.blocks, 0, path, &mut emoji)?;
+        check_inlines(&section.title, 0, section.line, path, &mut walk)?;
+        check_blocks(&section.blocks, 0, path, &mut walk)?;
         for sub in &section.subsections {
-            check_inlines(&sub.title, 0, sub.line, path, &mut emoji)?;
+            check_inlines(&sub.title, 0, sub.line, path, &mut walk)?;
             if let Some(deeper) = sub.subsections.first() {
                 return Err(error_at(
                     path,
@@ -221,7 +221,7 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
                     format!("`###` subsection `{}` holds subsections; only `##` sections can: move `{}` up a level", sub.id, deeper.id),
                 ));
             }
-            check_blocks(&sub.blocks, 0, path, &mut emoji)?;
+            check_blocks(&sub.blocks, 0, path, &mut walk)?;
         }
     }
     if let Some(rows) = &doc.meta.layout {
@@ -256,15 +256,18 @@ fn check_grid_size(rows: &[LayoutRow], path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Counts what may be a colour emoji (each is drawn as its own paths) against
-/// [`limits::MAX_EMOJI`]; a cheap upper bound, so Hangul and Latin cost nothing.
-#[derive(Default)]
-struct EmojiCount(usize);
+/// What the walk over blocks carries: whether the document is a sheet, and the count of what
+/// may be a colour emoji (each is drawn as its own paths) against [`limits::MAX_EMOJI`] — a
+/// cheap upper bound, so Hangul and Latin cost nothing.
+struct BlockCheck {
+    sheet: bool,
+    emoji: usize,
+}
 
-impl EmojiCount {
+impl BlockCheck {
     fn add(&mut self, text: &str, line: usize, path: &Path) -> Result<()> {
-        self.0 += text.chars().filter(|&c| crate::emoji::may_start_emoji(c)).count();
-        if self.0 > limits::MAX_EMOJI {
+        self.emoji += text.chars().filter(|&c| crate::emoji::may_start_emoji(c)).count();
+        if self.emoji > limits::MAX_EMOJI {
             return Err(error_at(
                 path,
                 line,
@@ -275,7 +278,7 @@ impl EmojiCount {
     }
 }
 
-fn check_blocks(blocks: &[Block], depth: usize, path: &Path, emoji: &mut EmojiCount) -> Result<()> {
+fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockCheck) -> Result<()> {
     for block in blocks {
         let nested = |line: usize| {
             error_at(
@@ -292,7 +295,7 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path, emoji: &mut EmojiCo
                 if depth >= limits::MAX_BLOCK_DEPTH {
                     return Err(nested(*line));
                 }
-                check_blocks(blocks, depth + 1, path, emoji)?;
+                check_blocks(blocks, depth + 1, path, walk)?;
             }
             Block::List { start, items, line } => {
                 if depth >= limits::MAX_BLOCK_DEPTH {
@@ -310,20 +313,28 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path, emoji: &mut EmojiCo
                     ));
                 }
                 for item in items {
-                    check_blocks(&item.blocks, depth + 1, path, emoji)?;
+                    check_blocks(&item.blocks, depth + 1, path, walk)?;
                 }
             }
             Block::Paragraph { inlines, line } | Block::Heading { inlines, line, .. } => {
-                check_inlines(inlines, 0, *line, path, emoji)?
+                check_inlines(inlines, 0, *line, path, walk)?
             }
             Block::Table { header, rows, line, .. } => {
                 for cell in header.iter().chain(rows.iter().flatten()) {
-                    check_inlines(cell, 0, *line, path, emoji)?;
+                    check_inlines(cell, 0, *line, path, walk)?;
                 }
             }
-            Block::Code { text, line, .. } | Block::Mermaid { text, line } => emoji.add(text, *line, path)?,
-            Block::Image { alt, line, .. } => emoji.add(alt, *line, path)?,
+            Block::Code { text, line, .. } | Block::Mermaid { text, line } => walk.add(text, *line, path)?,
+            Block::Image { alt, line, .. } => walk.add(alt, *line, path)?,
             Block::Rule { .. } => {}
+            Block::PageBreak { line } if walk.sheet => {
+                return Err(error_at(
+                    path,
+                    *line,
+                    "`\\newpage` is for flowing documents (without `layout`): a sheet is one page; remove it",
+                ))
+            }
+            Block::PageBreak { .. } => {}
         }
     }
     Ok(())
@@ -334,14 +345,14 @@ fn check_inlines(
     depth: usize,
     line: usize,
     path: &Path,
-    emoji: &mut EmojiCount,
+    walk: &mut BlockCheck,
 ) -> Result<()> {
     for inline in inlines {
         let children = match inline {
             Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => c,
             Inline::Link { children, .. } => children,
             Inline::Text(text) | Inline::Code(text) => {
-                emoji.add(text, line, path)?;
+                walk.add(text, line, path)?;
                 continue;
             }
             Inline::LineBreak => continue,
@@ -356,7 +367,7 @@ fn check_inlines(
                 ),
             ));
         }
-        check_inlines(children, depth + 1, line, path, emoji)?;
+        check_inlines(children, depth + 1, line, path, walk)?;
     }
     Ok(())
 }
