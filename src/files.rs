@@ -28,3 +28,9 @@ pub fn read_limited(path: &Path, limit: u64, what: &str, hint: &str) -> Result<V
     }
     Ok(bytes)
 }
+
+/// The folder a source's relative paths (style, images) are read from: its own, or the
+/// working folder for a bare file name.
+pub fn source_folder(source: &Path) -> &Path {
+    source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}

@@ -9,7 +9,7 @@ use crate::model::{Block, Document, Section};
 /// The local files a render of `doc` reads: the source, a style file, images. Paths are as
 /// written (relative ones resolved the way a render resolves them), not checked for existence.
 pub fn input_files(doc: &Document, source: &Path, style: Option<&str>) -> Vec<PathBuf> {
-    let source_dir = source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let source_dir = crate::files::source_folder(source);
     let mut files = vec![source.to_path_buf()];
     match style {
         Some(path) if path.ends_with(".toml") => files.push(PathBuf::from(path)),

@@ -71,7 +71,7 @@ pub use layout::Failure;
 /// relative to the working directory); a front-matter path is relative to the source.
 /// A failure lists every error found (every box that cannot fit, …) with the warnings.
 pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> std::result::Result<Typeset, Failure> {
-    let source_dir = source.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let source_dir = files::source_folder(source);
     let (style_name, style_dir) = match style {
         Some(name) => (name, Path::new(".")),
         None => (doc.meta.style.as_str(), source_dir),

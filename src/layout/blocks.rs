@@ -618,47 +618,6 @@ fn split_attribution(blocks: &[Block]) -> (&[Block], Option<(&[Inline], usize)>)
     (blocks, None)
 }
 
-pub fn shift_items(items: &mut [FrameItem], dx: f32, dy: f32) {
-    let shift = |p: &mut Point| {
-        p.x += dx;
-        p.y += dy;
-    };
-    for item in items {
-        match item {
-            FrameItem::Text(run) => run.glyphs.iter_mut().for_each(|g| {
-                g.x += dx;
-                g.y += dy;
-            }),
-            FrameItem::Path(path) => path.segments.iter_mut().for_each(|s| match s {
-                Segment::MoveTo(p) | Segment::LineTo(p) => shift(p),
-                Segment::CubicTo(a, b, c) => {
-                    shift(a);
-                    shift(b);
-                    shift(c);
-                }
-                Segment::Close => {}
-            }),
-            FrameItem::Link(link) => {
-                link.rect.x += dx;
-                link.rect.y += dy;
-            }
-            FrameItem::Image(image) => {
-                image.rect.x += dx;
-                image.rect.y += dy;
-            }
-            FrameItem::Group(group) => {
-                group.x += dx;
-                group.y += dy;
-            }
-            FrameItem::HiddenText(hidden) => {
-                hidden.rect.x += dx;
-                hidden.rect.y += dy;
-                hidden.baseline += dy;
-            }
-        }
-    }
-}
-
 pub fn rect_path(r: Rect) -> Vec<Segment> {
     vec![
         Segment::MoveTo(Point::new(r.x, r.y)),

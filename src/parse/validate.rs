@@ -25,7 +25,6 @@ pub fn validate(doc: &Document, path: &Path) -> Result<()> {
     check_style(&doc.meta.style, path, 0)?;
     check_sections(doc, path)?;
     check_limits(doc, path)?;
-    check_links(doc, path)?;
     match &doc.meta.layout {
         Some(rows) => check_sheet(doc, rows, path),
         None if doc.sections.is_empty() && doc.opening.is_empty() => Err(no_sections(path, 0)),
@@ -114,79 +113,6 @@ fn check_sections(doc: &Document, path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// Every `#id` link names a section, subsection or part of the document.
-fn check_links(doc: &Document, path: &Path) -> Result<()> {
-    let mut ids: Vec<&str> = Vec::new();
-    for section in &doc.sections {
-        ids.push(&section.id);
-        ids.extend(section.subsections.iter().map(|s| s.id.as_str()));
-    }
-    let mut bad: Option<(String, usize)> = None;
-    let mut check = |inlines: &[Inline], line: usize| {
-        each_link(inlines, &mut |url| {
-            // A bare `#` is a common placeholder link; it goes nowhere.
-            if let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) {
-                if bad.is_none() && !ids.contains(&id) {
-                    bad = Some((id.to_string(), line));
-                }
-            }
-        })
-    };
-    each_inlines(&doc.opening, &mut check);
-    for section in &doc.sections {
-        check(&section.title, section.line);
-        each_inlines(&section.blocks, &mut check);
-        for sub in &section.subsections {
-            check(&sub.title, sub.line);
-            each_inlines(&sub.blocks, &mut check);
-        }
-    }
-    match bad {
-        None => Ok(()),
-        Some((id, line)) => {
-            let mut known: Vec<String> = ids.iter().map(|i| format!("`#{i}`")).collect();
-            known.truncate(12);
-            Err(error_at(
-                path,
-                line,
-                format!(
-                    "the link to `#{id}` names no heading of this document (known: {}): fix the id, or give the heading `{{#{id}}}`",
-                    known.join(", ")
-                ),
-            ))
-        }
-    }
-}
-
-/// Calls `f` with every run of inlines in `blocks` (paragraphs, headings, table cells, in
-/// lists and quotes) and its line.
-fn each_inlines(blocks: &[Block], f: &mut impl FnMut(&[Inline], usize)) {
-    for block in blocks {
-        match block {
-            Block::Paragraph { inlines, line } | Block::Heading { inlines, line, .. } => f(inlines, *line),
-            Block::Table { header, rows, line, .. } => {
-                header.iter().chain(rows.iter().flatten()).for_each(|cell| f(cell, *line))
-            }
-            Block::Quote { blocks, .. } => each_inlines(blocks, f),
-            Block::List { items, .. } => items.iter().for_each(|item| each_inlines(&item.blocks, f)),
-            _ => {}
-        }
-    }
-}
-
-fn each_link(inlines: &[Inline], f: &mut impl FnMut(&str)) {
-    for inline in inlines {
-        match inline {
-            Inline::Link { url, children } => {
-                f(url);
-                each_link(children, f);
-            }
-            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => each_link(c, f),
-            _ => {}
-        }
-    }
-}
-
 /// The bounds of [`limits`] a Markdown source meets by construction and a JSON model may not:
 /// nesting, counts, list numbers.
 fn check_limits(doc: &Document, path: &Path) -> Result<()> {
@@ -201,7 +127,9 @@ fn check_limits(doc: &Document, path: &Path) -> Result<()> {
             ),
         ));
     }
-    let mut walk = BlockCheck { sheet: doc.meta.layout.is_some(), emoji: 0 };
+    let ids =
+        doc.sections.iter().flat_map(|s| std::iter::once(s).chain(&s.subsections)).map(|s| s.id.as_str());
+    let mut walk = BlockCheck { sheet: doc.meta.layout.is_some(), emoji: 0, ids: ids.collect() };
     for text in [Some(&doc.meta.title), doc.meta.subtitle.as_ref(), doc.meta.title_icon.as_ref()]
         .into_iter()
         .flatten()
@@ -256,15 +184,34 @@ fn check_grid_size(rows: &[LayoutRow], path: &Path) -> Result<()> {
     Ok(())
 }
 
-/// What the walk over blocks carries: whether the document is a sheet, and the count of what
-/// may be a colour emoji (each is drawn as its own paths) against [`limits::MAX_EMOJI`] — a
-/// cheap upper bound, so Hangul and Latin cost nothing.
-struct BlockCheck {
+/// What the walk over blocks carries: whether the document is a sheet, the heading ids that
+/// `#id` links must name, and the count of what may be a colour emoji (each is drawn as its
+/// own paths) against [`limits::MAX_EMOJI`] — a cheap upper bound, so Hangul and Latin cost
+/// nothing.
+struct BlockCheck<'a> {
     sheet: bool,
     emoji: usize,
+    ids: Vec<&'a str>,
 }
 
-impl BlockCheck {
+impl BlockCheck<'_> {
+    /// A `#id` link names a section, subsection or part; a bare `#` is a placeholder.
+    fn link(&self, url: &str, line: usize, path: &Path) -> Result<()> {
+        let Some(id) = url.strip_prefix('#').filter(|id| !id.is_empty()) else { return Ok(()) };
+        if self.ids.contains(&id) {
+            return Ok(());
+        }
+        let known: Vec<String> = self.ids.iter().take(12).map(|i| format!("`#{i}`")).collect();
+        Err(error_at(
+            path,
+            line,
+            format!(
+                "the link to `#{id}` names no heading of this document (known: {}): fix the id, or give the heading `{{#{id}}}`",
+                known.join(", ")
+            ),
+        ))
+    }
+
     fn add(&mut self, text: &str, line: usize, path: &Path) -> Result<()> {
         self.emoji += text.chars().filter(|&c| crate::emoji::may_start_emoji(c)).count();
         if self.emoji > limits::MAX_EMOJI {
@@ -278,7 +225,7 @@ impl BlockCheck {
     }
 }
 
-fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockCheck) -> Result<()> {
+fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockCheck<'_>) -> Result<()> {
     for block in blocks {
         let nested = |line: usize| {
             error_at(
@@ -345,12 +292,15 @@ fn check_inlines(
     depth: usize,
     line: usize,
     path: &Path,
-    walk: &mut BlockCheck,
+    walk: &mut BlockCheck<'_>,
 ) -> Result<()> {
     for inline in inlines {
         let children = match inline {
             Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => c,
-            Inline::Link { children, .. } => children,
+            Inline::Link { url, children } => {
+                walk.link(url, line, path)?;
+                children
+            }
             Inline::Text(text) | Inline::Code(text) => {
                 walk.add(text, line, path)?;
                 continue;

@@ -47,17 +47,30 @@ pub fn layout_paragraph(
     align: Align,
 ) -> ParagraphLayout {
     let hyphen_width = hyphen_glyph(book, shaped, shaped.glyphs.len()).map_or(0.0, |(_, _, w, _)| w);
-    let lines = fill_lines(shaped, max_width, scale, hyphen_width);
+    let lines = fill_lines(shaped, max_width, scale, hyphen_width).into_iter().map(|line| (line, 0.0));
+    let (lines, height) = stack_lines(book, shaped, lines, scale, line_height);
+    ParagraphLayout { lines, height, width: max_width, scale, align }
+}
+
+/// Stacks broken lines (each with its extra indent) top to bottom, each as tall as its
+/// largest text and centred on it; returns them with the total height.
+fn stack_lines(
+    book: &FontBook,
+    shaped: &ShapedText,
+    lines: impl Iterator<Item = (Line, f32)>,
+    scale: f32,
+    line_height: f32,
+) -> (Vec<LineBox>, f32) {
     let mut top = 0.0;
-    let mut boxes = Vec::with_capacity(lines.len());
-    for line in lines {
+    let mut boxes = Vec::new();
+    for (line, indent) in lines {
         let (center, size) = line_metrics(book, shaped, &line);
         let height = size * line_height * scale;
         let baseline = top + height / 2.0 + center * scale;
-        boxes.push(LineBox { line, top, height, baseline, indent: 0.0 });
+        boxes.push(LineBox { line, top, height, baseline, indent });
         top += height;
     }
-    ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align }
+    (boxes, top)
 }
 
 /// Lays out code: one line per source line, never hyphenated. A line wider than
@@ -123,16 +136,8 @@ pub fn layout_code(
             x = hang;
         }
     }
-    let mut top = 0.0;
-    let mut boxes = Vec::with_capacity(lines.len());
-    for (line, indent) in lines {
-        let (center, size) = line_metrics(book, shaped, &line);
-        let height = size * line_height * scale;
-        let baseline = top + height / 2.0 + center * scale;
-        boxes.push(LineBox { line, top, height, baseline, indent });
-        top += height;
-    }
-    (ParagraphLayout { lines: boxes, height: top, width: max_width, scale, align: Align::Left }, continued)
+    let (lines, height) = stack_lines(book, shaped, lines.into_iter(), scale, line_height);
+    (ParagraphLayout { lines, height, width: max_width, scale, align: Align::Left }, continued)
 }
 
 /// The line's largest nominal size, and how far above the baseline the centre of its
