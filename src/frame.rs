@@ -237,6 +237,8 @@ pub enum Role {
     Figure {
         alt: String,
     },
+    /// A footnote's text.
+    Note,
     /// Paper, grid, frames, rules and other decoration.
     Artifact,
 }
@@ -288,6 +290,8 @@ pub struct Laidout {
     pub info: DocumentInfo,
     /// Headings in reading order; nesting follows the levels.
     pub outline: Vec<OutlineEntry>,
+    /// Other places `#id` links jump to (footnotes), not shown as bookmarks.
+    pub anchors: Vec<OutlineEntry>,
 }
 
 #[cfg(test)]

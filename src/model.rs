@@ -213,6 +213,13 @@ pub enum Block {
     PageBreak {
         line: usize,
     },
+    /// `[^label]: …`, the text of a footnote, where it was written. A flowing document sets it
+    /// at the foot of the column that references it; a sheet keeps it in place.
+    Footnote {
+        label: String,
+        blocks: Vec<Block>,
+        line: usize,
+    },
 }
 
 /// A list item: its blocks (paragraphs, nested lists, …).
@@ -238,6 +245,8 @@ pub enum Inline {
     },
     /// A hard line break (`<br>`, two trailing spaces, backslash).
     LineBreak,
+    /// `[^label]`: a reference to the footnote with that label.
+    FootnoteRef(String),
 }
 
 impl Block {
@@ -253,7 +262,8 @@ impl Block {
             | Block::Mermaid { line, .. }
             | Block::Image { line, .. }
             | Block::Rule { line }
-            | Block::PageBreak { line } => *line,
+            | Block::PageBreak { line }
+            | Block::Footnote { line, .. } => *line,
         }
     }
 }
@@ -272,6 +282,85 @@ fn append_plain(inlines: &[Inline], out: &mut String) {
             Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => append_plain(c, out),
             Inline::Link { children, .. } => append_plain(children, out),
             Inline::LineBreak => out.push('\n'),
+            Inline::FootnoteRef(_) => {}
         }
     }
+}
+
+/// The labels of the footnotes in the order they are first referenced: their numbers.
+pub fn footnote_order(doc: &Document) -> Vec<String> {
+    let mut order = Vec::new();
+    let sections = doc.sections.iter().flat_map(|s| std::iter::once(s).chain(&s.subsections));
+    for section in sections {
+        inline_refs(&section.title, &mut order);
+        block_refs(&section.blocks, &mut order);
+    }
+    let mut opening = Vec::new();
+    block_refs(&doc.opening, &mut opening);
+    // The opening comes first in the document.
+    for label in order {
+        if !opening.contains(&label) {
+            opening.push(label);
+        }
+    }
+    opening
+}
+
+fn block_refs(blocks: &[Block], order: &mut Vec<String>) {
+    for block in blocks {
+        match block {
+            Block::Paragraph { inlines, .. } | Block::Heading { inlines, .. } => inline_refs(inlines, order),
+            Block::List { items, .. } => items.iter().for_each(|i| block_refs(&i.blocks, order)),
+            Block::Quote { blocks, .. } | Block::Footnote { blocks, .. } => block_refs(blocks, order),
+            Block::Table { header, rows, .. } => {
+                header.iter().chain(rows.iter().flatten()).for_each(|c| inline_refs(c, order))
+            }
+            _ => {}
+        }
+    }
+}
+
+fn inline_refs(inlines: &[Inline], order: &mut Vec<String>) {
+    for inline in inlines {
+        match inline {
+            Inline::FootnoteRef(label) if !order.contains(label) => order.push(label.clone()),
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => inline_refs(c, order),
+            Inline::Link { children, .. } => inline_refs(children, order),
+            _ => {}
+        }
+    }
+}
+
+/// Calls `visit` on every block of the document, nested ones included, in source order.
+pub fn visit_blocks(doc: &Document, visit: &mut impl FnMut(&Block)) {
+    fn walk(blocks: &[Block], visit: &mut impl FnMut(&Block)) {
+        for block in blocks {
+            visit(block);
+            match block {
+                Block::Quote { blocks, .. } | Block::Footnote { blocks, .. } => walk(blocks, visit),
+                Block::List { items, .. } => items.iter().for_each(|i| walk(&i.blocks, visit)),
+                _ => {}
+            }
+        }
+    }
+    walk(&doc.opening, visit);
+    for section in doc.sections.iter().flat_map(|s| std::iter::once(s).chain(&s.subsections)) {
+        walk(&section.blocks, visit);
+    }
+}
+
+/// The line of the first block that references footnote `label`.
+pub fn first_reference_line(doc: &Document, label: &str) -> Option<usize> {
+    let mut found = None;
+    visit_blocks(doc, &mut |block| {
+        if found.is_some() {
+            return;
+        }
+        let mut refs = Vec::new();
+        block_refs(std::slice::from_ref(block), &mut refs);
+        if refs.iter().any(|r| r == label) {
+            found = Some(block.line());
+        }
+    });
+    found
 }

@@ -23,6 +23,10 @@ pub struct Typesetter<'a> {
     pub scale: f32,
     /// Missing glyphs and other findings, with their source lines.
     pub warnings: Vec<Warning>,
+    /// When set, where text may be cut between its lines (see `log_lines`).
+    pub line_log: Option<Vec<f32>>,
+    /// Above 0, text is set without logging its lines (headings, labels, cells, diagrams).
+    pub mute: u32,
     shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
 }
 
@@ -53,7 +57,15 @@ pub fn font_setup<'a>(
 
 impl<'a> Typesetter<'a> {
     pub fn new(book: &'a FontBook, style: &'a Style) -> Typesetter<'a> {
-        Typesetter { book, style, scale: 1.0, warnings: Vec::new(), shape_cache: HashMap::new() }
+        Typesetter {
+            book,
+            style,
+            scale: 1.0,
+            warnings: Vec::new(),
+            line_log: None,
+            mute: 0,
+            shape_cache: HashMap::new(),
+        }
     }
 
     pub fn body_style(&self) -> TextStyle {
@@ -74,7 +86,24 @@ impl<'a> Typesetter<'a> {
         let shaped = self.shaped(text);
         let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
         draw_paragraph(self.book, &shaped, &layout, x, y, out);
+        self.log_lines(&layout.lines, y);
         Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
+    }
+
+    /// Records where a paragraph set at `y` may be cut: between its lines, never leaving one
+    /// line alone before or after the cut, and after its last line.
+    pub fn log_lines(&mut self, lines: &[crate::text::place::LineBox], y: f32) {
+        if self.mute > 0 {
+            return;
+        }
+        let Some(log) = self.line_log.as_mut() else { return };
+        let n = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let last = i + 1 == n;
+            if last || (i >= 1 && i + 3 <= n) {
+                log.push(y + line.top + line.height);
+            }
+        }
     }
 
     /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped

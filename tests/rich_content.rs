@@ -94,7 +94,6 @@ fn bad_images_are_errors_with_their_line() {
     let cases = [
         ("missing", "![x](nowhere.png)", "cannot be opened"),
         ("outside", "![x](../secret.png)", "outside the source's folder"),
-        ("remote", "![x](https://example.com/a.png)", "not a local file"),
         ("garbage", "![x](garbage.png)", "cannot be read as an image"),
     ];
     for (name, body, needle) in cases {
@@ -108,6 +107,18 @@ fn bad_images_are_errors_with_their_line() {
         assert!(stderr.contains(needle), "{name}: {stderr}");
         assert!(!dir.join("sheet.pdf").exists(), "{name}: a PDF was written");
     }
+}
+
+#[test]
+fn a_remote_image_is_a_placeholder_and_a_warning_never_a_fetch() {
+    let dir = image_sheet("remote", "![지도 map](https://example.com/a.png)", "");
+    let out = hanji(&["render", "sheet.md", "-o", "sheet.pdf"], &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("sheet.md:8:") && stderr.contains("not fetched"), "{stderr}");
+    let text = std::process::Command::new("pdftotext").arg(dir.join("sheet.pdf")).arg("-").output().unwrap();
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(text.contains("지도 map") && text.contains("https://example.com/a.png"), "{text}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
 
 use super::image::{ImageCache, Picture};
+use super::piece::{Cut, Piece};
 use crate::error::{HanjiError, Result};
 use crate::frame::{
     Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Role, Segment, Stroke,
@@ -30,6 +31,13 @@ pub struct Ctx<'a> {
     pub fits: Vec<super::sheet::BoxFit>,
     /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
     pub diagrams: crate::diagram::Cache,
+    /// Footnote numbers by label, in the order of their first reference.
+    pub footnotes: std::collections::BTreeMap<String, usize>,
+    /// The tallest a figure may be (a column's height in a flowing document).
+    pub max_height: Option<f32>,
+    /// Where the last table laid out may be cut (between its body rows), and its header.
+    table_rows: Vec<f32>,
+    header_height: f32,
 }
 
 impl<'a> std::ops::Deref for Ctx<'a> {
@@ -55,7 +63,55 @@ impl<'a> Ctx<'a> {
             errors: Vec::new(),
             fits: Vec::new(),
             diagrams: Default::default(),
+            footnotes: Default::default(),
+            max_height: None,
+            table_rows: Vec::new(),
+            header_height: 0.0,
         }
+    }
+
+    /// Lays a block out once at `width` as a piece that can be placed and cut. With
+    /// `breaks`, it records where the block may be cut (a flowing document needs that).
+    pub fn piece(&mut self, block: &Block, accent: Color, width: f32, breaks: bool) -> Result<Piece> {
+        // Inside a piece that records its cuts, nested blocks record theirs too.
+        let outer = self.typo.line_log.take();
+        let logging = (breaks || outer.is_some()) && self.mute == 0;
+        self.typo.line_log = logging.then(Vec::new);
+        let mut items = Vec::new();
+        let result = self.block(block, accent, 0.0, 0.0, width, &mut items);
+        let log = std::mem::replace(&mut self.typo.line_log, outer);
+        let extent = result?;
+        let height = extent.height;
+        let cut = match block {
+            Block::Paragraph { .. } | Block::List { .. } | Block::Table { .. } | Block::Footnote { .. } => {
+                Cut::Anywhere
+            }
+            Block::Code { .. } | Block::Quote { .. } => Cut::WhenTaller,
+            _ => Cut::Never,
+        };
+        let mut cuts = match (block, log) {
+            (Block::Table { .. }, Some(_)) => std::mem::take(&mut self.table_rows),
+            (_, Some(log)) if cut != Cut::Never => log,
+            _ => Vec::new(),
+        };
+        cuts.retain(|&b| b > 0.5 && b < height - 0.5 && !super::piece::crosses(&items, b));
+        cuts.sort_by(f32::total_cmp);
+        cuts.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        let header = match block {
+            Block::Table { .. } => self.header_height,
+            _ => 0.0,
+        };
+        let footnotes = if self.footnotes.is_empty() { Vec::new() } else { super::piece::footnote_refs(&items) };
+        Ok(Piece {
+            height,
+            items,
+            breaks: cuts,
+            cut,
+            keep_with_next: matches!(block, Block::Heading { .. }),
+            header,
+            footnotes,
+            line: block.line(),
+        })
     }
 
     /// Inlines → styled text, with `base` as the style of plain text.
@@ -97,10 +153,21 @@ impl<'a> Ctx<'a> {
                     let struck = TextStyle { strike: true, ..style.clone() };
                     self.push_inlines(children, &struck, accent, out);
                 }
+                Inline::FootnoteRef(label) => match self.footnotes.get(label) {
+                    Some(&number) => {
+                        let mark = TextStyle {
+                            link: Some(format!("{}{label}", super::piece::FOOTNOTE_LINK)),
+                            color: accent,
+                            ..style.clone()
+                        };
+                        out.push(&superscript(number), &mark);
+                    }
+                    None => out.push(&format!("[^{label}]"), style),
+                },
                 Inline::Link { url, children } => {
                     let link_color = self.style.color("blue").unwrap_or(accent);
                     let link = TextStyle {
-                        link: Some(url.clone()),
+                        link: Some(pdf_link(url)),
                         underline: true,
                         color: link_color,
                         ..style.clone()
@@ -131,11 +198,16 @@ impl<'a> Ctx<'a> {
             if i > 0 {
                 cursor += self.gap();
             }
-            let extent = self.block(block, accent, x, cursor, width, out)?;
+            let piece = self.piece(block, accent, width, false)?;
             if first_baseline.is_none() {
-                first_baseline = extent.first_baseline.map(|b| b + cursor - y);
+                first_baseline = piece_baseline(&piece).map(|b| b + cursor - y);
             }
-            cursor += extent.height;
+            if let Some(log) = self.typo.line_log.as_mut().filter(|_| self.typo.mute == 0) {
+                log.extend(piece.breaks.iter().map(|b| b + cursor));
+                log.push(cursor + piece.height);
+            }
+            cursor += piece.height;
+            out.push(Group::moved(x, cursor - piece.height, piece.items));
         }
         Ok(Extent { height: cursor - y, first_baseline })
     }
@@ -165,10 +237,14 @@ impl<'a> Ctx<'a> {
                     ..self.body_style()
                 };
                 let text = self.styled(inlines, &style, accent, *line);
-                self.text(text, x, y, width, Align::Left, out)
+                self.mute += 1;
+                let extent = self.text(text, x, y, width, Align::Left, out);
+                self.mute -= 1;
+                extent
             }
+            Block::Footnote { label, blocks, .. } => self.footnote(label, blocks, accent, x, y, width, out)?,
             Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out)?,
-            Block::Quote { blocks, .. } => self.quote(blocks, accent, x, y, width, out)?,
+            Block::Quote { blocks, line } => self.quote(blocks, *line, accent, x, y, width, out)?,
             Block::Table { aligns, header, rows, line } => {
                 self.table(aligns, header, rows, *line, accent, x, y, width, out)?
             }
@@ -184,6 +260,7 @@ impl<'a> Ctx<'a> {
                 )?;
                 let (w, h) = diagram.size();
                 let (fit, min) = (width / w, diagram.min_scale());
+                let (fit, min) = self.fit_height(fit, min, h, diagram.kind(), *line)?;
                 if fit < min {
                     return Err(HanjiError::at(
                         None,
@@ -200,11 +277,13 @@ impl<'a> Ctx<'a> {
                 }
                 // Shrinks with the box, but never below its smallest readable size.
                 let scale = self.scale.max(min).min(fit);
+                self.mute += 1;
                 diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
+                self.mute -= 1;
                 role = Role::Figure { alt: format!("{} diagram", diagram.kind()) };
                 Extent { height: h * scale, first_baseline: None }
             }
-            Block::Image { src, line, .. } => self.image(src, *line, x, y, width, out)?,
+            Block::Image { src, alt, line } => self.image(src, alt, *line, x, y, width, out)?,
             // Validation keeps page breaks out of sheets; a flowing layout breaks the page.
             Block::PageBreak { .. } => Extent { height: 0.0, first_baseline: None },
             Block::Rule { .. } => {
@@ -256,7 +335,9 @@ impl<'a> Ctx<'a> {
             let mut marker_text = StyledText::default();
             marker_text.push(&marker, &marker_style);
             let mut marker_items = Vec::new();
+            self.mute += 1;
             let marker_extent = self.text(marker_text, x, cursor, indent, Align::Left, &mut marker_items);
+            self.mute -= 1;
             // Sit the marker on the item's first baseline.
             let shift = baseline - marker_extent.first_baseline.unwrap_or(baseline);
             let marker = Group::moved(0.0, shift, vec![Group::tagged(Role::Label, marker_items)]);
@@ -270,9 +351,11 @@ impl<'a> Ctx<'a> {
         Ok(Extent { height: cursor - y, first_baseline })
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn quote(
         &mut self,
         blocks: &[Block],
+        line: usize,
         accent: Color,
         x: f32,
         y: f32,
@@ -320,7 +403,7 @@ impl<'a> Ctx<'a> {
         }
         let height = cursor + pad - y;
         let card = Rect::new(x, y, width, height);
-        let mut jitter = Jitter::from_key(&format!("quote{x}{y}"));
+        let mut jitter = Jitter::from_key(&format!("quote{line}"));
         let path = rounded_rect(card, 3.0 * s, self.style.boxes.wobble * 0.5, &mut jitter);
         out.push(FrameItem::Path(PathItem {
             segments: path,
@@ -340,6 +423,7 @@ impl<'a> Ctx<'a> {
             color: mark_color,
             ..self.body_style()
         };
+        self.mute += 1;
         for (glyph, mx, my) in [
             ("\u{201C}", x + pad * 0.5, y - mark_size * 0.12),
             ("\u{201D}", x + width - pad * 0.5 - mark_space, y + height - mark_size * 0.62),
@@ -348,6 +432,7 @@ impl<'a> Ctx<'a> {
             t.push(glyph, &mark_style);
             self.text(t, mx, my, mark_space + pad, Align::Left, out);
         }
+        self.mute -= 1;
         out.extend(content);
         Ok(Extent { height, first_baseline: None })
     }
@@ -373,6 +458,8 @@ impl<'a> Ctx<'a> {
         let mut body = Vec::new();
         let mut fills = Vec::new();
         let mut rules = Vec::new();
+        let mut row_ends = Vec::new();
+        self.mute += 1;
         let all_rows = std::iter::once((true, header)).chain(rows.iter().map(|r| (false, r.as_slice())));
         for (is_header, cells) in all_rows {
             let mut row_items = Vec::new();
@@ -411,6 +498,7 @@ impl<'a> Ctx<'a> {
                 }));
             }
             cursor += row_height;
+            row_ends.push(cursor - y);
             rules.push(line_item(
                 Point::new(x, cursor),
                 Point::new(x + width, cursor),
@@ -419,24 +507,50 @@ impl<'a> Ctx<'a> {
             ));
             body.extend(row_items);
         }
+        self.mute -= 1;
+        // A cut leaves the header and at least one row above it.
+        self.header_height = row_ends.first().copied().unwrap_or(0.0);
+        // Two body rows at least on either side of a cut when the table has four or more.
+        let keep = if row_ends.len() > 4 { 2 } else { 1 };
+        let last = row_ends.len().saturating_sub(keep);
+        self.table_rows = row_ends.get(keep..last).map(<[f32]>::to_vec).unwrap_or_default();
         fills.extend(rules);
         out.push(Group::tagged(Role::Artifact, fills));
         out.extend(body);
         Ok(Extent { height: cursor - y, first_baseline: None })
     }
 
-    /// An image at the full width, its height from its aspect ratio.
+    /// An image at the full width, its height from its aspect ratio (narrower when taller
+    /// than `max_height`). A remote image is never fetched: a framed placeholder shows its alt
+    /// text and address.
+    #[allow(clippy::too_many_arguments)]
     fn image(
         &mut self,
         src: &str,
+        alt: &str,
         line: usize,
         x: f32,
         y: f32,
         width: f32,
         out: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
+        if super::image::is_remote(src) {
+            self.typo.warnings.push(crate::error::Warning {
+                line: Some(line),
+                message: format!("image `{src}` is not fetched (Hanji reads no network): a placeholder stands for it; save the image beside the source to show it"),
+            });
+            return Ok(self.image_placeholder(src, alt, line, x, y, width, out));
+        }
         let picture = self.images.load(src, &self.source_dir, line, &mut self.typo.warnings)?;
-        let height = width / picture.aspect();
+        let mut height = width / picture.aspect();
+        let mut x = x;
+        let mut width = width;
+        if let Some(max) = self.max_height.filter(|m| height > *m) {
+            let narrower = width * max / height;
+            x += (width - narrower) / 2.0;
+            width = narrower;
+            height = max;
+        }
         match picture {
             Picture::Vector(drawing) => {
                 let scale = width / drawing.width;
@@ -509,6 +623,100 @@ impl<'a> Ctx<'a> {
         Ok(min.iter().zip(&max).map(|(lo, hi)| lo + (width - sum_min).max(0.0) * (hi - lo) / want).collect())
     }
 
+    /// A framed box with an image's alt text and address, for an image Hanji does not fetch.
+    #[allow(clippy::too_many_arguments)]
+    fn image_placeholder(
+        &mut self,
+        src: &str,
+        alt: &str,
+        line: usize,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let s = self.scale;
+        let pad = 4.0 * s;
+        let ink = self.style.page.ink;
+        let mut content = Vec::new();
+        let mut text = StyledText { line, ..StyledText::default() };
+        let caption = if alt.trim().is_empty() { "image" } else { alt.trim() };
+        text.push(&format!("\u{1F5BC} {caption}\n"), &self.body_style());
+        let small = TextStyle { size: self.style.text.size * 0.8, color: ink.tint(0.35), ..self.body_style() };
+        text.push(src, &TextStyle { link: Some(src.to_string()), ..small });
+        text.no_hyphens = true;
+        let extent = self.text(text, x + pad, y + pad, width - 2.0 * pad, Align::Center, &mut content);
+        let height = extent.height + 2.0 * pad;
+        out.push(Group::tagged(
+            Role::Artifact,
+            vec![FrameItem::Path(PathItem {
+                segments: rect_path(Rect::new(x, y, width, height)),
+                fill: Some(Paint::solid(ink.tint(0.93))),
+                stroke: Some(Stroke {
+                    paint: Paint { color: ink, alpha: 0.5 },
+                    width: 0.6 * s,
+                    dash: vec![3.0, 2.0],
+                    cap: LineCap::Butt,
+                }),
+            })],
+        ));
+        out.extend(content);
+        Extent { height, first_baseline: None }
+    }
+
+    /// A footnote's text: its number, then its blocks, a little smaller than the body.
+    #[allow(clippy::too_many_arguments)]
+    pub fn footnote(
+        &mut self,
+        label: &str,
+        blocks: &[Block],
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Result<Extent> {
+        let number = self.footnotes.get(label).map_or_else(|| format!("[^{label}]"), |n| n.to_string());
+        let saved = self.scale;
+        self.scale *= FOOTNOTE_SCALE;
+        let mut numbered = blocks.to_vec();
+        let mark = Inline::Strong(vec![Inline::Text(format!("{number}\u{2002}"))]);
+        match numbered.first_mut() {
+            Some(Block::Paragraph { inlines, .. }) => inlines.insert(0, mark),
+            _ => numbered.insert(0, Block::Paragraph { inlines: vec![mark], line: 0 }),
+        }
+        let result = self.blocks(&numbered, accent, x, y, width, out);
+        self.scale = saved;
+        result
+    }
+
+    /// The scale of a figure of natural height `h`: `fit` narrowed so it is no taller than
+    /// `max_height`, never under `min`; taller than that is an error.
+    fn fit_height(&mut self, fit: f32, min: f32, h: f32, kind: &str, line: usize) -> Result<(f32, f32)> {
+        let Some(max) = self.max_height else { return Ok((fit, min)) };
+        let tall = max / h;
+        if tall >= fit.min(self.scale.max(min)) {
+            return Ok((fit, min));
+        }
+        if tall < min {
+            return Err(HanjiError::at(
+                None,
+                line,
+                format!(
+                    "the {kind} diagram is taller than a column even at the smallest text size ({} pt): it needs {:.1} mm, a column has {:.1} mm; split it into smaller diagrams",
+                    self.style.text.min_size,
+                    h * min * 25.4 / 72.0,
+                    max * 25.4 / 72.0
+                ),
+            ));
+        }
+        self.typo.warnings.push(crate::error::Warning {
+            line: Some(line),
+            message: format!("the {kind} diagram was scaled to {} % to fit the height of a column", (tall * 100.0).floor()),
+        });
+        Ok((tall, min))
+    }
+
     /// Fenced code: preformatted text in the code font on a tinted panel.
     #[allow(clippy::too_many_arguments)]
     fn code_block(
@@ -541,6 +749,7 @@ impl<'a> Ctx<'a> {
         let (layout, continued) =
             layout_code(self.book, &shaped, room, code_scale, self.style.text.line_height, mark_width);
         draw_paragraph(self.book, &shaped, &layout, x + pad, y + pad, &mut content);
+        self.typo.log_lines(&layout.lines, y + pad);
         for &index in &continued {
             let line = &layout.lines[index];
             let mark_x = x + pad + line.indent - mark_width;
@@ -574,7 +783,47 @@ fn block_role(block: &Block) -> Role {
         Block::Mermaid { .. } => Role::Figure { alt: "diagram".into() },
         Block::Image { alt, .. } => Role::Figure { alt: alt.clone() },
         Block::Rule { .. } | Block::PageBreak { .. } => Role::Artifact,
+        Block::Footnote { .. } => Role::Note,
     }
+}
+
+/// A footnote's text is set this much smaller than the body.
+pub const FOOTNOTE_SCALE: f32 = 0.82;
+
+/// A footnote number as superscript digits (copy and search give them back as such).
+fn superscript(number: usize) -> String {
+    const DIGITS: [char; 10] = ['⁰', '¹', '²', '³', '⁴', '⁵', '⁶', '⁷', '⁸', '⁹'];
+    number.to_string().chars().filter_map(|c| c.to_digit(10)).map(|d| DIGITS[d as usize]).collect()
+}
+
+/// A link as the PDF points it: a relative link to another Markdown file goes to that file's
+/// PDF, so a folder of notes rendered together stays linked.
+fn pdf_link(url: &str) -> String {
+    if url.contains("://") || url.starts_with('#') || url.starts_with("mailto:") {
+        return url.to_string();
+    }
+    let (path, fragment) = match url.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (url, None),
+    };
+    match path.strip_suffix(".md").or_else(|| path.strip_suffix(".markdown")) {
+        Some(stem) => match fragment {
+            Some(f) => format!("{stem}.pdf#{f}"),
+            None => format!("{stem}.pdf"),
+        },
+        None => url.to_string(),
+    }
+}
+
+/// The first baseline of a laid-out piece: its first glyph's.
+fn piece_baseline(piece: &Piece) -> Option<f32> {
+    let mut first = None;
+    crate::frame::walk(&piece.items, 0.0, 0.0, &mut |item, _, dy| {
+        if let (None, FrameItem::Text(run)) = (first, item) {
+            first = run.glyphs.first().map(|g| g.y + dy);
+        }
+    });
+    first
 }
 
 /// `↪` drawn as a path before a continued code line (not text: copying the code gives it

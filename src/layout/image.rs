@@ -33,6 +33,11 @@ impl Picture {
     }
 }
 
+/// An address on the network (or inline data): never read, drawn as a placeholder.
+pub fn is_remote(src: &str) -> bool {
+    src.contains("://") || src.starts_with("data:")
+}
+
 /// Images loaded during one layout, by resolved path.
 #[derive(Default)]
 pub struct ImageCache {
@@ -50,7 +55,7 @@ impl ImageCache {
         warnings: &mut Vec<Warning>,
     ) -> Result<Picture> {
         let fail = |message: String| HanjiError::at(None, line, message);
-        if src.contains("://") || src.starts_with("data:") {
+        if is_remote(src) {
             return Err(fail(format!(
                 "image `{src}` is not a local file: Hanji reads no network; save it beside the source"
             )));

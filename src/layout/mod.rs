@@ -2,12 +2,15 @@
 
 pub mod blocks;
 pub mod grid;
+pub mod flow;
 pub mod image;
+pub mod numbering;
+pub mod piece;
 pub mod sheet;
 
 use crate::error::{HanjiError, Warning};
 use crate::frame::{DocumentInfo, Laidout};
-use crate::model::Document;
+use crate::model::{self, Document};
 use crate::style::Style;
 use crate::text::fonts::FontBook;
 
@@ -56,19 +59,26 @@ pub fn layout_document(
             crate::page::PAGE_NAMES.join(", ")
         )))
     })?;
-    let Some(rows) = &doc.meta.layout else {
-        return Err(Failure::from_error(HanjiError::at(
-            None,
-            1,
-            "this document has no `layout:` in its front matter; flow mode (sections running over pages) is not available yet: add a `layout:` grid that places every `##` section",
-        )));
+    let numbered;
+    let doc = if doc.meta.numbering {
+        numbered = numbering::numbered(doc);
+        &numbered
+    } else {
+        doc
     };
     let mut ctx = blocks::Ctx::new(book, style, source_dir);
-    let laid = sheet::layout_sheet(doc, rows, page, &mut ctx);
+    let (defined, undefined) = footnote_numbers(doc);
+    ctx.footnotes = defined;
+    let laid = match &doc.meta.layout {
+        Some(rows) => sheet::layout_sheet(doc, rows, page, &mut ctx)
+            .map(|(frame, outline)| flow::Flowed { pages: vec![frame], outline, anchors: Vec::new() }),
+        None => flow::layout_flow(doc, page, &mut ctx),
+    };
     let mut warnings = std::mem::take(&mut ctx.warnings);
+    warnings.extend(undefined);
     warnings.sort();
     warnings.dedup();
-    let (frame, outline) = match laid {
+    let flowed = match laid {
         Ok(laid) if ctx.errors.is_empty() => laid,
         other => {
             let mut errors = std::mem::take(&mut ctx.errors);
@@ -92,7 +102,33 @@ pub fn layout_document(
     }
     warnings.sort();
     warnings.dedup();
-    Ok(Outcome { laid: Laidout { pages: vec![frame], info, outline }, warnings, fits: ctx.fits })
+    let laid = Laidout { pages: flowed.pages, info, outline: flowed.outline, anchors: flowed.anchors };
+    Ok(Outcome { laid, warnings, fits: ctx.fits })
+}
+
+/// Footnote numbers in the order of first reference (defined ones only), and a warning for
+/// each reference without a text.
+fn footnote_numbers(doc: &Document) -> (std::collections::BTreeMap<String, usize>, Vec<Warning>) {
+    let mut defined = std::collections::BTreeMap::new();
+    let mut lines = std::collections::BTreeMap::new();
+    model::visit_blocks(doc, &mut |block| {
+        if let model::Block::Footnote { label, line, .. } = block {
+            lines.entry(label.clone()).or_insert(*line);
+        }
+    });
+    let mut warnings = Vec::new();
+    for label in model::footnote_order(doc) {
+        if lines.contains_key(&label) {
+            let next = defined.len() + 1;
+            defined.insert(label, next);
+        } else {
+            warnings.push(Warning {
+                line: model::first_reference_line(doc, &label),
+                message: format!("footnote `[^{label}]` has no text: add a line `[^{label}]: …` (it prints as written)"),
+            });
+        }
+    }
+    (defined, warnings)
 }
 
 #[cfg(test)]

@@ -116,8 +116,9 @@ fn sheet_outline(doc: &Document, anchors: &[(String, f32)]) -> Vec<OutlineEntry>
     outline
 }
 
-fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut Vec<Warning>) -> Color {
-    for class in &section.classes {
+pub(super) fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut Vec<Warning>) -> Color {
+    // `.box` and `.plain` say how a flowing section is set, not its colour.
+    for class in section.classes.iter().filter(|c| *c != "box" && *c != "plain") {
         match style.color(class) {
             Some(color) => return color,
             None => warnings.push(Warning {
@@ -136,7 +137,7 @@ fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut
 }
 
 /// The light-blue graph paper: a line every pitch, a darker one every `major_every` cells.
-fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<FrameItem>) {
+pub(super) fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<FrameItem>) {
     let mut minor = Vec::new();
     let mut major = Vec::new();
     let every = grid.major_every.max(1) as usize;

@@ -33,7 +33,10 @@ pub(crate) struct Body {
 
 /// Parses the body that starts on file line `first_line` into sections.
 pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<Body> {
-    let options = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_HEADING_ATTRIBUTES;
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_FOOTNOTES;
     let mut reader = Reader {
         events: Parser::new_ext(body, options).into_offset_iter().peekable(),
         lines: LineIndex::new(body, first_line),
@@ -190,6 +193,12 @@ impl<'a> Reader<'a> {
                 paragraph_blocks(html_pieces(html.trim()), line, out);
             }
             Event::Rule => out.push(Block::Rule { line }),
+            Event::Start(Tag::FootnoteDefinition(label)) => {
+                let depth = self.deeper(depth, line)?;
+                let mut blocks = Vec::new();
+                self.blocks_until_end(depth, &mut blocks)?;
+                out.push(Block::Footnote { label: label.into_string(), blocks, line });
+            }
             Event::End(_) => {}
             event if is_inline(&event) => {
                 // Text directly inside a tight list item: gather the run into a paragraph.
@@ -362,7 +371,8 @@ impl<'a> Reader<'a> {
                 out.extend(self.pieces_until_end(depth + 1, line)?);
                 return Ok(());
             }
-            Event::FootnoteReference(t) | Event::InlineMath(t) | Event::DisplayMath(t) => {
+            Event::FootnoteReference(label) => Piece::Inline(Inline::FootnoteRef(label.into_string())),
+            Event::InlineMath(t) | Event::DisplayMath(t) => {
                 Piece::Inline(Inline::Text(t.into_string()))
             }
             Event::TaskListMarker(done) => {

@@ -238,7 +238,7 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockChe
             )
         };
         match block {
-            Block::Quote { blocks, line } => {
+            Block::Quote { blocks, line } | Block::Footnote { blocks, line, .. } => {
                 if depth >= limits::MAX_BLOCK_DEPTH {
                     return Err(nested(*line));
                 }
@@ -305,7 +305,7 @@ fn check_inlines(
                 walk.add(text, line, path)?;
                 continue;
             }
-            Inline::LineBreak => continue,
+            Inline::LineBreak | Inline::FootnoteRef(_) => continue,
         };
         if depth >= limits::MAX_INLINE_DEPTH {
             return Err(error_at(
