@@ -324,7 +324,9 @@ fn inline_refs(inlines: &[Inline], order: &mut Vec<String>) {
     for inline in inlines {
         match inline {
             Inline::FootnoteRef(label) if !order.contains(label) => order.push(label.clone()),
-            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => inline_refs(c, order),
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => {
+                inline_refs(c, order)
+            }
             Inline::Link { children, .. } => inline_refs(children, order),
             _ => {}
         }

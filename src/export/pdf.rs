@@ -180,9 +180,8 @@ struct Page<'a> {
 
 /// A link's action: a `#id` jumps to the heading with that id, anything else opens a URI.
 fn link_action(url: &str, laid: &Laidout) -> Actions {
-    let target = url
-        .strip_prefix('#')
-        .and_then(|id| laid.outline.iter().chain(&laid.anchors).find(|h| h.id == id));
+    let target =
+        url.strip_prefix('#').and_then(|id| laid.outline.iter().chain(&laid.anchors).find(|h| h.id == id));
     let page_height = |heading: &OutlineEntry| laid.pages.get(heading.page).map_or(0.0, |p| p.height);
     match target {
         Some(heading) => Actions::Goto(printpdf::Destination::Xyz {

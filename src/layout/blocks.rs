@@ -101,7 +101,8 @@ impl<'a> Ctx<'a> {
             Block::Table { .. } => self.header_height,
             _ => 0.0,
         };
-        let footnotes = if self.footnotes.is_empty() { Vec::new() } else { super::piece::footnote_refs(&items) };
+        let footnotes =
+            if self.footnotes.is_empty() { Vec::new() } else { super::piece::footnote_refs(&items) };
         Ok(Piece {
             height,
             items,
@@ -242,7 +243,9 @@ impl<'a> Ctx<'a> {
                 self.mute -= 1;
                 extent
             }
-            Block::Footnote { label, blocks, .. } => self.footnote(label, blocks, accent, x, y, width, out)?,
+            Block::Footnote { label, blocks, .. } => {
+                self.footnote(label, blocks, accent, x, y, width, out)?
+            }
             Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out)?,
             Block::Quote { blocks, line } => self.quote(blocks, *line, accent, x, y, width, out)?,
             Block::Table { aligns, header, rows, line } => {
@@ -642,7 +645,8 @@ impl<'a> Ctx<'a> {
         let mut text = StyledText { line, ..StyledText::default() };
         let caption = if alt.trim().is_empty() { "image" } else { alt.trim() };
         text.push(&format!("\u{1F5BC} {caption}\n"), &self.body_style());
-        let small = TextStyle { size: self.style.text.size * 0.8, color: ink.tint(0.35), ..self.body_style() };
+        let small =
+            TextStyle { size: self.style.text.size * 0.8, color: ink.tint(0.35), ..self.body_style() };
         text.push(src, &TextStyle { link: Some(src.to_string()), ..small });
         text.no_hyphens = true;
         let extent = self.text(text, x + pad, y + pad, width - 2.0 * pad, Align::Center, &mut content);
@@ -712,7 +716,10 @@ impl<'a> Ctx<'a> {
         }
         self.typo.warnings.push(crate::error::Warning {
             line: Some(line),
-            message: format!("the {kind} diagram was scaled to {} % to fit the height of a column", (tall * 100.0).floor()),
+            message: format!(
+                "the {kind} diagram was scaled to {} % to fit the height of a column",
+                (tall * 100.0).floor()
+            ),
         });
         Ok((tall, min))
     }

@@ -148,7 +148,8 @@ pub fn layout_flow(doc: &Document, page: PageSize, ctx: &mut Ctx) -> Result<Flow
     let footer = doc.meta.footer.clone().unwrap_or_else(|| "{page} / {pages}".to_string());
     let top = if header.is_empty() { 0.0 } else { band };
     let bottom = if footer.is_empty() { 0.0 } else { band };
-    let columns = usize::from(doc.meta.columns.unwrap_or(if page.width > page.height { 2 } else { 1 })).max(1);
+    let columns =
+        usize::from(doc.meta.columns.unwrap_or(if page.width > page.height { 2 } else { 1 })).max(1);
     let geometry = Geometry {
         page,
         body: Rect::new(area.x, area.y + top, area.width, area.height - top - bottom),
@@ -274,7 +275,17 @@ impl Flow<'_, '_> {
     }
 
     /// A heading laid out as a piece kept with what follows.
-    fn heading(&mut self, inlines: &[Inline], style: &TextStyle, accent: Color, line: usize, width: f32, level: u8, rule: bool) -> Piece {
+    #[allow(clippy::too_many_arguments)]
+    fn heading(
+        &mut self,
+        inlines: &[Inline],
+        style: &TextStyle,
+        accent: Color,
+        line: usize,
+        width: f32,
+        level: u8,
+        rule: bool,
+    ) -> Piece {
         let text = self.ctx.styled(inlines, style, accent, line);
         let mut items = Vec::new();
         self.ctx.mute += 1;
@@ -400,7 +411,8 @@ impl Flow<'_, '_> {
         content.push(Group::tagged(Role::Heading(1), heading));
         let body = self.ctx.body_style();
         let small = |size: f32| TextStyle { size, color: style.page.ink, ..body.clone() };
-        let byline: Vec<&str> = [meta.author.as_deref(), meta.date.as_deref()].into_iter().flatten().collect();
+        let byline: Vec<&str> =
+            [meta.author.as_deref(), meta.date.as_deref()].into_iter().flatten().collect();
         for (text, size) in [
             (meta.subtitle.clone().unwrap_or_default(), style.title.subtitle_size * 1.2),
             (byline.join(" · "), style.title.subtitle_size),
@@ -418,7 +430,12 @@ impl Flow<'_, '_> {
         let height = y + pad;
         let mut jitter = Jitter::from_key("title");
         let band = FrameItem::Path(PathItem {
-            segments: rounded_rect(Rect::new(0.0, 0.0, width, height), style.boxes.radius, style.boxes.wobble, &mut jitter),
+            segments: rounded_rect(
+                Rect::new(0.0, 0.0, width, height),
+                style.boxes.radius,
+                style.boxes.wobble,
+                &mut jitter,
+            ),
             fill: Some(Paint { color: style.title.fill, alpha: 0.85 }),
             stroke: Some(Stroke {
                 paint: Paint::solid(style.title.stroke),
@@ -503,7 +520,8 @@ impl Flow<'_, '_> {
                 pages.push(page);
                 continue;
             }
-            let page = if self.geometry.columns > 1 { self.balanced(&before, pages.is_empty(), page) } else { page };
+            let page =
+                if self.geometry.columns > 1 { self.balanced(&before, pages.is_empty(), page) } else { page };
             if page.used || pages.is_empty() {
                 pages.push(page);
             }
@@ -673,15 +691,13 @@ impl Flow<'_, '_> {
                     }
                     col.fresh = false;
                 }
-                Entry::Piece(piece) => {
-                    match self.place(piece, None, &mut cols, &mut c, cursor, &mut out) {
-                        Ok(()) => {}
-                        Err(rest) => {
-                            cursor.pending = Some(rest);
-                            break false;
-                        }
+                Entry::Piece(piece) => match self.place(piece, None, &mut cols, &mut c, cursor, &mut out) {
+                    Ok(()) => {}
+                    Err(rest) => {
+                        cursor.pending = Some(rest);
+                        break false;
                     }
-                }
+                },
                 Entry::TocLine(piece, slot) => {
                     if let Err(rest) = self.place(piece, Some(slot), &mut cols, &mut c, cursor, &mut out) {
                         // A contents line is never cut: start it again on the next page.
@@ -766,7 +782,9 @@ impl Flow<'_, '_> {
             let keep = if piece.keep_with_next { self.least_after(cursor.next) } else { 0.0 };
             let notes = self.notes_needed(col, &piece.footnotes, f32::INFINITY, cursor);
             let fits = piece.height + notes <= avail + 0.01;
-            if (fits && piece.height + keep + notes <= avail + 0.01) || (col.fresh && (fits || piece.cut == Cut::Never)) {
+            if (fits && piece.height + keep + notes <= avail + 0.01)
+                || (col.fresh && (fits || piece.cut == Cut::Never))
+            {
                 self.put(piece, slot, &mut cols[*c], cursor, out);
                 return Ok(());
             }
@@ -777,9 +795,12 @@ impl Flow<'_, '_> {
                 Cut::Never => false,
             };
             if cuttable && !piece.keep_with_next {
-                let at = piece.breaks.iter().rev().copied().find(|&b| {
-                    b + self.notes_needed(col, &piece.footnotes, b, cursor) <= avail + 0.01
-                });
+                let at = piece
+                    .breaks
+                    .iter()
+                    .rev()
+                    .copied()
+                    .find(|&b| b + self.notes_needed(col, &piece.footnotes, b, cursor) <= avail + 0.01);
                 let at = at.or_else(|| if col.fresh { piece.breaks.first().copied() } else { None });
                 if let Some(at) = at {
                     let (above, rest) = piece.split(at);
@@ -802,7 +823,14 @@ impl Flow<'_, '_> {
     }
 
     /// Puts a piece at the column's cursor, with its footnotes at the column's foot.
-    fn put(&self, piece: Piece, slot: Option<Slot>, col: &mut Column, cursor: &mut Cursor, out: &mut PageOut) {
+    fn put(
+        &self,
+        piece: Piece,
+        slot: Option<Slot>,
+        col: &mut Column,
+        cursor: &mut Cursor,
+        out: &mut PageOut,
+    ) {
         let x = col.x + if cursor.open.is_some() { self.pad() } else { 0.0 };
         place_marks(cursor, out, col.y);
         for (_, label) in &piece.footnotes {
@@ -866,7 +894,10 @@ impl Flow<'_, '_> {
         let style = self.ctx.style;
         let rect = Rect::new(col.x, fragment.top, col.width, (col.y - fragment.top).max(1.0));
         let mut jitter = Jitter::from_key(&format!("{}{}", head.id, fragment.top as i32));
-        let fill = Some(Paint { color: head.accent.tint(style.boxes.fill_alpha.max(0.0) * 0.0 + style.boxes.fill_tint), alpha: style.boxes.fill_alpha });
+        let fill = Some(Paint {
+            color: head.accent.tint(style.boxes.fill_alpha.max(0.0) * 0.0 + style.boxes.fill_tint),
+            alpha: style.boxes.fill_alpha,
+        });
         let stroke = Some(Stroke {
             paint: Paint::solid(head.accent),
             width: style.boxes.stroke_width,
@@ -899,7 +930,14 @@ impl Flow<'_, '_> {
                     wobbly_line(Point::new(r, t), Point::new(r, b), w, &mut jitter, &mut edges, true);
                 }
             } else {
-                wobbly_line(Point::new(l, b), Point::new(r, b), w, &mut jitter, &mut edges, !fragment.continued);
+                wobbly_line(
+                    Point::new(l, b),
+                    Point::new(r, b),
+                    w,
+                    &mut jitter,
+                    &mut edges,
+                    !fragment.continued,
+                );
                 wobbly_line(Point::new(r, b), Point::new(r, t), w, &mut jitter, &mut edges, false);
             }
             let mut cut_marks = Vec::new();
@@ -919,7 +957,13 @@ impl Flow<'_, '_> {
     }
 
     /// Paper on every page, running header and footer, contents page numbers.
-    fn finish(&mut self, pages: Vec<PageOut>, outline: &[OutlineEntry], header: &str, footer: &str) -> Vec<Frame> {
+    fn finish(
+        &mut self,
+        pages: Vec<PageOut>,
+        outline: &[OutlineEntry],
+        header: &str,
+        footer: &str,
+    ) -> Vec<Frame> {
         let count = pages.len();
         let style = self.ctx.style;
         let page_size = self.geometry.page;
@@ -942,7 +986,14 @@ impl Flow<'_, '_> {
                 if let Some(&target) = page_of.get(slot.id.as_str()) {
                     let number = (target + 1).to_string();
                     let text_style = self.ctx.body_style();
-                    items.push(self.line_at(&number, &text_style, slot.right - 60.0, *baseline, 60.0, Align::Right));
+                    items.push(self.line_at(
+                        &number,
+                        &text_style,
+                        slot.right - 60.0,
+                        *baseline,
+                        60.0,
+                        Align::Right,
+                    ));
                 }
             }
             let section = running_section(outline, index);
@@ -967,13 +1018,15 @@ impl Flow<'_, '_> {
             if index > 0 && !header.is_empty() {
                 let text = fill(header);
                 let baseline = header_band.y + header_band.height * 0.6;
-                let item = self.line_at(&text, &running, header_band.x, baseline, header_band.width, Align::Center);
+                let item =
+                    self.line_at(&text, &running, header_band.x, baseline, header_band.width, Align::Center);
                 items.push(Group::tagged(Role::Artifact, vec![item]));
             }
             if !footer.is_empty() {
                 let text = fill(footer);
                 let baseline = footer_band.bottom() - footer_band.height * 0.25;
-                let item = self.line_at(&text, &running, footer_band.x, baseline, footer_band.width, Align::Center);
+                let item =
+                    self.line_at(&text, &running, footer_band.x, baseline, footer_band.width, Align::Center);
                 items.push(Group::tagged(Role::Artifact, vec![item]));
             }
             frames.push(Frame { width: page_size.width, height: page_size.height, items });
@@ -982,7 +1035,15 @@ impl Flow<'_, '_> {
     }
 
     /// One line of text whose first baseline is at `baseline`.
-    fn line_at(&mut self, text: &str, style: &TextStyle, x: f32, baseline: f32, width: f32, align: Align) -> FrameItem {
+    fn line_at(
+        &mut self,
+        text: &str,
+        style: &TextStyle,
+        x: f32,
+        baseline: f32,
+        width: f32,
+        align: Align,
+    ) -> FrameItem {
         let mut styled = StyledText::default();
         styled.push(text, style);
         styled.no_hyphens = true;
@@ -1008,7 +1069,7 @@ fn running_section(outline: &[OutlineEntry], page: usize) -> String {
     if let Some(first) = sections.clone().find(|e| e.page == page) {
         return first.title.clone();
     }
-    sections.filter(|e| e.page < page).last().map(|e| e.title.clone()).unwrap_or_default()
+    sections.rev().find(|e| e.page < page).map(|e| e.title.clone()).unwrap_or_default()
 }
 
 /// The footnote texts among blocks, at any depth.

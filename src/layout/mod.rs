@@ -1,8 +1,8 @@
 //! Layout: sheet grid → boxes → blocks → lines → Frame.
 
 pub mod blocks;
-pub mod grid;
 pub mod flow;
+pub mod grid;
 pub mod image;
 pub mod numbering;
 pub mod piece;
@@ -69,11 +69,12 @@ pub fn layout_document(
     let mut ctx = blocks::Ctx::new(book, style, source_dir);
     let (defined, undefined) = footnote_numbers(doc);
     ctx.footnotes = defined;
-    let laid = match &doc.meta.layout {
-        Some(rows) => sheet::layout_sheet(doc, rows, page, &mut ctx)
-            .map(|(frame, outline)| flow::Flowed { pages: vec![frame], outline, anchors: Vec::new() }),
-        None => flow::layout_flow(doc, page, &mut ctx),
-    };
+    let laid =
+        match &doc.meta.layout {
+            Some(rows) => sheet::layout_sheet(doc, rows, page, &mut ctx)
+                .map(|(frame, outline)| flow::Flowed { pages: vec![frame], outline, anchors: Vec::new() }),
+            None => flow::layout_flow(doc, page, &mut ctx),
+        };
     let mut warnings = std::mem::take(&mut ctx.warnings);
     warnings.extend(undefined);
     warnings.sort();
@@ -124,11 +125,52 @@ fn footnote_numbers(doc: &Document) -> (std::collections::BTreeMap<String, usize
         } else {
             warnings.push(Warning {
                 line: model::first_reference_line(doc, &label),
-                message: format!("footnote `[^{label}]` has no text: add a line `[^{label}]: …` (it prints as written)"),
+                message: format!(
+                    "footnote `[^{label}]` has no text: add a line `[^{label}]: …` (it prints as written)"
+                ),
             });
         }
     }
+    // Markdown leaves a reference to an undefined label as text.
+    model::visit_blocks(doc, &mut |block| {
+        let texts: Vec<String> = match block {
+            model::Block::Paragraph { inlines, .. } | model::Block::Heading { inlines, .. } => {
+                vec![model::plain_text(inlines)]
+            }
+            model::Block::Table { header, rows, .. } => {
+                header.iter().chain(rows.iter().flatten()).map(|c| model::plain_text(c)).collect()
+            }
+            _ => Vec::new(),
+        };
+        for text in texts {
+            for label in written_references(&text) {
+                if !lines.contains_key(label) {
+                    warnings.push(Warning {
+                        line: Some(block.line()),
+                        message: format!("footnote `[^{label}]` has no text: add a line `[^{label}]: …` (it prints as written)"),
+                    });
+                }
+            }
+        }
+    });
     (defined, warnings)
+}
+
+/// Labels of `[^label]` written in text.
+fn written_references(text: &str) -> Vec<&str> {
+    let mut labels = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("[^") {
+        let after = &rest[start + 2..];
+        match after.find(']') {
+            Some(end) if end > 0 && !after[..end].contains(char::is_whitespace) => {
+                labels.push(&after[..end]);
+                rest = &after[end + 1..];
+            }
+            _ => rest = after,
+        }
+    }
+    labels
 }
 
 #[cfg(test)]

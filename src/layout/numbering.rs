@@ -34,7 +34,6 @@ fn prefix(title: &mut Vec<Inline>, number: &str) {
     title.insert(0, Inline::Text(format!("{number}\u{2002}")));
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::*;

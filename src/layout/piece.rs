@@ -72,7 +72,8 @@ impl Piece {
         }
         let shift = self.header - at;
         rest.push(Group::moved(0.0, shift, below));
-        let (notes_above, notes_below): (Vec<_>, Vec<_>) = self.footnotes.into_iter().partition(|(y, _)| *y < at);
+        let (notes_above, notes_below): (Vec<_>, Vec<_>) =
+            self.footnotes.into_iter().partition(|(y, _)| *y < at);
         let first = Piece {
             height: at,
             items: above,
@@ -107,7 +108,10 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
                 partition(group.items, cut - group.y, &mut a, &mut b);
                 for (part, out) in [(a, &mut *above), (b, &mut *below)] {
                     if !part.is_empty() {
-                        out.push(FrameItem::Group(Group { items: part, ..group_shell(&group.role, group.x, group.y) }));
+                        out.push(FrameItem::Group(Group {
+                            items: part,
+                            ..group_shell(&group.role, group.x, group.y)
+                        }));
                     }
                 }
             }
@@ -251,10 +255,7 @@ mod tests {
             size: 10.0,
             color: Color::BLACK,
             fake_bold: 0.0,
-            glyphs: baselines
-                .iter()
-                .map(|&y| PlacedGlyph { gid: 1, x: 0.0, y, text: "a".into() })
-                .collect(),
+            glyphs: baselines.iter().map(|&y| PlacedGlyph { gid: 1, x: 0.0, y, text: "a".into() }).collect(),
         })
     }
 
@@ -290,7 +291,12 @@ mod tests {
     fn a_table_continuation_repeats_its_header() {
         let piece = Piece {
             height: 40.0,
-            items: vec![line_of_text(&[8.0]), line_of_text(&[18.0]), line_of_text(&[28.0]), line_of_text(&[38.0])],
+            items: vec![
+                line_of_text(&[8.0]),
+                line_of_text(&[18.0]),
+                line_of_text(&[28.0]),
+                line_of_text(&[38.0]),
+            ],
             breaks: vec![20.0, 30.0],
             cut: Cut::Anywhere,
             keep_with_next: false,

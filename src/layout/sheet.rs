@@ -116,7 +116,12 @@ fn sheet_outline(doc: &Document, anchors: &[(String, f32)]) -> Vec<OutlineEntry>
     outline
 }
 
-pub(super) fn box_color(section: &Section, style: &Style, cycle: &mut usize, warnings: &mut Vec<Warning>) -> Color {
+pub(super) fn box_color(
+    section: &Section,
+    style: &Style,
+    cycle: &mut usize,
+    warnings: &mut Vec<Warning>,
+) -> Color {
     // `.box` and `.plain` say how a flowing section is set, not its colour.
     for class in section.classes.iter().filter(|c| *c != "box" && *c != "plain") {
         match style.color(class) {

@@ -372,9 +372,7 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             Event::FootnoteReference(label) => Piece::Inline(Inline::FootnoteRef(label.into_string())),
-            Event::InlineMath(t) | Event::DisplayMath(t) => {
-                Piece::Inline(Inline::Text(t.into_string()))
-            }
+            Event::InlineMath(t) | Event::DisplayMath(t) => Piece::Inline(Inline::Text(t.into_string())),
             Event::TaskListMarker(done) => {
                 Piece::Inline(Inline::Text(if done { "[x] " } else { "[ ] " }.to_string()))
             }
