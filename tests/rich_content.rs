@@ -117,8 +117,8 @@ fn a_remote_image_is_a_placeholder_and_a_warning_never_a_fetch() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stderr.contains("sheet.md:8:") && stderr.contains("not fetched"), "{stderr}");
     let text = std::process::Command::new("pdftotext").arg(dir.join("sheet.pdf")).arg("-").output().unwrap();
-    let text = String::from_utf8_lossy(&text.stdout);
-    assert!(text.contains("지도 map") && text.contains("https://example.com/a.png"), "{text}");
+    let text = squeeze(&String::from_utf8_lossy(&text.stdout));
+    assert!(text.contains("지도map") && text.contains("https://example.com/a.png"), "{text}");
 }
 
 #[test]

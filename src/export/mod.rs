@@ -1,5 +1,6 @@
 //! Exporters: the only stage that knows about output formats. They draw from the Frame alone.
 
+pub mod content;
 pub mod pdf;
 pub mod png;
 pub mod subset;

@@ -132,6 +132,30 @@ impl LoadedFont {
         Some([b.x_min / u, b.y_min / u, b.x_max / u, b.y_max / u])
     }
 
+    /// A glyph's advance in em.
+    pub fn advance(&self, gid: u16) -> f32 {
+        self.metrics.advance_width(GlyphId::new(u32::from(gid))).unwrap_or(0.0) / self.units_per_em
+    }
+
+    /// Ascent, descent (negative) and the font's box (x0, y0, x1, y1), in em, for a PDF font
+    /// descriptor.
+    pub fn vertical_metrics(&self) -> (f32, f32, [f32; 4]) {
+        let Ok(font) = FontRef::new(self.data) else { return (0.8, -0.2, [0.0, -0.2, 1.0, 0.8]) };
+        let u = self.units_per_em;
+        let (ascent, descent) = font.hhea().map_or((0.8, -0.2), |h| {
+            (f32::from(h.ascender().to_i16()) / u, f32::from(h.descender().to_i16()) / u)
+        });
+        let bbox = font.head().map_or([0.0, descent, 1.0, ascent], |h| {
+            [
+                f32::from(h.x_min()) / u,
+                f32::from(h.y_min()) / u,
+                f32::from(h.x_max()) / u,
+                f32::from(h.y_max()) / u,
+            ]
+        });
+        (ascent, descent, bbox)
+    }
+
     /// Number of glyphs in the font (`maxp`), which bounds the glyph ids it can use.
     pub fn glyph_count(&self) -> u16 {
         u16::try_from(self.metrics.glyph_count()).unwrap_or(u16::MAX)

@@ -1,0 +1,310 @@
+//! Page content streams written straight from the Frame: path, text and image operators as
+//! bytes, numbers with at most two decimals (a hundredth of a point is far below what any
+//! printer or screen shows). Writing them directly, rather than through a generic operator
+//! list, was most of the PDF export time on long documents.
+
+use std::collections::BTreeMap;
+
+use crate::frame::{Color, FrameItem, GlyphRun, HiddenText, LineCap, LinkItem, PathItem, Segment};
+use crate::text::fonts::FontId;
+
+/// What drawing items needs: per font, its resource name, the widths the PDF gives its
+/// glyphs and the new glyph ids; image names; opacity states met so far.
+pub struct Resources<'a> {
+    pub fonts: &'a BTreeMap<FontId, FontUse>,
+    pub images: &'a BTreeMap<String, (String, u32, u32)>,
+    /// (fill alpha, stroke alpha) in hundredths → resource name.
+    pub alphas: BTreeMap<(u8, u8), String>,
+}
+
+/// A font as the content streams use it.
+pub struct FontUse {
+    pub name: String,
+    /// Original glyph id → (id in the subset, width in thousandths of an em as /W says).
+    pub glyphs: BTreeMap<u16, (u16, i32)>,
+    /// Hidden text → the subset glyph that carries it.
+    pub hidden: BTreeMap<String, u16>,
+}
+
+/// A link found while drawing, in page coordinates (y down).
+pub struct PlacedLink<'a> {
+    pub link: &'a LinkItem,
+    pub dx: f32,
+    pub dy: f32,
+}
+
+/// Writes a page's items; collects its links.
+pub fn page_content<'a>(
+    items: &'a [FrameItem],
+    height: f32,
+    resources: &mut Resources,
+    links: &mut Vec<PlacedLink<'a>>,
+) -> Vec<u8> {
+    let mut out = Vec::with_capacity(64 * 1024);
+    write_items(items, (0.0, 0.0), height, resources, links, &mut out);
+    out
+}
+
+fn write_items<'a>(
+    items: &'a [FrameItem],
+    offset: (f32, f32),
+    h: f32,
+    resources: &mut Resources,
+    links: &mut Vec<PlacedLink<'a>>,
+    out: &mut Vec<u8>,
+) {
+    for item in items {
+        match item {
+            FrameItem::Group(group) if group.x == 0.0 && group.y == 0.0 => {
+                write_items(&group.items, offset, h, resources, links, out);
+            }
+            FrameItem::Group(group) => {
+                out.extend_from_slice(b"q 1 0 0 1 ");
+                num(out, group.x);
+                out.push(b' ');
+                num(out, -group.y);
+                out.extend_from_slice(b" cm\n");
+                let inner = (offset.0 + group.x, offset.1 + group.y);
+                write_items(&group.items, inner, h, resources, links, out);
+                out.extend_from_slice(b"Q\n");
+            }
+            FrameItem::Path(path) => write_path(path, h, resources, out),
+            FrameItem::Text(run) => write_text(run, h, resources, out),
+            FrameItem::HiddenText(hidden) => write_hidden(hidden, h, resources, out),
+            FrameItem::Image(image) => {
+                if let Some((name, _, _)) = resources.images.get(&image.image.key) {
+                    let r = image.rect;
+                    out.extend_from_slice(b"q ");
+                    nums(out, &[r.width, 0.0, 0.0, r.height, r.x, h - r.bottom()]);
+                    out.extend_from_slice(b" cm /");
+                    out.extend_from_slice(name.as_bytes());
+                    out.extend_from_slice(b" Do Q\n");
+                }
+            }
+            FrameItem::Link(link) => links.push(PlacedLink { link, dx: offset.0, dy: offset.1 }),
+        }
+    }
+}
+
+/// Colour components with three decimals: two would shift a channel by up to 1/200.
+fn color(out: &mut Vec<u8>, c: Color, op: &[u8]) {
+    for (i, v) in [c.r, c.g, c.b].into_iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        let n = (v.clamp(0.0, 1.0) * 1000.0).round() as i64;
+        match n {
+            1000 => out.push(b'1'),
+            0 => out.push(b'0'),
+            n => {
+                out.extend_from_slice(b"0.");
+                let digits = format!("{n:03}");
+                out.extend_from_slice(digits.trim_end_matches('0').as_bytes());
+            }
+        }
+    }
+    out.push(b' ');
+    out.extend_from_slice(op);
+    out.push(b'\n');
+}
+
+fn write_path(path: &PathItem, h: f32, resources: &mut Resources, out: &mut Vec<u8>) {
+    let fill_alpha = path.fill.map_or(1.0, |p| p.alpha);
+    let stroke_alpha = path.stroke.as_ref().map_or(1.0, |s| s.paint.alpha);
+    if path.fill.is_none() && path.stroke.is_none() {
+        return;
+    }
+    out.extend_from_slice(b"q\n");
+    if fill_alpha < 1.0 || stroke_alpha < 1.0 {
+        let key = (percent(fill_alpha), percent(stroke_alpha));
+        let next = resources.alphas.len();
+        let name = resources.alphas.entry(key).or_insert_with(|| format!("GS{next}"));
+        out.push(b'/');
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b" gs\n");
+    }
+    if let Some(fill) = path.fill {
+        color(out, fill.color, b"rg");
+    }
+    if let Some(stroke) = &path.stroke {
+        color(out, stroke.paint.color, b"RG");
+        num(out, stroke.width);
+        out.extend_from_slice(if stroke.cap == LineCap::Round { b" w 1 J" } else { b" w 0 J" });
+        if !stroke.dash.is_empty() {
+            out.extend_from_slice(b" [");
+            nums(out, &stroke.dash);
+            out.extend_from_slice(b"] 0 d");
+        }
+        out.push(b'\n');
+    }
+    let mut started = false;
+    for segment in &path.segments {
+        match *segment {
+            Segment::MoveTo(p) => {
+                nums(out, &[p.x, h - p.y]);
+                out.extend_from_slice(b" m\n");
+                started = true;
+            }
+            Segment::LineTo(p) if started => {
+                nums(out, &[p.x, h - p.y]);
+                out.extend_from_slice(b" l\n");
+            }
+            Segment::CubicTo(a, b, c) if started => {
+                nums(out, &[a.x, h - a.y, b.x, h - b.y, c.x, h - c.y]);
+                out.extend_from_slice(b" c\n");
+            }
+            Segment::Close if started => out.extend_from_slice(b"h\n"),
+            _ => {}
+        }
+    }
+    out.extend_from_slice(match (path.fill.is_some(), path.stroke.is_some()) {
+        (true, true) => b"B\nQ\n",
+        (true, false) => b"f\nQ\n",
+        _ => b"S\nQ\n",
+    });
+}
+
+fn percent(alpha: f32) -> u8 {
+    (alpha.clamp(0.0, 1.0) * 100.0).round() as u8
+}
+
+/// A glyph run as one text object: each baseline one `Tm` and one `TJ` whose numbers move
+/// the pen from where the widths leave it to where the shaper put the next glyph.
+fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) {
+    let Some(font) = resources.fonts.get(&run.font) else { return };
+    if run.glyphs.is_empty() || run.size <= 0.0 {
+        return;
+    }
+    out.extend_from_slice(b"q BT /");
+    out.extend_from_slice(font.name.as_bytes());
+    out.push(b' ');
+    num(out, run.size);
+    out.extend_from_slice(b" Tf ");
+    color(out, run.color, b"rg");
+    if run.fake_bold > 0.0 {
+        color(out, run.color, b"RG");
+        num(out, run.fake_bold);
+        out.extend_from_slice(b" w 2 Tr\n");
+    }
+    let mut line: Option<(f32, f64)> = None; // baseline, pen x in points
+    for glyph in &run.glyphs {
+        let (gid, width) = font.glyphs.get(&glyph.gid).copied().unwrap_or((0, 0));
+        match line {
+            Some((baseline, pen)) if baseline == glyph.y => {
+                // TJ numbers move the pen left by n/1000 em.
+                let kern = ((pen - f64::from(glyph.x)) * 1000.0 / f64::from(run.size)) as f32;
+                let kern = (kern * 10.0).round() / 10.0;
+                if kern != 0.0 {
+                    num(out, kern);
+                }
+                let pen = pen - f64::from(kern) * f64::from(run.size) / 1000.0;
+                line = Some((baseline, pen + f64::from(width) * f64::from(run.size) / 1000.0));
+            }
+            _ => {
+                if line.is_some() {
+                    out.extend_from_slice(b"] TJ\n");
+                }
+                out.extend_from_slice(b"1 0 0 1 ");
+                nums(out, &[glyph.x, h - glyph.y]);
+                out.extend_from_slice(b" Tm [");
+                let pen = f64::from(glyph.x) + f64::from(width) * f64::from(run.size) / 1000.0;
+                line = Some((glyph.y, pen));
+            }
+        }
+        hex_gid(out, gid);
+    }
+    out.extend_from_slice(b"] TJ\nET Q\n");
+}
+
+/// Invisible text (render mode 3) over an emoji, so copy and search give its characters.
+fn write_hidden(hidden: &HiddenText, h: f32, resources: &Resources, out: &mut Vec<u8>) {
+    let Some(font) = resources.fonts.get(&hidden.font) else { return };
+    let Some(&gid) = font.hidden.get(&hidden.text) else { return };
+    out.extend_from_slice(b"q BT 3 Tr /");
+    out.extend_from_slice(font.name.as_bytes());
+    out.push(b' ');
+    num(out, hidden.size);
+    out.extend_from_slice(b" Tf 1 0 0 1 ");
+    nums(out, &[hidden.rect.x, h - hidden.baseline]);
+    out.extend_from_slice(b" Tm [");
+    hex_gid(out, gid);
+    out.extend_from_slice(b"] TJ ET Q\n");
+}
+
+fn hex_gid(out: &mut Vec<u8>, gid: u16) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    out.push(b'<');
+    for shift in [12, 8, 4, 0] {
+        out.push(HEX[usize::from((gid >> shift) & 0xF)]);
+    }
+    out.push(b'>');
+}
+
+fn nums(out: &mut Vec<u8>, values: &[f32]) {
+    for (i, v) in values.iter().enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        num(out, *v);
+    }
+}
+
+/// A number with at most two decimals, no exponent, no trailing zeros.
+pub fn num(out: &mut Vec<u8>, value: f32) {
+    let scaled = (f64::from(value) * 100.0).round();
+    if !scaled.is_finite() {
+        out.push(b'0');
+        return;
+    }
+    let mut n = scaled as i64;
+    if n < 0 {
+        out.push(b'-');
+        n = -n;
+    }
+    let (whole, frac) = (n / 100, n % 100);
+    let mut digits = itoa(whole);
+    out.append(&mut digits);
+    if frac != 0 {
+        out.push(b'.');
+        out.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            out.push(b'0' + (frac % 10) as u8);
+        }
+    }
+}
+
+fn itoa(mut n: i64) -> Vec<u8> {
+    if n == 0 {
+        return vec![b'0'];
+    }
+    let mut digits = Vec::with_capacity(12);
+    while n > 0 {
+        digits.push(b'0' + (n % 10) as u8);
+        n /= 10;
+    }
+    digits.reverse();
+    digits
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text(v: f32) -> String {
+        let mut out = Vec::new();
+        num(&mut out, v);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn numbers_have_two_decimals_at_most_and_no_exponent() {
+        assert_eq!(text(0.0), "0");
+        assert_eq!(text(12.5), "12.5");
+        assert_eq!(text(-3.256), "-3.26");
+        assert_eq!(text(0.004), "0");
+        assert_eq!(text(841.89), "841.89");
+        assert_eq!(text(1e9), "1000000000");
+        assert_eq!(text(f32::NAN), "0");
+        assert_eq!(text(0.05), "0.05");
+    }
+}
