@@ -88,7 +88,79 @@ pub struct PlacedGlyph {
     pub x: f32,
     /// Baseline.
     pub y: f32,
-    pub text: String,
+    pub text: ClusterText,
+}
+
+/// The source text of a glyph's cluster. Nearly all are a letter or a syllable: kept inline,
+/// so a page of glyphs is not a page of small heap allocations.
+#[derive(Clone, PartialEq, Eq, Default)]
+pub struct ClusterText(ClusterRepr);
+
+#[derive(Clone, PartialEq, Eq)]
+enum ClusterRepr {
+    Inline { len: u8, bytes: [u8; 22] },
+    Heap(Box<str>),
+}
+
+impl Default for ClusterRepr {
+    fn default() -> ClusterRepr {
+        ClusterRepr::Inline { len: 0, bytes: [0; 22] }
+    }
+}
+
+impl ClusterText {
+    pub fn as_str(&self) -> &str {
+        match &self.0 {
+            // Only ever filled from a whole `&str` (see `From`), so the bytes are UTF-8.
+            ClusterRepr::Inline { len, bytes } => {
+                std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or("")
+            }
+            ClusterRepr::Heap(text) => text,
+        }
+    }
+}
+
+impl From<&str> for ClusterText {
+    fn from(text: &str) -> ClusterText {
+        if text.len() <= 22 {
+            let mut bytes = [0; 22];
+            bytes[..text.len()].copy_from_slice(text.as_bytes());
+            ClusterText(ClusterRepr::Inline { len: text.len() as u8, bytes })
+        } else {
+            ClusterText(ClusterRepr::Heap(text.into()))
+        }
+    }
+}
+
+impl std::ops::Deref for ClusterText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl std::fmt::Display for ClusterText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl std::fmt::Debug for ClusterText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.as_str().fmt(f)
+    }
+}
+
+impl PartialEq<str> for ClusterText {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ClusterText {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
 }
 
 /// Glyphs of one font, size and colour.

@@ -187,6 +187,8 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
         out.extend_from_slice(b" w 2 Tr\n");
     }
     let mut line: Option<(f32, f64)> = None; // baseline, pen x in points
+                                             // Glyphs without a number between them share one hex string.
+    let mut open_string = false;
     for glyph in &run.glyphs {
         let (gid, width) = font.glyphs.get(&glyph.gid).copied().unwrap_or((0, 0));
         match line {
@@ -195,6 +197,10 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
                 let kern = ((pen - f64::from(glyph.x)) * 1000.0 / f64::from(run.size)) as f32;
                 let kern = (kern * 10.0).round() / 10.0;
                 if kern != 0.0 {
+                    if open_string {
+                        out.push(b'>');
+                        open_string = false;
+                    }
                     num(out, kern);
                 }
                 let pen = pen - f64::from(kern) * f64::from(run.size) / 1000.0;
@@ -202,7 +208,8 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
             }
             _ => {
                 if line.is_some() {
-                    out.extend_from_slice(b"] TJ\n");
+                    out.extend_from_slice(if open_string { b">] TJ\n" } else { b"] TJ\n" });
+                    open_string = false;
                 }
                 out.extend_from_slice(b"1 0 0 1 ");
                 nums(out, &[glyph.x, h - glyph.y]);
@@ -211,9 +218,13 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
                 line = Some((glyph.y, pen));
             }
         }
-        hex_gid(out, gid);
+        if !open_string {
+            out.push(b'<');
+            open_string = true;
+        }
+        hex_digits(out, gid);
     }
-    out.extend_from_slice(b"] TJ\nET Q\n");
+    out.extend_from_slice(if open_string { b">] TJ\nET Q\n" } else { b"] TJ\nET Q\n" });
 }
 
 /// Invisible text (render mode 3) over an emoji, so copy and search give its characters.
@@ -226,18 +237,16 @@ fn write_hidden(hidden: &HiddenText, h: f32, resources: &Resources, out: &mut Ve
     num(out, hidden.size);
     out.extend_from_slice(b" Tf 1 0 0 1 ");
     nums(out, &[hidden.rect.x, h - hidden.baseline]);
-    out.extend_from_slice(b" Tm [");
-    hex_gid(out, gid);
-    out.extend_from_slice(b"] TJ ET Q\n");
+    out.extend_from_slice(b" Tm [<");
+    hex_digits(out, gid);
+    out.extend_from_slice(b">] TJ ET Q\n");
 }
 
-fn hex_gid(out: &mut Vec<u8>, gid: u16) {
+fn hex_digits(out: &mut Vec<u8>, gid: u16) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    out.push(b'<');
     for shift in [12, 8, 4, 0] {
         out.push(HEX[usize::from((gid >> shift) & 0xF)]);
     }
-    out.push(b'>');
 }
 
 fn nums(out: &mut Vec<u8>, values: &[f32]) {

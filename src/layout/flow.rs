@@ -158,8 +158,10 @@ pub fn layout_flow(doc: &Document, page: PageSize, ctx: &mut Ctx) -> Result<Flow
         header_band: Rect::new(area.x, area.y, area.width, band),
         footer_band: Rect::new(area.x, area.bottom() - band, area.width, band),
     };
-    let mut flow = Flow { ctx, doc, geometry, stream: Vec::new(), notes: BTreeMap::new() };
+    let mut flow =
+        Flow { ctx, doc, geometry, stream: Vec::new(), notes: BTreeMap::new(), suffix_heights: Vec::new() };
     flow.build()?;
+    flow.suffix_heights = suffix_heights(&flow.stream);
     let (pages, outline, anchors) = flow.fill()?;
     let frames = flow.finish(pages, &outline, &header, &footer);
     Ok(Flowed { pages: frames, outline, anchors })
@@ -172,6 +174,23 @@ struct Flow<'c, 'a> {
     stream: Vec<Entry>,
     /// Footnote texts by label, measured at the column width.
     notes: BTreeMap<String, Piece>,
+    /// Per stream index, the height of everything from there to the end.
+    suffix_heights: Vec<f32>,
+}
+
+/// For each entry, the height of it and all after it (pieces, spans, gaps, box titles).
+fn suffix_heights(stream: &[Entry]) -> Vec<f32> {
+    let mut out = vec![0.0; stream.len() + 1];
+    for (i, entry) in stream.iter().enumerate().rev() {
+        let own = match entry {
+            Entry::Piece(p) | Entry::TocLine(p, _) | Entry::Span(p) => p.height,
+            Entry::Gap(h) => *h,
+            Entry::Open(head) => head.head.height,
+            _ => 0.0,
+        };
+        out[i] = out[i + 1] + own;
+    }
+    out
 }
 
 impl Flow<'_, '_> {
@@ -515,13 +534,19 @@ impl Flow<'_, '_> {
                 )));
             }
             let before = cursor.clone();
-            let (page, done) = self.fill_page(&mut cursor, pages.is_empty(), None);
+            // Pieces are moved onto pages; only a page that may be the last copies them, so
+            // that it can be filled again to balance its columns.
+            let may_be_last = self.remaining_height(&cursor) <= 1.5 * self.capacity();
+            let (page, done) = self.fill_page(&mut cursor, pages.is_empty(), None, may_be_last);
             if !done {
                 pages.push(page);
                 continue;
             }
-            let page =
-                if self.geometry.columns > 1 { self.balanced(&before, pages.is_empty(), page) } else { page };
+            let page = if self.geometry.columns > 1 && may_be_last {
+                self.balanced(&before, pages.is_empty(), page)
+            } else {
+                page
+            };
             if page.used || pages.is_empty() {
                 pages.push(page);
             }
@@ -559,7 +584,7 @@ impl Flow<'_, '_> {
         for _ in 0..12 {
             let mid = (lo + hi) / 2.0;
             let mut cursor = before.clone();
-            let (attempt, done) = self.fill_page(&mut cursor, first, Some(mid));
+            let (attempt, done) = self.fill_page(&mut cursor, first, Some(mid), true);
             // Balancing may cut text, not boxes the full page kept whole.
             if done && attempt.continued <= page.continued {
                 hi = mid;
@@ -574,13 +599,26 @@ impl Flow<'_, '_> {
         best.unwrap_or(page)
     }
 
-    fn next_entry(&self, cursor: &mut Cursor) -> Option<Entry> {
+    /// The next entry: copied when `keep` (the page may be filled again), else moved out.
+    fn next_entry(&mut self, cursor: &mut Cursor, keep: bool) -> Option<Entry> {
         if let Some(piece) = cursor.pending.take() {
             return Some(Entry::Piece(piece));
         }
-        let entry = self.stream.get(cursor.next)?.clone();
+        let slot = self.stream.get_mut(cursor.next)?;
         cursor.next += 1;
-        Some(entry)
+        let movable = matches!(slot, Entry::Piece(_) | Entry::TocLine(..) | Entry::Span(_));
+        Some(if movable && !keep { std::mem::replace(slot, Entry::Gap(0.0)) } else { slot.clone() })
+    }
+
+    /// What is left to place from `cursor` on, at most (gaps included).
+    fn remaining_height(&self, cursor: &Cursor) -> f32 {
+        let pending = cursor.pending.as_ref().map_or(0.0, |p| p.height);
+        pending + self.suffix_heights.get(cursor.next).copied().unwrap_or(0.0)
+    }
+
+    /// The height a page's columns hold.
+    fn capacity(&self) -> f32 {
+        self.geometry.body.height * self.geometry.columns as f32
     }
 
     /// What the next content needs at least, for keeping a heading with it.
@@ -623,7 +661,13 @@ impl Flow<'_, '_> {
     }
 
     /// Fills one page from `cursor`; true when the stream is done.
-    fn fill_page(&self, cursor: &mut Cursor, first: bool, limit: Option<f32>) -> (PageOut, bool) {
+    fn fill_page(
+        &mut self,
+        cursor: &mut Cursor,
+        first: bool,
+        limit: Option<f32>,
+        keep: bool,
+    ) -> (PageOut, bool) {
         let mut out = PageOut::default();
         let mut top = self.geometry.body.y;
         let mut cols = self.columns(top, limit);
@@ -634,7 +678,7 @@ impl Flow<'_, '_> {
         }
         let done = loop {
             let index = cursor.next;
-            let Some(entry) = self.next_entry(cursor) else { break true };
+            let Some(entry) = self.next_entry(cursor, keep) else { break true };
             match entry {
                 Entry::Gap(h) => {
                     let col = &mut cols[c];

@@ -11,6 +11,7 @@ use skrifa::raw::TableProvider;
 use skrifa::{FontRef, GlyphId, MetadataProvider};
 
 use crate::error::{HanjiError, Result};
+use std::sync::atomic::{AtomicU8, Ordering};
 
 /// Font files compiled into the binary, by file name (as styles name them).
 pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
@@ -49,6 +50,9 @@ pub struct LoadedFont {
     /// Height of the ink of `한` in em, for sizing a Hangul or Han fallback; `cap_height`
     /// scaled as Latin fonts draw Hangul when the font has none.
     pub hangul_height: f32,
+    /// What `covers` found for each character of the Basic Multilingual Plane (0 not asked
+    /// yet, 1 covered, 2 not): shaping asks for every character of every run.
+    coverage: Box<[AtomicU8]>,
 }
 
 impl LoadedFont {
@@ -100,6 +104,7 @@ impl LoadedFont {
             cap_bottom,
             cap_height,
             hangul_height,
+            coverage: (0..=u16::MAX).map(|_| AtomicU8::new(0)).collect(),
         })
     }
 
@@ -107,6 +112,19 @@ impl LoadedFont {
     /// characters to empty glyphs (Nanum Pen: every Hanja), which must fall through to the
     /// next font; spaces and invisible characters need no ink.
     pub fn covers(&self, c: char) -> bool {
+        let Some(known) = self.coverage.get(c as usize) else { return self.find_coverage(c) };
+        match known.load(Ordering::Relaxed) {
+            1 => true,
+            2 => false,
+            _ => {
+                let covered = self.find_coverage(c);
+                known.store(if covered { 1 } else { 2 }, Ordering::Relaxed);
+                covered
+            }
+        }
+    }
+
+    fn find_coverage(&self, c: char) -> bool {
         match self.charmap.map(c) {
             None => false,
             Some(_) if c.is_whitespace() || crate::text::script::is_invisible(c) => true,

@@ -217,9 +217,9 @@ pub fn draw_paragraph(
             } else {
                 let first_of_cluster = index == 0 || shaped.glyphs[index - 1].cluster != g.cluster;
                 let text = if first_of_cluster {
-                    shaped.text[shaped.cluster_range(index)].to_string()
+                    shaped.text[shaped.cluster_range(index)].into()
                 } else {
-                    String::new()
+                    crate::frame::ClusterText::default()
                 };
                 let placed = PlacedGlyph {
                     gid: g.gid,

@@ -276,7 +276,16 @@ struct Run {
 fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut run_script = ScriptClass::Neutral;
-    for (offset, grapheme) in text.grapheme_indices(true) {
+    let ascii_symbols = fonts.symbols.bytes().filter(u8::is_ascii).fold(0u128, |m, b| m | 1 << b);
+    // Text of ASCII and precomposed Hangul only (most of it) has one character per grapheme:
+    // no need to run the grapheme rules over it.
+    let simple = text.chars().all(|c| (c.is_ascii() && c != '\r') || ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    let clusters: Box<dyn Iterator<Item = (usize, &str)>> = if simple {
+        Box::new(text.char_indices().map(|(i, c)| (i, &text[i..i + c.len_utf8()])))
+    } else {
+        Box::new(text.grapheme_indices(true))
+    };
+    for (offset, grapheme) in clusters {
         if grapheme == "\n" || grapheme == "\r\n" {
             continue; // hard breaks take no glyph
         }
@@ -286,7 +295,7 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
             run_script = ScriptClass::Neutral;
             continue;
         }
-        let font = font_for(grapheme, primary, fonts);
+        let font = font_for(grapheme, primary, fonts, ascii_symbols);
         let script = grapheme.chars().next().map_or(ScriptClass::Neutral, script_class);
         if let Some(last) = runs.last_mut() {
             let same_script =
@@ -306,7 +315,7 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
     runs
 }
 
-fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId> {
+fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup, ascii_symbols: u128) -> Option<FontId> {
     let covers = |id: FontId| {
         let font = fonts.book.get(id);
         grapheme.chars().filter(|c| !is_invisible(*c)).all(|c| font.covers(c))
@@ -314,6 +323,17 @@ fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId
     let Some(first) = grapheme.chars().find(|c| !is_invisible(*c)) else {
         return Some(primary);
     };
+    // The common case, a letter or syllable the primary font has: no fallback chain.
+    let single = grapheme.len() == first.len_utf8();
+    let plain = first.is_ascii_alphanumeric() || super::script::is_hangul(first) || first == ' ';
+    if single
+        && plain
+        && Some(primary) != fonts.code_font
+        && ascii_symbols & 1u128.checked_shl(first as u32).unwrap_or(0) == 0
+        && fonts.book.get(primary).covers(first)
+    {
+        return Some(primary);
+    }
     let rest = fonts.fallbacks.iter().copied();
     if Some(primary) == fonts.code_font {
         let code = fonts.code_fallbacks.iter().copied();
@@ -324,7 +344,13 @@ fn font_for(grapheme: &str, primary: FontId, fonts: &FontSetup) -> Option<FontId
         }
         return code.chain(std::iter::once(primary)).chain(rest).find(|&id| covers(id));
     }
-    let symbol = fonts.symbol_font.filter(|_| fonts.symbols.contains(first));
+    // Letters and Hangul syllables are never symbols: skip searching the list for them.
+    let listed = if first.is_ascii() {
+        ascii_symbols & (1u128 << (first as u32)) != 0
+    } else {
+        !super::script::is_hangul(first) && fonts.symbols.contains(first)
+    };
+    let symbol = fonts.symbol_font.filter(|_| listed);
     symbol.into_iter().chain(std::iter::once(primary)).chain(rest).find(|&id| covers(id))
 }
 
@@ -339,7 +365,10 @@ fn shape_run(
 ) {
     let font = fonts.book.get(font_id);
     let scale = em / font.units_per_em;
-    let buffer = UnicodeBuffer::new().add_str(&text[range.clone()]).guess_segment_properties();
+    // One HarfBuzz buffer per thread, cleared between runs: creating one per run was a
+    // zeroed allocation for each of thousands of runs.
+    let buffer = SPARE_BUFFER.with(|spare| spare.borrow_mut().take()).unwrap_or_default();
+    let buffer = buffer.add_str(&text[range.clone()]).guess_segment_properties();
     let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
     for (info, pos) in shaped.get_glyph_infos().iter().zip(shaped.get_glyph_positions()) {
         out.push(ShapedGlyph {
@@ -355,6 +384,11 @@ fn shape_run(
             em,
         });
     }
+    SPARE_BUFFER.with(|spare| *spare.borrow_mut() = Some(shaped.clear()));
+}
+
+thread_local! {
+    static SPARE_BUFFER: std::cell::RefCell<Option<UnicodeBuffer>> = const { std::cell::RefCell::new(None) };
 }
 
 #[cfg(test)]
