@@ -109,6 +109,13 @@ impl Default for ClusterRepr {
 }
 
 impl ClusterText {
+    pub fn is_empty(&self) -> bool {
+        match &self.0 {
+            ClusterRepr::Inline { len, .. } => *len == 0,
+            ClusterRepr::Heap(text) => text.is_empty(),
+        }
+    }
+
     pub fn as_str(&self) -> &str {
         match &self.0 {
             // Only ever filled from a whole `&str` (see `From`), so the bytes are UTF-8.

@@ -121,6 +121,12 @@ impl<'a> Typesetter<'a> {
         shaped
     }
 
+    /// Forgets shaped paragraphs: a flowing document sets each paragraph once, at one
+    /// scale, and keeping them all held most of its memory.
+    pub fn forget_shapes(&mut self) {
+        self.shape_cache.clear();
+    }
+
     /// The narrowest and the one-line width of styled text, at the current scale.
     pub fn measure(&mut self, text: StyledText) -> (f32, f32) {
         let shaped = self.shaped(text);

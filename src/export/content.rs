@@ -20,8 +20,9 @@ pub struct Resources<'a> {
 /// A font as the content streams use it.
 pub struct FontUse {
     pub name: String,
-    /// Original glyph id → (id in the subset, width in thousandths of an em as /W says).
-    pub glyphs: BTreeMap<u16, (u16, i32)>,
+    /// Indexed by original glyph id: (id in the subset, width in thousandths of an em as /W
+    /// says); a flat table, as every glyph of every page is looked up.
+    pub glyphs: Vec<(u16, i32)>,
     /// Hidden text → the subset glyph that carries it.
     pub hidden: BTreeMap<String, u16>,
 }
@@ -190,7 +191,7 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
                                              // Glyphs without a number between them share one hex string.
     let mut open_string = false;
     for glyph in &run.glyphs {
-        let (gid, width) = font.glyphs.get(&glyph.gid).copied().unwrap_or((0, 0));
+        let (gid, width) = font.glyphs.get(usize::from(glyph.gid)).copied().unwrap_or((0, 0));
         match line {
             Some((baseline, pen)) if baseline == glyph.y => {
                 // TJ numbers move the pen left by n/1000 em.

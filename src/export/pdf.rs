@@ -245,7 +245,11 @@ fn pdf_width(font: &LoadedFont, gid: u16) -> i32 {
 }
 
 fn font_use(name: String, font: &LoadedFont, subset: Subset) -> FontUse {
-    let glyphs = subset.new_gid.iter().map(|(&old, &new)| (old, (new, pdf_width(font, old)))).collect();
+    let size = subset.new_gid.keys().next_back().map_or(0, |&g| usize::from(g) + 1);
+    let mut glyphs = vec![(0, 0); size];
+    for (&old, &new) in &subset.new_gid {
+        glyphs[usize::from(old)] = (new, pdf_width(font, old));
+    }
     let hidden = subset
         .hidden
         .iter()

@@ -280,6 +280,7 @@ impl Flow<'_, '_> {
             }
             first = false;
             let piece = self.ctx.piece(block, accent, width, true)?;
+            self.ctx.forget_shapes();
             self.stream.push(Entry::Piece(piece));
         }
         Ok(())

@@ -290,7 +290,8 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
             continue; // hard breaks take no glyph
         }
         let end = offset + grapheme.len();
-        if let Some(name) = crate::emoji::lookup(grapheme) {
+        // ASCII and Hangul syllables are never emoji.
+        if let Some(name) = (!simple).then(|| crate::emoji::lookup(grapheme)).flatten() {
             runs.push(Run { range: offset..end, font: None, emoji: Some(name) });
             run_script = ScriptClass::Neutral;
             continue;
@@ -365,30 +366,108 @@ fn shape_run(
 ) {
     let font = fonts.book.get(font_id);
     let scale = em / font.units_per_em;
-    // One HarfBuzz buffer per thread, cleared between runs: creating one per run was a
-    // zeroed allocation for each of thousands of runs.
-    let buffer = SPARE_BUFFER.with(|spare| spare.borrow_mut().take()).unwrap_or_default();
-    let buffer = buffer.add_str(&text[range.clone()]).guess_segment_properties();
-    let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
-    for (info, pos) in shaped.get_glyph_infos().iter().zip(shaped.get_glyph_positions()) {
-        out.push(ShapedGlyph {
-            gid: info.codepoint as u16,
-            font: font_id,
-            cluster: range.start + info.cluster as usize,
-            advance: pos.x_advance as f32 * scale,
-            x_offset: pos.x_offset as f32 * scale,
-            y_offset: pos.y_offset as f32 * scale,
-            span,
-            missing: false,
-            emoji: None,
-            em,
-        });
+    // Shaped word by word (a word with the spaces after it): words repeat, and each is
+    // shaped once per thread. Fonts do not kern or ligate across a space.
+    let mut start = range.start;
+    for word in text[range.clone()].split_inclusive(' ') {
+        let glyphs = shaped_word(font, word);
+        for g in glyphs.iter() {
+            out.push(ShapedGlyph {
+                gid: g.gid,
+                font: font_id,
+                cluster: start + g.cluster as usize,
+                advance: g.advance * scale,
+                x_offset: g.x_offset * scale,
+                y_offset: g.y_offset * scale,
+                span,
+                missing: false,
+                emoji: None,
+                em,
+            });
+        }
+        start += word.len();
     }
-    SPARE_BUFFER.with(|spare| *spare.borrow_mut() = Some(shaped.clear()));
 }
+
+/// A glyph as HarfBuzz gives it, in font units, its cluster relative to the word.
+#[derive(Clone, Copy)]
+struct WordGlyph {
+    gid: u16,
+    cluster: u32,
+    advance: f32,
+    x_offset: f32,
+    y_offset: f32,
+}
+
+/// Words shaped so far, per font (by its data's address: the same file is the same font
+/// whichever book loaded it). Bounded: cleared when it grows past `WORD_CACHE_LIMIT`.
+type WordCache =
+    std::collections::HashMap<usize, std::collections::HashMap<Box<str>, std::rc::Rc<[WordGlyph]>, Fnv>>;
+
+/// FNV-1a: words are short, and the standard SipHash costs more than shaping some of them.
+#[derive(Default, Clone, Copy)]
+struct Fnv;
+
+impl std::hash::BuildHasher for Fnv {
+    type Hasher = FnvHasher;
+    fn build_hasher(&self) -> FnvHasher {
+        FnvHasher(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct FnvHasher(u64);
+
+impl std::hash::Hasher for FnvHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = (self.0 ^ u64::from(*byte)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+
+const WORD_CACHE_LIMIT: usize = 100_000;
 
 thread_local! {
     static SPARE_BUFFER: std::cell::RefCell<Option<UnicodeBuffer>> = const { std::cell::RefCell::new(None) };
+    static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::new());
+}
+
+fn shaped_word(font: &super::fonts::LoadedFont, word: &str) -> std::rc::Rc<[WordGlyph]> {
+    let font_key = font.data.as_ptr() as usize;
+    let hit = WORDS.with(|words| words.borrow().get(&font_key).and_then(|w| w.get(word)).cloned());
+    if let Some(hit) = hit {
+        return hit;
+    }
+    // One HarfBuzz buffer per thread, cleared between words: creating one each time was a
+    // zeroed allocation for each of thousands of words.
+    let buffer = SPARE_BUFFER.with(|spare| spare.borrow_mut().take()).unwrap_or_default();
+    let buffer = buffer.add_str(word).guess_segment_properties();
+    let shaped = harfbuzz_rs::shape(&font.shaper, buffer, &[]);
+    let glyphs: std::rc::Rc<[WordGlyph]> = shaped
+        .get_glyph_infos()
+        .iter()
+        .zip(shaped.get_glyph_positions())
+        .map(|(info, pos)| WordGlyph {
+            gid: info.codepoint as u16,
+            cluster: info.cluster,
+            advance: pos.x_advance as f32,
+            x_offset: pos.x_offset as f32,
+            y_offset: pos.y_offset as f32,
+        })
+        .collect();
+    SPARE_BUFFER.with(|spare| *spare.borrow_mut() = Some(shaped.clear()));
+    WORDS.with(|words| {
+        let mut words = words.borrow_mut();
+        let of_font = words.entry(font_key).or_default();
+        if of_font.len() >= WORD_CACHE_LIMIT {
+            of_font.clear();
+        }
+        of_font.insert(word.into(), std::rc::Rc::clone(&glyphs));
+    });
+    glyphs
 }
 
 #[cfg(test)]
