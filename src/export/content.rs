@@ -272,8 +272,7 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
         n = -n;
     }
     let (whole, frac) = (n / 100, n % 100);
-    let mut digits = itoa(whole);
-    out.append(&mut digits);
+    write_integer(out, whole);
     if frac != 0 {
         out.push(b'.');
         out.push(b'0' + (frac / 10) as u8);
@@ -283,17 +282,19 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
     }
 }
 
-fn itoa(mut n: i64) -> Vec<u8> {
-    if n == 0 {
-        return vec![b'0'];
-    }
-    let mut digits = Vec::with_capacity(12);
-    while n > 0 {
-        digits.push(b'0' + (n % 10) as u8);
+/// A non-negative integer's digits, without allocating.
+fn write_integer(out: &mut Vec<u8>, mut n: i64) {
+    let mut digits = [0u8; 20];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
+        if n == 0 {
+            break;
+        }
     }
-    digits.reverse();
-    digits
+    out.extend_from_slice(&digits[at..]);
 }
 
 #[cfg(test)]

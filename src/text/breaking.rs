@@ -21,6 +21,37 @@ pub struct BreakPoint {
 /// syllables; Korean breaks only at spaces (and after punctuation), so an opportunity between
 /// two non-space characters next to Hangul is dropped.
 pub fn break_points(text: &str) -> Vec<BreakPoint> {
+    if is_plain_prose(text) {
+        return plain_break_points(text);
+    }
+    uax14_break_points(text)
+}
+
+/// Text of Hangul syllables, ASCII letters and digits, spaces and `.,:;'"` only — most of
+/// running text. Among these UAX #14 allows a break after spaces alone once Korean is kept
+/// together (the test `plain_prose_breaks_as_uax14_does` checks it), so no state machine is
+/// run over them.
+fn is_plain_prose(text: &str) -> bool {
+    text.chars().all(|c| {
+        c.is_ascii_alphanumeric()
+            || matches!(c, ' ' | '.' | ',' | ':' | ';' | '\'' | '"')
+            || ('\u{AC00}'..='\u{D7A3}').contains(&c)
+    })
+}
+
+/// After each run of spaces, unless punctuation that never starts a line follows (UAX #14
+/// LB13: `.,:;`), and at the end.
+fn plain_break_points(text: &str) -> Vec<BreakPoint> {
+    let bytes = text.as_bytes();
+    let mut points: Vec<BreakPoint> = (1..bytes.len())
+        .filter(|&i| bytes[i - 1] == b' ' && !matches!(bytes[i], b' ' | b'.' | b',' | b':' | b';'))
+        .map(|offset| BreakPoint { offset, mandatory: false })
+        .collect();
+    points.push(BreakPoint { offset: text.len(), mandatory: false });
+    points
+}
+
+fn uax14_break_points(text: &str) -> Vec<BreakPoint> {
     linebreaks(text)
         .filter(|&(offset, kind)| kind == BreakOpportunity::Mandatory || keeps_all(text, offset))
         .map(|(offset, kind)| BreakPoint {
@@ -292,6 +323,27 @@ pub fn natural_widths(shaped: &ShapedText) -> (f32, f32) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_prose_breaks_as_uax14_does() {
+        let alphabet: Vec<char> = "가나 한글 AI model 1 0 . , : ; ' \"  x".chars().collect();
+        // A deterministic walk over many short strings of the plain alphabet.
+        let mut state = 7u64;
+        for _ in 0..4000 {
+            let len = (state % 14) as usize + 1;
+            let mut text = String::new();
+            for _ in 0..len {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                text.push(alphabet[(state >> 33) as usize % alphabet.len()]);
+            }
+            assert!(is_plain_prose(&text));
+            assert_eq!(plain_break_points(&text), uax14_break_points(&text), "{text:?}");
+        }
+        for text in ["베이스 모델은 AI가 아니다. 정말 'quote' \"q\" 1,000 a.b", "  leading", "trailing  "]
+        {
+            assert_eq!(plain_break_points(text), uax14_break_points(text), "{text:?}");
+        }
+    }
 
     fn segments(text: &str) -> Vec<&str> {
         let mut out = Vec::new();

@@ -280,6 +280,13 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
     // Text of ASCII and precomposed Hangul only (most of it) has one character per grapheme:
     // no need to run the grapheme rules over it.
     let simple = text.chars().all(|c| (c.is_ascii() && c != '\r') || ('\u{AC00}'..='\u{D7A3}').contains(&c));
+    if simple
+        && Some(primary) != fonts.code_font
+        && !text.bytes().any(|b| b < b' ' || ascii_symbols & (1u128 << (b & 0x7F)) != 0 && b < 0x80)
+        && text.chars().all(|c| fonts.book.get(primary).covers(c))
+    {
+        return script_runs(text, primary);
+    }
     let clusters: Box<dyn Iterator<Item = (usize, &str)>> = if simple {
         Box::new(text.char_indices().map(|(i, c)| (i, &text[i..i + c.len_utf8()])))
     } else {
@@ -387,6 +394,30 @@ fn shape_run(
         }
         start += word.len();
     }
+}
+
+/// Runs of text the primary font covers entirely: split only where the script changes
+/// (Hangul / other), neutral characters joining the run they stand in.
+fn script_runs(text: &str, primary: FontId) -> Vec<Run> {
+    let mut runs: Vec<Run> = Vec::new();
+    let mut run_script = ScriptClass::Neutral;
+    let mut start = 0;
+    for (offset, c) in text.char_indices() {
+        let script = script_class(c);
+        if script == ScriptClass::Neutral || run_script == ScriptClass::Neutral || script == run_script {
+            if script != ScriptClass::Neutral {
+                run_script = script;
+            }
+            continue;
+        }
+        runs.push(Run { range: start..offset, font: Some(primary), emoji: None });
+        start = offset;
+        run_script = script;
+    }
+    if start < text.len() {
+        runs.push(Run { range: start..text.len(), font: Some(primary), emoji: None });
+    }
+    runs
 }
 
 /// A glyph as HarfBuzz gives it, in font units, its cluster relative to the word.
