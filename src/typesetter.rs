@@ -28,6 +28,7 @@ pub struct Typesetter<'a> {
     /// Above 0, text is set without logging its lines (headings, labels, cells, diagrams).
     pub mute: u32,
     shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
+    keep_shapes: bool,
 }
 
 /// The result of laying out something: its height and the baseline of its first line.
@@ -65,6 +66,7 @@ impl<'a> Typesetter<'a> {
             line_log: None,
             mute: 0,
             shape_cache: HashMap::new(),
+            keep_shapes: true,
         }
     }
 
@@ -109,21 +111,24 @@ impl<'a> Typesetter<'a> {
     /// Shapes text once per layout: fitting a box lays it out at several scales, and shaped
     /// advances do not depend on the scale, so each attempt only re-breaks lines.
     pub fn shaped(&mut self, text: StyledText) -> Rc<ShapedText> {
-        let key = cache_key(&text);
-        if let Some(shaped) = self.shape_cache.get(&key) {
+        let key = self.keep_shapes.then(|| cache_key(&text));
+        if let Some(shaped) = key.and_then(|key| self.shape_cache.get(&key)) {
             return Rc::clone(shaped);
         }
         let style = self.style;
         let factor = |f| style.fonts.size_factor(f);
         let setup = font_setup(self.book, style, &factor);
         let shaped = Rc::new(shape(text, &setup, &mut self.warnings));
-        self.shape_cache.insert(key, Rc::clone(&shaped));
+        if let Some(key) = key {
+            self.shape_cache.insert(key, Rc::clone(&shaped));
+        }
         shaped
     }
 
-    /// Forgets shaped paragraphs: a flowing document sets each paragraph once, at one
-    /// scale, and keeping them all held most of its memory.
+    /// Stops keeping shaped paragraphs: a flowing document sets each paragraph once, at one
+    /// scale, and keeping them all held most of its memory (a sheet tries several scales).
     pub fn forget_shapes(&mut self) {
+        self.keep_shapes = false;
         self.shape_cache.clear();
     }
 

@@ -219,6 +219,7 @@ impl Flow<'_, '_> {
         let width = self.geometry.column_width();
         // Figures are never taller than a column.
         self.ctx.max_height = Some(self.geometry.body.height * 0.96);
+        self.ctx.forget_shapes();
         self.measure_notes(width)?;
         if !doc.meta.title.trim().is_empty() {
             let title = self.title_block()?;
@@ -280,7 +281,6 @@ impl Flow<'_, '_> {
             }
             first = false;
             let piece = self.ctx.piece(block, accent, width, true)?;
-            self.ctx.forget_shapes();
             self.stream.push(Entry::Piece(piece));
         }
         Ok(())

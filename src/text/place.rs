@@ -354,7 +354,9 @@ fn push_glyph(
             return;
         }
     }
-    items.push(FrameItem::Text(GlyphRun { font, size, color, fake_bold: bold, glyphs: vec![glyph] }));
+    let mut glyphs = Vec::with_capacity(32);
+    glyphs.push(glyph);
+    items.push(FrameItem::Text(GlyphRun { font, size, color, fake_bold: bold, glyphs }));
 }
 
 /// A marker stroke: a band behind the lower two thirds of the letters with slightly slanted,
