@@ -61,18 +61,11 @@ def document(sections: int) -> tuple:
     return "\n".join(md) + "\n", "\n".join(typ) + "\n"
 
 
-def cpu_and_peak(cmd: list, runs: int) -> tuple:
-    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
-    cpu = []
-    peak = 0
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN)
-        pid = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
-        _, _, usage = os.wait4(pid.pid, 0)
-        cpu.append((usage.ru_utime + usage.ru_stime) * 1000.0)
-        peak = max(peak, usage.ru_maxrss)
-        del before
-    return statistics.median(cpu), peak / 1024.0
+def hanji_run(cmd: list) -> tuple:
+    """CPU (ms) and peak memory (KiB) of one fresh process."""
+    pid = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, _, usage = os.wait4(pid.pid, 0)
+    return (usage.ru_utime + usage.ru_stime) * 1000.0, usage.ru_maxrss
 
 
 TYPST_RUN = '''
@@ -80,21 +73,18 @@ import resource, sys, typst
 before = resource.getrusage(resource.RUSAGE_SELF)
 typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]])
 after = resource.getrusage(resource.RUSAGE_SELF)
-print((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0)
+print((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0, after.ru_maxrss)
 '''
 
 
-def typst_cpu(source: str, out: str, runs: int) -> tuple:
-    """Typst's CPU for one compile in a fresh interpreter (the interpreter's own start not
-    counted, Typst's font loading counted), and the process's peak memory."""
-    cpu, peak = [], 0
-    for _ in range(runs):
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-        done = subprocess.run([sys.executable, "-c", TYPST_RUN, source, out, FONTS],
-                              check=True, capture_output=True, text=True)
-        cpu.append(float(done.stdout.strip()))
-        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, before)
-    return statistics.median(cpu), peak / 1024.0
+def typst_run(source: str, out: str) -> tuple:
+    """Typst's CPU (ms) for one compile in a fresh interpreter (the interpreter's own start
+    not counted, Typst's font loading counted), and the process's peak memory (KiB)."""
+    pid = subprocess.Popen([sys.executable, "-c", TYPST_RUN, source, out, FONTS],
+                           stdout=subprocess.PIPE, text=True)
+    stdout, _ = pid.communicate()
+    cpu, peak = stdout.split()
+    return float(cpu), int(peak)
 
 
 def main() -> int:
@@ -113,16 +103,26 @@ def main() -> int:
             with open(source, "w", encoding="utf-8") as f:
                 f.write(md)
             out = os.path.join(tmp, f"flow{sections}.pdf")
-            cpu, peak = cpu_and_peak([hanji, "render", source, "-o", out, "--quiet"], runs)
+            hanji_cmd = [hanji, "render", source, "-o", out, "--quiet"]
+            typ_path = os.path.join(tmp, f"flow{sections}.typ")
+            with open(typ_path, "w", encoding="utf-8") as f:
+                f.write(typ)
+            # Hanji and Typst alternate, so both meet the machine in the same state.
+            hanji_runs, typst_runs = [], []
+            hanji_run(hanji_cmd)
+            for _ in range(runs):
+                hanji_runs.append(hanji_run(hanji_cmd))
+                if have_typst:
+                    typst_runs.append(typst_run(typ_path, out + ".typst.pdf"))
+            cpu = statistics.median(c for c, _ in hanji_runs)
+            peak = max(m for _, m in hanji_runs) / 1024.0
             pages = subprocess.run(["pdfinfo", out], capture_output=True, text=True).stdout
             pages = next((l.split()[-1] for l in pages.splitlines() if l.startswith("Pages:")), "?")
-            line = f"  {sections:3} sections  {len(md.encode()) / 1024:6.0f} KiB  {pages:>4} pages   hanji {cpu:7.1f} ms CPU {peak:6.1f} MB"
+            line = f"  {sections:3} sections  {len(md.encode()) / 1024:6.0f} KiB  {pages:>4} pages   hanji {cpu:6.1f} ms CPU {peak:5.1f} MB"
             if have_typst:
-                typ_path = os.path.join(tmp, f"flow{sections}.typ")
-                with open(typ_path, "w", encoding="utf-8") as f:
-                    f.write(typ)
-                t_cpu, t_peak = typst_cpu(typ_path, out + ".typst.pdf", max(3, runs // 2))
-                line += f"   typst {t_cpu:7.1f} ms CPU {t_peak:6.1f} MB   ratio {cpu / t_cpu:4.2f}"
+                t_cpu = statistics.median(c for c, _ in typst_runs)
+                t_peak = max(m for _, m in typst_runs) / 1024.0
+                line += f"   typst {t_cpu:6.1f} ms CPU {t_peak:6.1f} MB   ratio {cpu / t_cpu:4.2f}"
             print(line)
     return 0
 

@@ -170,7 +170,8 @@ fn percent(alpha: f32) -> u8 {
 }
 
 /// A glyph run as one text object: each baseline one `Tm` and one `TJ` whose numbers move
-/// the pen from where the widths leave it to where the shaper put the next glyph.
+/// the pen from where the widths leave it to where the shaper put the next glyph; glyphs
+/// without a number between them share one string.
 fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) {
     let Some(font) = resources.fonts.get(&run.font) else { return };
     if run.glyphs.is_empty() || run.size <= 0.0 {
@@ -188,7 +189,6 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
         out.extend_from_slice(b" w 2 Tr\n");
     }
     let mut line: Option<(f32, f64)> = None; // baseline, pen x in points
-                                             // Glyphs without a number between them share one hex string.
     let mut open_string = false;
     for glyph in &run.glyphs {
         let (gid, width) = font.glyphs.get(usize::from(glyph.gid)).copied().unwrap_or((0, 0));
@@ -199,7 +199,7 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
                 let kern = (kern * 10.0).round() / 10.0;
                 if kern != 0.0 {
                     if open_string {
-                        out.push(b'>');
+                        out.push(b')');
                         open_string = false;
                     }
                     num(out, kern);
@@ -209,7 +209,7 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
             }
             _ => {
                 if line.is_some() {
-                    out.extend_from_slice(if open_string { b">] TJ\n" } else { b"] TJ\n" });
+                    out.extend_from_slice(if open_string { b")] TJ\n" } else { b"] TJ\n" });
                     open_string = false;
                 }
                 out.extend_from_slice(b"1 0 0 1 ");
@@ -220,12 +220,12 @@ fn write_text(run: &GlyphRun, h: f32, resources: &Resources, out: &mut Vec<u8>) 
             }
         }
         if !open_string {
-            out.push(b'<');
+            out.push(b'(');
             open_string = true;
         }
-        hex_digits(out, gid);
+        code_bytes(out, gid);
     }
-    out.extend_from_slice(if open_string { b">] TJ\nET Q\n" } else { b"] TJ\nET Q\n" });
+    out.extend_from_slice(if open_string { b")] TJ\nET Q\n" } else { b"] TJ\nET Q\n" });
 }
 
 /// Invisible text (render mode 3) over an emoji, so copy and search give its characters.
@@ -238,15 +238,21 @@ fn write_hidden(hidden: &HiddenText, h: f32, resources: &Resources, out: &mut Ve
     num(out, hidden.size);
     out.extend_from_slice(b" Tf 1 0 0 1 ");
     nums(out, &[hidden.rect.x, h - hidden.baseline]);
-    out.extend_from_slice(b" Tm [<");
-    hex_digits(out, gid);
-    out.extend_from_slice(b">] TJ ET Q\n");
+    out.extend_from_slice(b" Tm [(");
+    code_bytes(out, gid);
+    out.extend_from_slice(b")] TJ ET Q\n");
 }
 
-fn hex_digits(out: &mut Vec<u8>, gid: u16) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    for shift in [12, 8, 4, 0] {
-        out.push(HEX[usize::from((gid >> shift) & 0xF)]);
+/// A glyph's two-byte code inside a literal string: half the bytes of hex. Parentheses and
+/// backslashes are escaped, and line ends too (a reader would read CR as LF).
+fn code_bytes(out: &mut Vec<u8>, gid: u16) {
+    for byte in gid.to_be_bytes() {
+        match byte {
+            b'(' | b')' | b'\\' => out.extend_from_slice(&[b'\\', byte]),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            _ => out.push(byte),
+        }
     }
 }
 
@@ -305,6 +311,15 @@ mod tests {
         let mut out = Vec::new();
         num(&mut out, v);
         String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn glyph_codes_escape_what_a_literal_string_cannot_hold() {
+        let mut out = Vec::new();
+        for gid in [0x2829, 0x5C0D, 0x0A41] {
+            code_bytes(&mut out, gid);
+        }
+        assert_eq!(out, b"\\(\\)\\\\\\r\\nA");
     }
 
     #[test]
