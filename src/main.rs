@@ -239,7 +239,12 @@ fn render(
     }
     let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
     hanji::guard::check_outputs(&paths, &inputs, force).map_err(RenderError::Refused)?;
-    write_atomically(&files).map_err(|e| RenderError::Input(fail(e)))
+    let written = write_atomically(&files).map_err(|e| RenderError::Input(fail(e)));
+    // The process ends after this: the system takes the pages' memory back at once, which
+    // is faster than freeing every glyph of a long document one by one.
+    std::mem::forget(typeset);
+    std::mem::forget(doc);
+    written
 }
 
 /// Prints a line to standard output. A reader that stops early (`hanji parse x.md | head`)
