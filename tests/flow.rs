@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{hanji, root, squeeze, temp_dir, tool};
+use common::{check_reference, hanji, root, squeeze, temp_dir, tool};
 use lopdf::{Document, Object, ObjectId};
 
 const NOTES: &str = "samples/lecture-notes.md";
@@ -380,4 +380,20 @@ fn check_reports_pages_and_a_diagram_scaled_to_a_column() {
     let all = format!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
     assert!(all.contains("1 page,"), "{all}");
     assert!(all.contains("notes.md:8:") && all.contains("scaled to") && all.contains("column"), "{all}");
+}
+
+fn typeset(sample: &str, style: Option<&str>) -> hanji::Typeset {
+    let source = root().join(sample);
+    let doc = hanji::load_document(&source).unwrap();
+    hanji::typeset(&doc, &source, style).unwrap_or_else(|f| panic!("{:?}", f.errors))
+}
+
+#[test]
+fn reference_images_of_flow_pages_in_both_styles() {
+    for (style, name) in [(None, "pen-notes"), (Some("clean"), "clean")] {
+        let handout = typeset(HANDOUT, style).pngs(40.0).unwrap();
+        check_reference(&format!("flow-handout-1-{name}"), &handout[0]);
+        let notes = typeset(NOTES, style).pngs(40.0).unwrap();
+        check_reference(&format!("flow-notes-2-{name}"), &notes[1]);
+    }
 }
