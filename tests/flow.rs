@@ -397,3 +397,25 @@ fn reference_images_of_flow_pages_in_both_styles() {
         check_reference(&format!("flow-notes-2-{name}"), &notes[1]);
     }
 }
+
+/// The JSON model carries everything flow mode uses (parts, footnotes, page breaks, the front
+/// matter's flow keys): rendered from `hanji parse`'s output, each sample gives the same bytes.
+#[test]
+fn the_json_model_of_a_flow_document_renders_the_same_pdf() {
+    for sample in [NOTES, HANDOUT] {
+        let dir = temp_dir("flow-json");
+        let source = root().join(sample);
+        let parsed = hanji(&["parse", source.to_str().unwrap()], &dir);
+        assert!(parsed.status.success(), "{}", String::from_utf8_lossy(&parsed.stderr));
+        let model = String::from_utf8_lossy(&parsed.stdout).into_owned();
+        assert!(model.contains("\"footnote\"") || sample == HANDOUT, "footnotes are in the model");
+        let json = root().join("samples").join(format!(".test-flow-{}.json", std::process::id()));
+        std::fs::write(&json, &parsed.stdout).unwrap();
+        let from_json = dir.join("json.pdf");
+        let out = hanji(&["render", json.to_str().unwrap(), "-o", from_json.to_str().unwrap(), "--quiet"], &dir);
+        std::fs::remove_file(&json).ok();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        let from_markdown = render(sample, None);
+        assert!(std::fs::read(from_json).unwrap() == std::fs::read(from_markdown).unwrap(), "{sample}");
+    }
+}
