@@ -412,7 +412,8 @@ fn the_json_model_of_a_flow_document_renders_the_same_pdf() {
         let json = root().join("samples").join(format!(".test-flow-{}.json", std::process::id()));
         std::fs::write(&json, &parsed.stdout).unwrap();
         let from_json = dir.join("json.pdf");
-        let out = hanji(&["render", json.to_str().unwrap(), "-o", from_json.to_str().unwrap(), "--quiet"], &dir);
+        let out =
+            hanji(&["render", json.to_str().unwrap(), "-o", from_json.to_str().unwrap(), "--quiet"], &dir);
         std::fs::remove_file(&json).ok();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         let from_markdown = render(sample, None);

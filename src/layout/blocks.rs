@@ -16,28 +16,46 @@ use crate::text::{Align, StyledText, TextStyle};
 pub use crate::typesetter::Extent;
 use crate::typesetter::Typesetter;
 
-/// What block layout needs: the typesetter (fonts, style, scale, warnings, shaping cache),
-/// the images and diagrams met so far, and the errors of the boxes laid out so far.
+/// What block layout needs, kept apart by what it is: the typesetter (read-only fonts and
+/// style, the scale, shaping with its cache and the warnings it finds), the document's
+/// read-only inputs, the caches of images and diagrams, the diagnostics of the boxes laid out
+/// so far, and the state of the block being laid out.
 pub struct Ctx<'a> {
     pub typo: Typesetter<'a>,
-    /// The source's folder: images are read relative to it, and only inside it.
-    pub source_dir: std::path::PathBuf,
-    pub images: ImageCache,
+    pub inputs: Inputs,
+    pub caches: Caches,
+    pub diagnostics: Diagnostics,
     /// The box being laid out, for error messages.
     pub box_name: String,
-    /// Errors of boxes laid out so far: layout goes on to report every box at once.
-    pub errors: Vec<crate::error::HanjiError>,
-    /// The scale each box got.
-    pub fits: Vec<super::sheet::BoxFit>,
-    /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
-    pub diagrams: crate::diagram::Cache,
-    /// Footnote numbers by label, in the order of their first reference.
-    pub footnotes: std::collections::BTreeMap<String, usize>,
     /// The tallest a figure may be (a column's height in a flowing document).
     pub max_height: Option<f32>,
     /// Where the last table laid out may be cut (between its body rows), and its header.
     table_rows: Vec<f32>,
     header_height: f32,
+}
+
+/// What layout reads and never changes besides fonts and style.
+pub struct Inputs {
+    /// The source's folder: images are read relative to it, and only inside it.
+    pub source_dir: std::path::PathBuf,
+    /// Footnote numbers by label, in the order of their first reference.
+    pub footnotes: std::collections::BTreeMap<String, usize>,
+}
+
+/// What was loaded or laid out once and is reused (shaped text is cached by the typesetter).
+#[derive(Default)]
+pub struct Caches {
+    pub images: ImageCache,
+    /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
+    pub diagrams: crate::diagram::Cache,
+}
+
+/// What layout found besides the warnings: every box that failed (layout goes on to report
+/// all at once) and the scale each box got.
+#[derive(Default)]
+pub struct Diagnostics {
+    pub errors: Vec<crate::error::HanjiError>,
+    pub fits: Vec<super::sheet::BoxFit>,
 }
 
 impl<'a> std::ops::Deref for Ctx<'a> {
@@ -57,13 +75,10 @@ impl<'a> Ctx<'a> {
     pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
         Ctx {
             typo: Typesetter::new(book, style),
-            source_dir: source_dir.to_path_buf(),
-            images: ImageCache::default(),
+            inputs: Inputs { source_dir: source_dir.to_path_buf(), footnotes: Default::default() },
+            caches: Caches::default(),
+            diagnostics: Diagnostics::default(),
             box_name: String::new(),
-            errors: Vec::new(),
-            fits: Vec::new(),
-            diagrams: Default::default(),
-            footnotes: Default::default(),
             max_height: None,
             table_rows: Vec::new(),
             header_height: 0.0,
@@ -102,7 +117,7 @@ impl<'a> Ctx<'a> {
             _ => 0.0,
         };
         let footnotes =
-            if self.footnotes.is_empty() { Vec::new() } else { super::piece::footnote_refs(&items) };
+            if self.inputs.footnotes.is_empty() { Vec::new() } else { super::piece::footnote_refs(&items) };
         Ok(Piece {
             height,
             items,
@@ -154,7 +169,7 @@ impl<'a> Ctx<'a> {
                     let struck = TextStyle { strike: true, ..style.clone() };
                     self.push_inlines(children, &struck, accent, out);
                 }
-                Inline::FootnoteRef(label) => match self.footnotes.get(label) {
+                Inline::FootnoteRef(label) => match self.inputs.footnotes.get(label) {
                     Some(&number) => {
                         let mark = TextStyle {
                             link: Some(format!("{}{label}", super::piece::FOOTNOTE_LINK)),
@@ -255,7 +270,7 @@ impl<'a> Ctx<'a> {
             Block::Mermaid { text, line } => {
                 let diagram = crate::diagram::build_cached(
                     &mut self.typo,
-                    &mut self.diagrams,
+                    &mut self.caches.diagrams,
                     text,
                     *line,
                     accent,
@@ -544,7 +559,7 @@ impl<'a> Ctx<'a> {
             });
             return Ok(self.image_placeholder(src, alt, line, x, y, width, out));
         }
-        let picture = self.images.load(src, &self.source_dir, line, &mut self.typo.warnings)?;
+        let picture = self.caches.images.load(src, &self.inputs.source_dir, line, &mut self.typo.warnings)?;
         let mut height = width / picture.aspect();
         let mut x = x;
         let mut width = width;
@@ -680,7 +695,8 @@ impl<'a> Ctx<'a> {
         width: f32,
         out: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
-        let number = self.footnotes.get(label).map_or_else(|| format!("[^{label}]"), |n| n.to_string());
+        let number =
+            self.inputs.footnotes.get(label).map_or_else(|| format!("[^{label}]"), |n| n.to_string());
         let saved = self.scale;
         self.scale *= FOOTNOTE_SCALE;
         let mut numbered = blocks.to_vec();

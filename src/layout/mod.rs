@@ -68,7 +68,7 @@ pub fn layout_document(
     };
     let mut ctx = blocks::Ctx::new(book, style, source_dir);
     let (defined, undefined) = footnote_numbers(doc);
-    ctx.footnotes = defined;
+    ctx.inputs.footnotes = defined;
     let laid =
         match &doc.meta.layout {
             Some(rows) => sheet::layout_sheet(doc, rows, page, &mut ctx)
@@ -80,9 +80,9 @@ pub fn layout_document(
     warnings.sort();
     warnings.dedup();
     let flowed = match laid {
-        Ok(laid) if ctx.errors.is_empty() => laid,
+        Ok(laid) if ctx.diagnostics.errors.is_empty() => laid,
         other => {
-            let mut errors = std::mem::take(&mut ctx.errors);
+            let mut errors = std::mem::take(&mut ctx.diagnostics.errors);
             errors.extend(other.err());
             errors.sort_by_key(|e| e.line);
             return Err(Failure { errors, warnings });
@@ -95,7 +95,7 @@ pub fn layout_document(
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),
     };
-    for fit in ctx.fits.iter().filter(|f| f.scale < VISIBLE_SHRINK) {
+    for fit in ctx.diagnostics.fits.iter().filter(|f| f.scale < VISIBLE_SHRINK) {
         warnings.push(Warning {
             line: Some(fit.line),
             message: format!("box `{}` was shrunk to {} % to fit", fit.id, shown_percent(fit.scale)),
@@ -104,7 +104,7 @@ pub fn layout_document(
     warnings.sort();
     warnings.dedup();
     let laid = Laidout { pages: flowed.pages, info, outline: flowed.outline, anchors: flowed.anchors };
-    Ok(Outcome { laid, warnings, fits: ctx.fits })
+    Ok(Outcome { laid, warnings, fits: ctx.diagnostics.fits })
 }
 
 /// Footnote numbers in the order of first reference (defined ones only), and a warning for

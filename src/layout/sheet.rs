@@ -62,7 +62,7 @@ pub fn layout_sheet(
             continue;
         }
         let Some(section) = doc.sections.iter().find(|s| s.id == cell.id) else {
-            ctx.errors.push(HanjiError::at(
+            ctx.diagnostics.errors.push(HanjiError::at(
                 None,
                 cell.line,
                 format!("layout names `{}`, but no `##` section has that id", cell.id),
@@ -72,7 +72,7 @@ pub fn layout_sheet(
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
         match fit_box(section, cell, accent, ctx, None) {
             Ok((attempt, scale)) => placed.push((index, section, accent, attempt, scale)),
-            Err(e) => ctx.errors.push(e),
+            Err(e) => ctx.diagnostics.errors.push(e),
         }
     }
     if style.fit.harmony {
@@ -87,7 +87,7 @@ pub fn layout_sheet(
         items.extend(attempt.content);
         anchors.push((section.id.clone(), cells[index].rect.y));
         anchors.extend(attempt.anchors);
-        ctx.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale });
+        ctx.diagnostics.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale });
     }
     let outline = sheet_outline(doc, &anchors);
     Ok((Frame { width: page.width, height: page.height, items }, outline))
