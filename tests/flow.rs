@@ -420,3 +420,63 @@ fn the_json_model_of_a_flow_document_renders_the_same_pdf() {
         assert!(std::fs::read(from_json).unwrap() == std::fs::read(from_markdown).unwrap(), "{sample}");
     }
 }
+
+/// Every baseline of every page, with the text of each glyph.
+fn page_lines(typeset: &hanji::Typeset) -> Vec<Vec<(f32, String)>> {
+    typeset
+        .laid
+        .pages
+        .iter()
+        .map(|page| {
+            let mut lines: Vec<(f32, String)> = Vec::new();
+            hanji::frame::walk(&page.items, 0.0, 0.0, &mut |item, _, dy| {
+                if let hanji::frame::FrameItem::Text(run) = item {
+                    for g in &run.glyphs {
+                        let y = g.y + dy;
+                        match lines.iter_mut().find(|(b, _)| (*b - y).abs() < 1.0) {
+                            Some((_, text)) => text.push_str(&g.text),
+                            None => lines.push((y, g.text.to_string())),
+                        }
+                    }
+                }
+            });
+            lines.sort_by(|a, b| a.0.total_cmp(&b.0));
+            lines
+        })
+        .collect()
+}
+
+#[test]
+fn a_heading_stays_with_two_lines_of_what_follows_wherever_the_page_ends() {
+    let dir = temp_dir("keep");
+    for fillers in 0..36 {
+        let mut source = String::from("---\ntitle: 제목 유지\npage: a5-landscape\ncolumns: 1\nsections: plain\nfooter: \"\"\n---\n\n## 절\n\n");
+        for i in 0..fillers {
+            source.push_str(&format!("채움 문장 {i}.\n\n"));
+        }
+        source.push_str("#### 붙어 있는 제목\n\n");
+        source.push_str(&"제목 다음의 문단은 여러 줄로 이어진다. ".repeat(12));
+        source.push('\n');
+        let path = dir.join(format!("keep{fillers}.md"));
+        std::fs::write(&path, &source).unwrap();
+        let doc = hanji::load_document(&path).unwrap();
+        let typeset = hanji::typeset(&doc, &path, None).unwrap_or_else(|f| panic!("{:?}", f.errors));
+        let pages = page_lines(&typeset);
+        let (page, at) = pages
+            .iter()
+            .enumerate()
+            .find_map(|(p, lines)| {
+                lines
+                    .iter()
+                    .position(|(_, t)| t.contains("붙어있는제목") || t.contains("붙어 있는 제목"))
+                    .map(|i| (p, i))
+            })
+            .unwrap_or_else(|| panic!("{fillers}: heading not found"));
+        let after = pages[page].len() - at - 1;
+        assert!(
+            after >= 2,
+            "{fillers} fillers: the heading ends page {} with {after} lines after it",
+            page + 1
+        );
+    }
+}

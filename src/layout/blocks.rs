@@ -926,6 +926,33 @@ mod tests {
     }
 
     #[test]
+    fn a_paragraph_may_be_cut_only_where_two_lines_stay_on_each_side() {
+        let mut book = FontBook::new();
+        let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
+        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
+        let text = "한 문단이 여러 줄로 이어질 때 단이나 쪽의 끝에서 한 줄만 남기지 않는다. ".repeat(6);
+        let block = Block::Paragraph { inlines: vec![Inline::Text(text)], line: 1 };
+        let piece = ctx.piece(&block, Color::BLACK, 120.0, true).unwrap();
+        let mut baselines = Vec::new();
+        crate::frame::walk(&piece.items, 0.0, 0.0, &mut |item, _, dy| {
+            if let FrameItem::Text(run) = item {
+                baselines.extend(run.glyphs.iter().map(|g| g.y + dy));
+            }
+        });
+        baselines.sort_by(f32::total_cmp);
+        baselines.dedup_by(|a, b| (*a - *b).abs() < 0.5);
+        let lines = baselines.len();
+        assert!(lines >= 6, "{lines} lines");
+        assert_eq!(piece.breaks.len(), lines - 3, "{:?} for {lines} lines", piece.breaks);
+        for cut in &piece.breaks {
+            let above = baselines.iter().filter(|b| *b < cut).count();
+            assert!(above >= 2 && lines - above >= 2, "a cut at {cut} leaves {above} / {}", lines - above);
+        }
+        // Without recording cuts (a sheet), a piece has none.
+        assert!(ctx.piece(&block, Color::BLACK, 120.0, false).unwrap().breaks.is_empty());
+    }
+
+    #[test]
     fn table_columns_take_their_longest_word_and_share_the_rest_by_content() {
         let mut book = FontBook::new();
         let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
