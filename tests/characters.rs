@@ -165,7 +165,7 @@ fn the_pdf_text_layer_gives_back_what_was_typed() {
         let pdf = dir.join("characters.pdf");
         let t = typeset(Some(style));
         std::fs::write(&pdf, t.pdf().unwrap()).unwrap();
-        let text = tool("pdftotext", &["-layout", pdf.to_str().unwrap(), "-"]);
+        let text = tool("pdftotext", &["-raw", pdf.to_str().unwrap(), "-"]);
         let squeezed = common::squeeze(&text);
         for typed in [
             "C:\\Users\\me\\문서",

@@ -1,5 +1,6 @@
 //! Auto-fit: content taller than its box is shrunk to the largest scale that fits, down to the
-//! style's minimum; past that the error names the box. `hanji check` reports both.
+//! style's minimum; past that the error names the box. Content with room grows, up to the
+//! style's maximum and within its spread of the sheet's smallest box. `hanji check` reports both.
 
 mod common;
 
@@ -44,7 +45,9 @@ fn capacity() -> usize {
 fn a_box_exactly_full_keeps_its_size_and_one_more_line_shrinks_it() {
     let full = capacity();
     let at_capacity = typeset("full", &sheet(full, 1, "pen-notes")).unwrap();
-    assert_eq!(scale_of(&at_capacity, "a"), 1.0);
+    // Full at its size: it grows by less than a line's worth at most.
+    let scale = scale_of(&at_capacity, "a");
+    assert!((1.0..1.1).contains(&scale), "{scale}");
     assert!(at_capacity.warnings.iter().all(|w| !w.message.contains("shrunk")));
     let over = typeset("over", &sheet(full + 1, 1, "pen-notes")).unwrap();
     let scale = scale_of(&over, "a");
@@ -57,7 +60,11 @@ fn a_box_needing_80_percent_gets_about_80_percent() {
     let t = typeset("eighty", &sheet(full * 5 / 4, 1, "pen-notes")).unwrap();
     let scale = scale_of(&t, "a");
     assert!((0.74..0.86).contains(&scale), "scale {scale}");
-    assert_eq!(scale_of(&t, "b"), 1.0, "without harmony the other box keeps its size");
+    let b = scale_of(&t, "b");
+    assert!(
+        b >= 1.0 && b <= scale * 1.25 + 0.005,
+        "without harmony the other box keeps its size or grows, within 1.25× of `a`: {b}"
+    );
     let warning = t.warnings.iter().find(|w| w.message.contains("box `a` was shrunk to")).expect("a warning");
     assert_eq!(warning.line, Some(10));
     assert!(warning.message.contains(&format!("{} %", (scale * 100.0).floor())), "{}", warning.message);
@@ -125,4 +132,17 @@ fn check_reports_errors_and_warnings_as_text_and_json() {
         .iter()
         .any(|w| w["message"].as_str().unwrap().contains("unknown heading class `.chartreuse`")));
     assert_eq!(std::fs::read_dir(&dir).unwrap().count(), 2, "check writes nothing");
+}
+
+#[test]
+fn boxes_with_room_grow_to_the_maximum_and_stay_within_the_spread() {
+    // One line each: both grow to `fit.max_scale`.
+    let t = typeset("grow", &sheet(1, 1, "pen-notes")).unwrap();
+    assert!((scale_of(&t, "a") - 1.6).abs() < 0.01 && (scale_of(&t, "b") - 1.6).abs() < 0.01);
+    assert!(t.warnings.iter().all(|w| !w.message.contains("shrunk")), "{:?}", t.warnings);
+    // A full box holds the other one back to 1.25× its own scale.
+    let full = capacity();
+    let t = typeset("spread", &sheet(full, 1, "pen-notes")).unwrap();
+    let (a, b) = (scale_of(&t, "a"), scale_of(&t, "b"));
+    assert!(b > a && b <= a * 1.25 + 0.005, "a {a}, b {b}");
 }

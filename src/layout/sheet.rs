@@ -31,6 +31,25 @@ fn harmonize(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32
     }
 }
 
+/// No box's scale above `fit.spread` times the smallest: grown boxes are set back so text
+/// sizes stay alike across the sheet.
+fn spread(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)], ctx: &mut Ctx) {
+    let smallest = placed.iter().map(|p| p.4).fold(f32::INFINITY, f32::min);
+    if !smallest.is_finite() {
+        return;
+    }
+    let cap = smallest * ctx.style.fit.spread;
+    for entry in placed.iter_mut() {
+        if entry.4 > cap + FIT_PRECISION {
+            // Smaller than a scale that fits, so it fits too.
+            if let Ok((attempt, scale)) = fit_box(entry.1, &cells[entry.0], entry.2, ctx, Some(cap)) {
+                entry.3 = attempt;
+                entry.4 = scale;
+            }
+        }
+    }
+}
+
 /// Lays out a document in sheet mode: one page.
 /// Lays out a sheet: its one page and its outline.
 pub fn layout_sheet(
@@ -75,6 +94,7 @@ pub fn layout_sheet(
             Err(e) => ctx.diagnostics.errors.push(e),
         }
     }
+    spread(&cells, &mut placed, ctx);
     if style.fit.harmony {
         harmonize(&cells, &mut placed, ctx);
     }
@@ -290,7 +310,7 @@ fn fit_box(
     }
     let full = box_content(section, cell, accent, ctx, 1.0)?;
     let Some(short) = full.shortfall.clone() else {
-        return Ok((full, 1.0));
+        return grow(section, cell, accent, ctx, full);
     };
     // Content height scales about linearly: step down by the ratio of what fits to what is
     // needed until it fits, then bisect between that and the last scale that did not.
@@ -316,6 +336,41 @@ fn fit_box(
             best = attempt;
         } else {
             hi = mid;
+        }
+    }
+    Ok((best, lo))
+}
+
+/// Content that fits as written grows to the largest scale that still fits, up to the
+/// style's `fit.max_scale`, so a box is filled rather than left with a white band.
+fn grow(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    ctx: &mut Ctx,
+    fits: Attempt,
+) -> Result<(Attempt, f32)> {
+    let max = ctx.style.fit.max_scale;
+    if max <= 1.0 + FIT_PRECISION {
+        return Ok((fits, 1.0));
+    }
+    // Larger content that cannot be set at all (a table wider than the box) does not fit.
+    let fitting = |scale: f32, ctx: &mut Ctx| match box_content(section, cell, accent, ctx, scale) {
+        Ok(attempt) if attempt.shortfall.is_none() => Some(attempt),
+        _ => None,
+    };
+    if let Some(top) = fitting(max, ctx) {
+        return Ok((top, max));
+    }
+    let (mut lo, mut hi, mut best) = (1.0f32, max, fits);
+    while hi - lo > FIT_PRECISION {
+        let mid = (lo + hi) / 2.0;
+        match fitting(mid, ctx) {
+            Some(attempt) => {
+                lo = mid;
+                best = attempt;
+            }
+            None => hi = mid,
         }
     }
     Ok((best, lo))
@@ -372,8 +427,11 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     ctx.box_name = section.id.clone();
     let header = ctx.styled(&section.title, &header_style, accent, section.line);
     let mut heading = Vec::new();
-    let mut cursor =
-        inner.y + ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut heading).height;
+    // The box title keeps the sheet's heading size whatever scale its content takes.
+    let content_scale = std::mem::replace(&mut ctx.scale, 1.0);
+    let header_height = ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut heading).height;
+    ctx.scale = content_scale;
+    let mut cursor = inner.y + header_height;
     content.push(Group::tagged(Role::Heading(2), heading));
     if style.boxes.header_rule {
         let y = cursor + 1.5;

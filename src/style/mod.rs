@@ -69,11 +69,16 @@ pub struct TextSettings {
     pub min_size: f32,
 }
 
-/// How content that does not fit its box is shrunk.
+/// How content is fitted to its box: shrunk when it does not fit, grown when it leaves room.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FitStyle {
     /// The smallest scale of the base size content may take.
     pub min_scale: f32,
+    /// The largest scale content grows to in a box with room to spare.
+    pub max_scale: f32,
+    /// The largest ratio between the scales of two boxes of one sheet, so text sizes stay
+    /// alike across the page.
+    pub spread: f32,
     /// Boxes of one row share the smallest scale among them.
     pub harmony: bool,
 }

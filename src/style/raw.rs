@@ -77,6 +77,8 @@ struct TextRaw {
 #[serde(deny_unknown_fields)]
 struct RawFit {
     min_scale: f32,
+    max_scale: f32,
+    spread: f32,
     harmony: bool,
 }
 
@@ -249,6 +251,8 @@ impl RawStyle {
             },
             fit: FitStyle {
                 min_scale: c.num("fit.min_scale", self.fit.min_scale, 0.05, 1.0)?,
+                max_scale: c.num("fit.max_scale", self.fit.max_scale, 1.0, 4.0)?,
+                spread: c.num("fit.spread", self.fit.spread, 1.0, 4.0)?,
                 harmony: self.fit.harmony,
             },
             boxes: BoxStyle {
