@@ -142,23 +142,36 @@ pub(super) fn box_color(
     cycle: &mut usize,
     warnings: &mut Vec<Warning>,
 ) -> Color {
+    if let Some(color) = class_color(section, style, "the box takes the next colour", warnings) {
+        return color;
+    }
+    let color = style.cycle_color(*cycle);
+    *cycle += 1;
+    color
+}
+
+/// The colour a heading's classes name, if any; an unknown class is a warning.
+fn class_color(
+    section: &Section,
+    style: &Style,
+    instead: &str,
+    warnings: &mut Vec<Warning>,
+) -> Option<Color> {
     // `.box` and `.plain` say how a flowing section is set, not its colour.
     for class in section.classes.iter().filter(|c| *c != "box" && *c != "plain") {
         match style.color(class) {
-            Some(color) => return color,
+            Some(color) => return Some(color),
             None => warnings.push(Warning {
                 line: Some(section.line),
                 message: format!(
-                    "unknown heading class `.{class}` on `{}`: the box takes the next colour; use one of {}",
+                    "unknown heading class `.{class}` on `{}`: {instead}; use one of {}",
                     section.id,
                     style.palette.iter().map(|(n, _)| format!(".{n}")).collect::<Vec<_>>().join(" ")
                 ),
             }),
         }
     }
-    let color = style.cycle_color(*cycle);
-    *cycle += 1;
-    color
+    None
 }
 
 /// The light-blue graph paper: a line every pitch, a darker one every `major_every` cells.
@@ -483,6 +496,18 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                         ),
                     ));
                 };
+                anchors.push((sub.id.clone(), sub_cell.rect.y));
+                let name = format!("{} › {}", section.id, sub.id);
+                // A subsection with a colour class is a box of its own, framed in its colour.
+                if let Some(own) = class_color(sub, style, "it takes its section's colour", &mut ctx.warnings)
+                {
+                    let frame = box_frame(sub, sub_cell.rect, own, style);
+                    content.push(Group::tagged(Role::Artifact, vec![frame]));
+                    let pad = style.boxes.padding * 0.7;
+                    let used = subsection(sub, sub_cell.rect.inset(pad), own, ctx, &mut content)?;
+                    note(&name, sub.line, sub_cell.rect.height, used + 2.0 * pad);
+                    continue;
+                }
                 if i > 0 {
                     let x = sub_cell.rect.x - gap / 2.0;
                     let divider = dashed(
@@ -493,9 +518,8 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                     );
                     content.push(Group::tagged(Role::Artifact, vec![divider]));
                 }
-                anchors.push((sub.id.clone(), sub_cell.rect.y));
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
-                note(&format!("{} › {}", section.id, sub.id), sub.line, sub_cell.rect.height, used);
+                note(&name, sub.line, sub_cell.rect.height, used);
             }
         }
         None => {
