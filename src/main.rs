@@ -125,12 +125,14 @@ fn located(source: &Path, warning: &Warning) -> String {
 
 /// `hanji check`: everything a render does, without writing; exit 0 only without errors.
 fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
+    let mut boxes = Vec::new();
     let (errors, warnings, pages) = match hanji::load_document(source) {
         Err(e) => (vec![e], Vec::new(), None),
         Ok(doc) => match hanji::typeset(&doc, source, style) {
             Err(failure) => (failure.errors, failure.warnings, None),
             Ok(typeset) => {
                 let pages = Some(typeset.laid.pages.len());
+                boxes = typeset.fits.clone();
                 match typeset.pdf() {
                     Err(e) => (vec![e.in_file(source)], typeset.warnings, None),
                     Ok(_) => (Vec::new(), typeset.warnings, pages),
@@ -146,6 +148,19 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
             for warning in &warnings {
                 stdout_line(&format!("warning: {}", located(source, warning)));
             }
+            if !boxes.is_empty() {
+                // How each box came out: authors see over- and under-full boxes at a glance.
+                stdout_line(&format!("{:<24} {:>6} {:>6} {:>5}", "box", "line", "scale", "fill"));
+                for b in &boxes {
+                    stdout_line(&format!(
+                        "{:<24} {:>6} {:>5.0}% {:>4.0}%",
+                        b.id,
+                        b.line,
+                        (b.scale * 100.0).floor(),
+                        (b.fill * 100.0).round()
+                    ));
+                }
+            }
             let pages =
                 pages.map_or(String::new(), |n| format!("{n} {}, ", if n == 1 { "page" } else { "pages" }));
             stdout_line(&format!("{pages}{} errors, {} warnings", errors.len(), warnings.len()));
@@ -160,6 +175,12 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
             };
             let report = serde_json::json!({
                 "pages": pages,
+                "boxes": boxes.iter().map(|b| serde_json::json!({
+                    "id": b.id,
+                    "line": b.line,
+                    "scale": (f64::from(b.scale) * 1000.0).round() / 1000.0,
+                    "fill": (f64::from(b.fill) * 1000.0).round() / 1000.0,
+                })).collect::<Vec<_>>(),
                 "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
                 "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
             });

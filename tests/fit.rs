@@ -146,3 +146,30 @@ fn boxes_with_room_grow_to_the_maximum_and_stay_within_the_spread() {
     let (a, b) = (scale_of(&t, "a"), scale_of(&t, "b"));
     assert!(b > a && b <= a * 1.25 + 0.005, "a {a}, b {b}");
 }
+
+#[test]
+fn check_reports_every_box_with_its_scale_and_fill() {
+    let full = capacity();
+    let dir = temp_dir("boxes");
+    std::fs::write(dir.join("sheet.md"), sheet(full, 1, "pen-notes")).unwrap();
+    let out = hanji(&["check", "sheet.md", "--format", "json"], &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let boxes = report["boxes"].as_array().expect("boxes");
+    assert_eq!(boxes.iter().map(|b| b["id"].as_str().unwrap()).collect::<Vec<_>>(), ["a", "b"]);
+    let fill = |i: usize| boxes[i]["fill"].as_f64().unwrap();
+    assert!(fill(0) > 0.9 && fill(0) <= 1.0, "the full box is full: {}", fill(0));
+    assert!(
+        fill(1) < 0.5,
+        "one line in a big box, grown within the spread, is still mostly empty: {}",
+        fill(1)
+    );
+    assert_eq!(boxes[0]["line"], 10);
+    let text = hanji(&["check", "sheet.md"], &dir);
+    let table = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        table.lines().any(|l| l.starts_with("box") && l.contains("scale") && l.contains("fill")),
+        "{table}"
+    );
+    assert!(table.lines().any(|l| l.starts_with("a ") && l.trim_end().ends_with('%')), "{table}");
+}

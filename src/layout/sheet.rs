@@ -104,10 +104,11 @@ pub fn layout_sheet(
     let mut anchors: Vec<(String, f32)> = Vec::new();
     for (index, section, accent, attempt, scale) in placed {
         items.push(Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)]));
+        let fill = attempt.fill;
         items.extend(attempt.content);
         anchors.push((section.id.clone(), cells[index].rect.y));
         anchors.extend(attempt.anchors);
-        ctx.diagnostics.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale });
+        ctx.diagnostics.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale, fill });
     }
     let outline = sheet_outline(doc, &anchors);
     Ok((Frame { width: page.width, height: page.height, items }, outline))
@@ -276,6 +277,8 @@ struct Shortfall {
 struct Attempt {
     content: Vec<FrameItem>,
     shortfall: Option<Shortfall>,
+    /// How much of the box the content takes (its height over the box's, 1 = full).
+    fill: f32,
     /// Where each `###` subsection's header stands (id, points from the page top).
     anchors: Vec<(String, f32)>,
 }
@@ -286,6 +289,8 @@ pub struct BoxFit {
     pub id: String,
     pub line: usize,
     pub scale: f32,
+    /// The content's height over the box's (1 = full; more = overflowing).
+    pub fill: f32,
 }
 
 /// The scale found is within this of the largest that fits.
@@ -477,6 +482,8 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content)?.height;
     }
     let gap_below = ctx.style.text.paragraph_gap * ctx.style.text.size * ctx.scale;
+    // The lowest point the content reaches.
+    let mut bottom;
     match cell.inner {
         Some(rows) => {
             cursor += gap_below;
@@ -485,6 +492,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
             note(&section.id, section.line, inner.bottom() - inner.y, cursor - inner.y + min_grid);
             let area = Rect::new(inner.x, cursor, inner.width, (inner.bottom() - cursor).max(0.0));
             let gap = style.page.gap;
+            bottom = area.y;
             for (i, sub_cell) in place(rows, area, gap).iter().enumerate() {
                 let Some(sub) = section.subsections.iter().find(|s| s.id == sub_cell.id) else {
                     return Err(HanjiError::at(
@@ -506,6 +514,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                     let pad = style.boxes.padding * 0.7;
                     let used = subsection(sub, sub_cell.rect.inset(pad), own, ctx, &mut content)?;
                     note(&name, sub.line, sub_cell.rect.height, used + 2.0 * pad);
+                    bottom = bottom.max(sub_cell.rect.y + used + 2.0 * pad);
                     continue;
                 }
                 if i > 0 {
@@ -520,6 +529,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                 }
                 let used = subsection(sub, sub_cell.rect, accent, ctx, &mut content)?;
                 note(&name, sub.line, sub_cell.rect.height, used);
+                bottom = bottom.max(sub_cell.rect.y + used);
             }
         }
         None => {
@@ -530,9 +540,11 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
                     subsection(sub, Rect::new(inner.x, cursor, inner.width, 0.0), accent, ctx, &mut content)?;
             }
             note(&section.id, section.line, inner.bottom() - inner.y, cursor - inner.y);
+            bottom = cursor;
         }
     }
-    Ok(Attempt { content, shortfall: worst, anchors })
+    let fill = (bottom - inner.y) / (inner.bottom() - inner.y).max(1.0);
+    Ok(Attempt { content, shortfall: worst, fill, anchors })
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
