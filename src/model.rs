@@ -109,8 +109,10 @@ fn is_false(value: &bool) -> bool {
 /// One row of a sheet grid.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayoutRow {
-    /// Share of the parent's height, in percent.
-    pub height: f32,
+    /// Share of the parent's height, in percent; rows without one share what is left in
+    /// proportion to what their content needs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub height: Option<f32>,
     pub boxes: Vec<LayoutBox>,
     /// Source line of the row in the front matter (1-based, in the source file).
     #[serde(default)]
@@ -121,7 +123,8 @@ pub struct LayoutRow {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct LayoutBox {
     pub id: String,
-    /// Share of the row's width, in percent; boxes without one share the rest equally.
+    /// Share of the row's width, in percent; boxes without one share the rest in proportion to
+    /// what their content needs.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub width: Option<f32>,
     /// A nested grid that places this section's `###` subsections.

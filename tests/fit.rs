@@ -173,3 +173,34 @@ fn check_reports_every_box_with_its_scale_and_fill() {
     );
     assert!(table.lines().any(|l| l.starts_with("a ") && l.trim_end().ends_with('%')), "{table}");
 }
+
+/// A sheet with no `height` and no `width` at all lays itself out: rows and boxes share the
+/// page by what their content needs, so every box comes out at least half full.
+#[test]
+fn a_sheet_without_sizes_shares_the_page_by_need() {
+    let path = common::root().join("tests/fixtures/untuned-sheet.md");
+    let doc = hanji::load_document(&path).unwrap();
+    assert!(doc.meta.layout.as_ref().unwrap().iter().all(|r| r.height.is_none()));
+    let t = hanji::typeset(&doc, &path, None).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    assert_eq!(t.fits.len(), 6);
+    for fit in &t.fits {
+        assert!(fit.fill >= 0.5, "box `{}` is {:.0} % full", fit.id, fit.fill * 100.0);
+        assert!((0.7..=1.6).contains(&fit.scale), "{}: {}", fit.id, fit.scale);
+    }
+    let smallest = t.fits.iter().map(|f| f.scale).fold(f32::INFINITY, f32::min);
+    let largest = t.fits.iter().map(|f| f.scale).fold(0.0f32, f32::max);
+    assert!(largest <= smallest * 1.25 + 0.005, "scales {smallest}–{largest}");
+}
+
+#[test]
+fn given_heights_must_leave_room_for_rows_without_one() {
+    let source = "---\ntitle: t\nlayout:\n  - height: 60%\n    boxes: [title]\n  - height: 40%\n    boxes: [a]\n  - boxes: [b]\n---\n## A {#a}\n\nx\n\n## B {#b}\n\ny\n";
+    let dir = temp_dir("no-room");
+    std::fs::write(dir.join("sheet.md"), source).unwrap();
+    let err = hanji::load_document(&dir.join("sheet.md")).expect_err("an error");
+    assert_eq!(err.line, Some(4), "{err:?}");
+    assert!(err.message.contains("leaving nothing"), "{}", err.message);
+    let fine = source.replace("height: 60%", "height: 20%");
+    let t = typeset("room", &fine).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    assert_eq!(t.fits.len(), 2);
+}

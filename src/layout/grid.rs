@@ -1,4 +1,5 @@
-//! The sheet grid: rows and boxes placed exactly to the front matter's ratios.
+//! The sheet grid: rows and boxes placed exactly to the front matter's ratios, the rest shared
+//! by what the content wants.
 
 use crate::frame::Rect;
 use crate::model::LayoutRow;
@@ -14,24 +15,57 @@ pub struct Cell<'a> {
     pub row: usize,
 }
 
-/// Splits `area` into rows and boxes. Gaps are taken off first, then the ratios apply to what
-/// remains, so the boxes are exactly in the given proportions. Boxes without a width share the
-/// rest of their row equally.
+/// How much each row and each box of a row wants, for the rows without a `height` and the
+/// boxes without a `width`: they share what is left in proportion to these.
+#[derive(Debug, Clone, Default)]
+pub struct Wants {
+    pub rows: Vec<f32>,
+    pub boxes: Vec<Vec<f32>>,
+}
+
+impl Wants {
+    fn row(&self, row: usize) -> f32 {
+        self.rows.get(row).copied().filter(|w| *w > 0.0).unwrap_or(1.0)
+    }
+
+    fn cell(&self, row: usize, index: usize) -> f32 {
+        self.boxes.get(row).and_then(|r| r.get(index)).copied().filter(|w| *w > 0.0).unwrap_or(1.0)
+    }
+}
+
+/// Splits `area` into rows and boxes, rows and boxes without a size sharing the rest equally.
 pub fn place<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32) -> Vec<Cell<'a>> {
-    let total_height: f32 = rows.iter().map(|r| r.height).sum::<f32>().max(f32::EPSILON);
+    place_wanted(rows, area, gap, &Wants::default())
+}
+
+/// Splits `area` into rows and boxes. Gaps are taken off first, then the ratios apply to what
+/// remains, so the boxes are exactly in the given proportions. Rows without a height and boxes
+/// without a width share the rest in proportion to `wants`.
+pub fn place_wanted<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32, wants: &Wants) -> Vec<Cell<'a>> {
+    let given_height: f32 = rows.iter().filter_map(|r| r.height).sum();
+    let auto_rows: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].height.is_none()).collect();
+    let auto_want: f32 = auto_rows.iter().map(|&i| wants.row(i)).sum::<f32>().max(f32::EPSILON);
+    let total_height = if auto_rows.is_empty() { given_height.max(f32::EPSILON) } else { 100.0 };
+    let rest = (100.0 - given_height).max(0.0);
     let usable_height = (area.height - gap * rows.len().saturating_sub(1) as f32).max(0.0);
     let mut cells = Vec::new();
     let mut y = area.y;
     for (row_index, row) in rows.iter().enumerate() {
-        let height = usable_height * row.height / total_height;
+        let percent = row.height.unwrap_or_else(|| rest * wants.row(row_index) / auto_want);
+        let height = usable_height * percent / total_height;
         let usable_width = (area.width - gap * row.boxes.len().saturating_sub(1) as f32).max(0.0);
         let given: f32 = row.boxes.iter().filter_map(|b| b.width).sum();
-        let free = row.boxes.iter().filter(|b| b.width.is_none()).count();
-        let rest = if free > 0 { (100.0 - given).max(0.0) / free as f32 } else { 0.0 };
-        let scale = if free == 0 && given > 0.0 { 100.0 / given } else { 1.0 };
+        let free_want: f32 = (0..row.boxes.len())
+            .filter(|&i| row.boxes[i].width.is_none())
+            .map(|i| wants.cell(row_index, i))
+            .sum();
+        let free = row.boxes.iter().any(|b| b.width.is_none());
+        let rest = if free { (100.0 - given).max(0.0) } else { 0.0 };
+        let scale = if !free && given > 0.0 { 100.0 / given } else { 1.0 };
         let mut x = area.x;
-        for layout_box in &row.boxes {
-            let percent = layout_box.width.unwrap_or(rest) * scale;
+        for (index, layout_box) in row.boxes.iter().enumerate() {
+            let share = rest * wants.cell(row_index, index) / free_want.max(f32::EPSILON);
+            let percent = layout_box.width.unwrap_or(share) * scale;
             let width = usable_width * percent / 100.0;
             cells.push(Cell {
                 id: &layout_box.id,
@@ -54,7 +88,7 @@ mod tests {
 
     fn row(height: f32, boxes: &[(&str, Option<f32>)]) -> LayoutRow {
         LayoutRow {
-            height,
+            height: Some(height),
             boxes: boxes
                 .iter()
                 .map(|(id, width)| LayoutBox { id: id.to_string(), width: *width, inner: None, line: 0 })

@@ -2,7 +2,7 @@
 //! front matter's grid. Content that does not fit its box is an error naming the box.
 
 use super::blocks::{dashed, Ctx};
-use super::grid::{place, Cell};
+use super::grid::{place, place_wanted, Cell, Wants};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{
     Color, Frame, FrameItem, Group, LineCap, OutlineEntry, Paint, PathItem, Point, Rect, Role, Stroke,
@@ -72,7 +72,8 @@ pub fn layout_sheet(
     items.push(Group::tagged(Role::Artifact, paper));
     let area = page_rect.inset(style.page.margin);
     let mut cycle = 0;
-    let cells = place(rows, area, style.page.gap);
+    let wants = measure_wants(doc, rows, area, ctx);
+    let cells = place_wanted(rows, area, style.page.gap, &wants);
     // Each box at the largest scale that fits it; errors are collected so that every box
     // that cannot fit is reported at once.
     let mut placed: Vec<(usize, &Section, Color, Attempt, f32)> = Vec::new();
@@ -112,6 +113,81 @@ pub fn layout_sheet(
     }
     let outline = sheet_outline(doc, &anchors);
     Ok((Frame { width: page.width, height: page.height, items }, outline))
+}
+
+/// Below this, a box's measured want is raised (and above `1 / WANT_CLAMP` of the mean
+/// lowered): a box with one line still gets a usable width.
+const WANT_CLAMP: f32 = 0.4;
+
+/// What the rows without a height and the boxes without a width want, measured at full size:
+/// boxes share a row's free width in proportion to their content's area (so a row's boxes
+/// come out about equally tall), rows share the free height in proportion to their tallest
+/// box. Boxes with an inner grid, and content that cannot be measured, want an equal share.
+fn measure_wants(doc: &Document, rows: &[LayoutRow], area: Rect, ctx: &mut Ctx) -> Wants {
+    let auto = rows.iter().any(|r| r.height.is_none() || r.boxes.iter().any(|b| b.width.is_none()));
+    if !auto {
+        return Wants::default();
+    }
+    let gap = ctx.style.page.gap;
+    let mut wants =
+        Wants { rows: vec![0.0; rows.len()], boxes: rows.iter().map(|r| vec![0.0; r.boxes.len()]).collect() };
+    let equal = place(rows, area, gap);
+    let mut at = 0;
+    for (r, row) in rows.iter().enumerate() {
+        let free = row.boxes.iter().filter(|b| b.width.is_none()).count();
+        for (b, layout_box) in row.boxes.iter().enumerate() {
+            let cell = &equal[at + b];
+            if layout_box.width.is_none() && free > 1 {
+                if let Some(need) = need_height(doc, cell, ctx) {
+                    wants.boxes[r][b] = need * cell.rect.width;
+                }
+            }
+        }
+        clamp_to_mean(&mut wants.boxes[r]);
+        at += row.boxes.len();
+    }
+    let sized = place_wanted(rows, area, gap, &wants);
+    let mut at = 0;
+    for (r, row) in rows.iter().enumerate() {
+        if row.height.is_none() {
+            let needs = sized[at..at + row.boxes.len()].iter().filter_map(|cell| need_height(doc, cell, ctx));
+            wants.rows[r] = needs.fold(0.0, f32::max);
+        }
+        at += row.boxes.len();
+    }
+    clamp_to_mean(&mut wants.rows);
+    wants
+}
+
+/// Wants of 0 (not measured) become the mean; the rest are kept within `WANT_CLAMP` of it.
+fn clamp_to_mean(wants: &mut [f32]) {
+    let measured: Vec<f32> = wants.iter().copied().filter(|w| *w > 0.0).collect();
+    if measured.is_empty() {
+        return;
+    }
+    let mean = measured.iter().sum::<f32>() / measured.len() as f32;
+    for want in wants.iter_mut() {
+        *want = if *want > 0.0 { want.clamp(mean * WANT_CLAMP, mean / WANT_CLAMP) } else { mean };
+    }
+}
+
+/// The height a box's content needs at full size in a cell of its width (`None` for a box
+/// with an inner grid or content that cannot be set at that width).
+fn need_height(doc: &Document, cell: &Cell, ctx: &mut Ctx) -> Option<f32> {
+    let style = ctx.style;
+    let pad = style.boxes.padding;
+    if cell.id == "title" {
+        let subtitle = doc.meta.subtitle.as_ref().map_or(0.0, |_| style.title.subtitle_size * 1.6);
+        return Some(style.title.size * 1.7 + subtitle + 2.0 * pad * 0.6);
+    }
+    if cell.inner.is_some() {
+        return None;
+    }
+    let section = doc.sections.iter().find(|s| s.id == cell.id)?;
+    const TALL: f32 = 100_000.0;
+    let probe = Cell { rect: Rect::new(0.0, 0.0, cell.rect.width, TALL), ..cell.clone() };
+    let attempt = box_content(section, &probe, Color::BLACK, ctx, 1.0).ok()?;
+    Some(attempt.fill * (TALL - 2.0 * pad) + 2.0 * pad)
 }
 
 /// The bookmarks of a sheet in source order: each box's title, then its `###` subsections.

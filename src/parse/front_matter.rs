@@ -240,7 +240,7 @@ struct RawMeta {
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields, expecting = "a layout row such as `{ height: 25%, boxes: [a, b] }`")]
 struct RawRow {
-    height: Percent,
+    height: Option<Percent>,
     boxes: Vec<RawBox>,
 }
 
@@ -455,7 +455,7 @@ impl Locator<'_> {
         if let Some(at) = height_at {
             self.cursor = self.cursor.max(at + "height".len());
         }
-        LayoutRow { height: row.height.0, boxes, line }
+        LayoutRow { height: row.height.map(|h| h.0), boxes, line }
     }
 }
 
@@ -612,19 +612,19 @@ layout:                           # rows, top to bottom; heights must add up to 
         assert_eq!(meta.style, "pen-notes");
         let layout = meta.layout.unwrap();
         let expected = vec![
-            LayoutRow { height: 10.0, boxes: vec![simple("title", 12)], line: 11 },
+            LayoutRow { height: Some(10.0), boxes: vec![simple("title", 12)], line: 11 },
             LayoutRow {
-                height: 20.0,
+                height: Some(20.0),
                 boxes: vec![simple("base-model", 14), simple("post-training-goal", 14)],
                 line: 13,
             },
             LayoutRow {
-                height: 45.0,
+                height: Some(45.0),
                 boxes: vec![LayoutBox {
                     id: "pipeline".into(),
                     width: None,
                     inner: Some(vec![LayoutRow {
-                        height: 100.0,
+                        height: Some(100.0),
                         boxes: vec![
                             LayoutBox { id: "flow".into(), width: Some(50.0), inner: None, line: 20 },
                             simple("compare", 20),
@@ -637,7 +637,7 @@ layout:                           # rows, top to bottom; heights must add up to 
                 line: 15,
             },
             LayoutRow {
-                height: 25.0,
+                height: Some(25.0),
                 boxes: vec![simple("compute-cost", 22), simple("conversation", 22), simple("takeaways", 22)],
                 line: 21,
             },
@@ -668,7 +668,7 @@ layout:                           # rows, top to bottom; heights must add up to 
         assert_eq!(meta.keywords, vec!["llm", "9"]);
         assert_eq!(meta.lang, "en");
         let row = &meta.layout.unwrap()[0];
-        assert_eq!(row.height, 100.0);
+        assert_eq!(row.height, Some(100.0));
         assert_eq!(row.boxes[0].width, Some(40.0));
         assert_eq!(row.boxes[1].id, "7");
         let listed = meta_of("---\nkeywords: \"a, b ,,c\"\n---\n").unwrap();

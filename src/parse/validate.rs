@@ -512,22 +512,39 @@ fn check_inner(section: &Section, owner: &LayoutBox, rows: &[LayoutRow], path: &
     Ok(())
 }
 
-/// Heights add up to 100 %; widths of a row leave a positive rest or add up to 100 %.
+/// Heights add up to 100 % (or leave a positive rest for rows without one); widths of a row
+/// leave a positive rest or add up to 100 %.
 fn check_shares(rows: &[LayoutRow], grid: &str, path: &Path) -> Result<()> {
     let mut total = 0.0f32;
+    let auto = rows.iter().any(|r| r.height.is_none());
     for row in rows {
-        if !(row.height.is_finite() && row.height > 0.0) {
+        check_widths(row, grid, path)?;
+        let Some(height) = row.height else { continue };
+        if !(height.is_finite() && height > 0.0) {
             return Err(error_at(
                 path,
                 row.line,
                 format!(
-                    "a {grid} row has height {}%, it must be more than 0%: give it a positive `height` or remove the row",
-                    pct(row.height)
+                    "a {grid} row has height {}%, it must be more than 0%: give it a positive `height`, leave it out to size the row by its content, or remove the row",
+                    pct(height)
                 ),
             ));
         }
-        total += row.height;
-        check_widths(row, grid, path)?;
+        total += height;
+    }
+    if auto {
+        if total > 100.0 - 1.0 + TOLERANCE {
+            let line = rows.first().map_or(0, |r| r.line);
+            return Err(error_at(
+                path,
+                line,
+                format!(
+                    "{grid} row heights add up to {}%, leaving nothing for the rows without a `height`: lower the given heights",
+                    pct(total)
+                ),
+            ));
+        }
+        return Ok(());
     }
     if (total - 100.0).abs() > TOLERANCE {
         let line = rows.first().map_or(0, |r| r.line);
@@ -628,7 +645,7 @@ mod tests {
     }
 
     fn row(height: f32, line: usize, boxes: Vec<LayoutBox>) -> LayoutRow {
-        LayoutRow { height, boxes, line }
+        LayoutRow { height: Some(height), boxes, line }
     }
 
     fn doc(layout: Option<Vec<LayoutRow>>, sections: Vec<Section>) -> Document {
@@ -718,17 +735,17 @@ mod tests {
     #[test]
     fn heights_must_add_up_to_100() {
         let mut d = sheet();
-        layout(&mut d)[2].height = 45.0;
+        layout(&mut d)[2].height = Some(45.0);
         assert_err(&d, Some(2), &["layout row heights add up to 95%", "must add up to 100%", "`height`"]);
-        layout(&mut d)[2].height = 50.4;
+        layout(&mut d)[2].height = Some(50.4);
         assert_eq!(validate(&d, Path::new("s.md")), Ok(()));
     }
 
     #[test]
     fn heights_must_be_positive() {
         let mut d = sheet();
-        layout(&mut d)[1].height = 0.0;
-        layout(&mut d)[2].height = 90.0;
+        layout(&mut d)[1].height = Some(0.0);
+        layout(&mut d)[2].height = Some(90.0);
         assert_err(&d, Some(4), &["height 0%", "more than 0%"]);
     }
 
@@ -796,7 +813,7 @@ mod tests {
     #[test]
     fn inner_grid_rules() {
         let mut d = sheet();
-        inner(&mut d)[0].height = 90.0;
+        inner(&mut d)[0].height = Some(90.0);
         assert_err(&d, Some(9), &["the `inner` grid of `c` row heights add up to 90%"]);
         let mut d = sheet();
         inner(&mut d)[0].boxes[1].id = "z".into();
