@@ -204,3 +204,56 @@ fn given_heights_must_leave_room_for_rows_without_one() {
     let t = typeset("room", &fine).unwrap_or_else(|f| panic!("{:?}", f.errors));
     assert_eq!(t.fits.len(), 2);
 }
+
+/// A diagram alone in a big box grows into it (text keeps its scale; the diagram is drawn up
+/// to twice its natural size, never wider than the box).
+#[test]
+fn a_diagram_alone_in_a_big_box_takes_the_room() {
+    let source = "---\ntitle: \"Pie\"\nlayout:\n  - height: 12%\n    boxes: [title]\n  - height: 88%\n    boxes: [{ id: pie, width: 50% }, words]\n---\n## 🥧 비율 {#pie .orange}\n\n```mermaid\npie title 학습 비용\n  \"사전학습\" : 95\n  \"SFT\" : 3\n  \"RL\" : 2\n```\n\n## 📝 메모 {#words .blue}\n\n한 줄 메모.\n";
+    let t = typeset("pie", source).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    // The pie and its legend span most of the box's width (their proportions keep them from
+    // the height): the box is half the page less the margins and gap.
+    let (x0, x1) = figure_span(&t.laid.pages[0].items, 0.0);
+    let box_width = (841.89 - 2.0 * 7.0 * 72.0 / 25.4 - 3.2 * 72.0 / 25.4) / 2.0;
+    assert!(x1 - x0 > 0.7 * box_width, "the pie spans {:.0} of {box_width:.0} pt", x1 - x0);
+}
+
+/// The horizontal extent of the paths inside the first figure group.
+fn figure_span(items: &[hanji::frame::FrameItem], dx: f32) -> (f32, f32) {
+    use hanji::frame::{FrameItem, Role, Segment};
+    for item in items {
+        if let FrameItem::Group(group) = item {
+            if matches!(group.role, Some(Role::Figure { .. })) {
+                let (mut lo, mut hi) = (f32::MAX, f32::MIN);
+                hanji::frame::walk(&group.items, dx + group.x, 0.0, &mut |item, gx, _| {
+                    match item {
+                        FrameItem::Path(path) => {
+                            for segment in &path.segments {
+                                if let Segment::MoveTo(p) | Segment::LineTo(p) | Segment::CubicTo(_, _, p) =
+                                    segment
+                                {
+                                    lo = lo.min(p.x + gx);
+                                    hi = hi.max(p.x + gx);
+                                }
+                            }
+                        }
+                        // A glyph reaches about half an em past where it starts.
+                        FrameItem::Text(run) => {
+                            for g in &run.glyphs {
+                                lo = lo.min(g.x + gx);
+                                hi = hi.max(g.x + gx + run.size * 0.5);
+                            }
+                        }
+                        _ => {}
+                    }
+                });
+                return (lo, hi);
+            }
+            let found = figure_span(&group.items, dx + group.x);
+            if found.1 > found.0 {
+                return found;
+            }
+        }
+    }
+    (0.0, 0.0)
+}

@@ -29,6 +29,9 @@ pub struct Ctx<'a> {
     pub box_name: String,
     /// The tallest a figure may be (a column's height in a flowing document).
     pub max_height: Option<f32>,
+    /// How much larger than the text's scale diagrams are drawn: a box with room left lets
+    /// its diagrams take it (see `sheet::boost_figures`).
+    pub figure_boost: f32,
     /// Where the last table laid out may be cut (between its body rows), and its header.
     table_rows: Vec<f32>,
     header_height: f32,
@@ -80,6 +83,7 @@ impl<'a> Ctx<'a> {
             diagnostics: Diagnostics::default(),
             box_name: String::new(),
             max_height: None,
+            figure_boost: 1.0,
             table_rows: Vec::new(),
             header_height: 0.0,
         }
@@ -293,8 +297,9 @@ impl<'a> Ctx<'a> {
                         ),
                     ));
                 }
-                // Shrinks with the box, but never below its smallest readable size.
-                let scale = self.scale.max(min).min(fit);
+                // Shrinks with the box, but never below its smallest readable size; grows
+                // into the room its box leaves, never wider than the box.
+                let scale = (self.scale * self.figure_boost).max(min).min(fit);
                 self.mute += 1;
                 diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
                 self.mute -= 1;

@@ -50,6 +50,49 @@ fn spread(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)],
     }
 }
 
+/// Diagrams are drawn at most this much larger than their natural size (labels included).
+const MAX_FIGURE_SCALE: f32 = 2.0;
+
+/// A box with diagrams and room to spare lets them grow into it: the largest boost of the
+/// diagrams (text keeps its scale) that still fits, up to `MAX_FIGURE_SCALE`.
+fn boost_figures(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)], ctx: &mut Ctx) {
+    for entry in placed.iter_mut() {
+        let (index, section, accent, scale) = (entry.0, entry.1, entry.2, entry.4);
+        let has_diagram = std::iter::once(section)
+            .chain(&section.subsections)
+            .any(|s| s.blocks.iter().any(|b| matches!(b, crate::model::Block::Mermaid { .. })));
+        let top = MAX_FIGURE_SCALE / scale.max(0.05);
+        if !has_diagram || entry.3.fill > 0.97 || top <= 1.0 {
+            continue;
+        }
+        let at = |boost: f32, ctx: &mut Ctx| {
+            ctx.figure_boost = boost;
+            let attempt = box_content(section, &cells[index], accent, ctx, scale);
+            ctx.figure_boost = 1.0;
+            attempt.ok().filter(|a| a.shortfall.is_none())
+        };
+        let (mut lo, mut hi) = (1.0f32, top);
+        let mut best = None;
+        if let Some(attempt) = at(top, ctx) {
+            entry.3 = attempt;
+            continue;
+        }
+        while hi - lo > 0.02 {
+            let mid = (lo + hi) / 2.0;
+            match at(mid, ctx) {
+                Some(attempt) => {
+                    lo = mid;
+                    best = Some(attempt);
+                }
+                None => hi = mid,
+            }
+        }
+        if let Some(attempt) = best {
+            entry.3 = attempt;
+        }
+    }
+}
+
 /// Lays out a document in sheet mode: one page.
 /// Lays out a sheet: its one page and its outline.
 pub fn layout_sheet(
@@ -99,6 +142,7 @@ pub fn layout_sheet(
     if style.fit.harmony {
         harmonize(&cells, &mut placed, ctx);
     }
+    boost_figures(&cells, &mut placed, ctx);
     for cell in cells.iter().filter(|c| c.id == "title") {
         title_band(&doc.meta, cell.rect, ctx, &mut items);
     }
