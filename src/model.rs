@@ -43,6 +43,9 @@ pub struct Meta {
     /// Sheet rows, top to bottom; `None` means flow mode.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub layout: Option<Vec<LayoutRow>>,
+    /// `layout: auto` was written: the parser chose the rows (they are in `layout`).
+    #[serde(skip)]
+    pub auto_layout: bool,
     /// The document's date, as written (title block and PDF metadata).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub date: Option<String>,
@@ -81,6 +84,7 @@ impl Default for Meta {
             page: "a4-landscape".to_string(),
             style: "pen-notes".to_string(),
             layout: None,
+            auto_layout: false,
             date: None,
             columns: None,
             sections: None,

@@ -257,3 +257,21 @@ fn figure_span(items: &[hanji::frame::FrameItem], dx: f32) -> (f32, f32) {
     }
     (0.0, 0.0)
 }
+
+/// `layout: auto` chooses the grid: the title band, then the sections in source order in rows
+/// of about equal count, sized by need.
+#[test]
+fn layout_auto_places_the_sections_in_source_order() {
+    let path = common::root().join("tests/fixtures/auto-layout-sheet.md");
+    let doc = hanji::load_document(&path).unwrap();
+    let rows = doc.meta.layout.as_ref().expect("rows chosen");
+    let ids: Vec<Vec<&str>> = rows.iter().map(|r| r.boxes.iter().map(|b| b.id.as_str()).collect()).collect();
+    assert_eq!(ids, [vec!["title"], vec!["setup", "daily", "branch"], vec!["undo", "remote", "tips"]]);
+    let t = hanji::typeset(&doc, &path, None).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    for fit in &t.fits {
+        assert!(fit.fill >= 0.5, "box `{}` is {:.0} % full", fit.id, fit.fill * 100.0);
+    }
+    // The chosen rows are in the JSON model: it renders the same without `auto`.
+    let json = serde_json::to_string(&doc).unwrap();
+    assert!(!json.contains("auto_layout") && json.contains("\"setup\""));
+}

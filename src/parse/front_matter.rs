@@ -58,11 +58,37 @@ fn fence(line: &str) -> &str {
     line.trim_end_matches(['\n', '\r', ' ', '\t'])
 }
 
+/// Where the word `auto` stands in a top-level `layout: auto` line (byte range), if so.
+fn auto_layout_line(yaml: &str) -> Option<(usize, usize)> {
+    let mut at = 0;
+    for line in yaml.split_inclusive('\n') {
+        if let Some(rest) = line.strip_prefix("layout:") {
+            let value = rest.split('#').next().unwrap_or("").trim();
+            if value == "auto" {
+                let start = at + "layout:".len() + rest.find("auto")?;
+                return Some((start, start + "auto".len()));
+            }
+        }
+        at += line.len();
+    }
+    None
+}
+
 /// Reads the front matter (if any) into `Meta` with defaults, and checks `page` and `style`
 /// here, where their lines are known.
 pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
     let Some(yaml) = yaml else {
         return Ok(Meta::default());
+    };
+    // `layout: auto` asks Hanji to choose the grid (see `auto_layout`): read the rest as usual.
+    let auto = auto_layout_line(yaml);
+    let blanked;
+    let yaml = match auto {
+        Some((start, end)) => {
+            blanked = format!("{}{}{}", &yaml[..start], " ".repeat(end - start), &yaml[end..]);
+            blanked.as_str()
+        }
+        None => yaml,
     };
     let raw: RawMeta = serde_yaml_ng::from_str(yaml).map_err(|err| yaml_error(&err, yaml, path))?;
     let index = LineIndex::new(yaml, 2);
@@ -83,6 +109,7 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
             Locator { text: &masked, index: &index, cursor: start, fallback: index.line(start) };
         meta.layout = Some(locator.rows(layout));
     }
+    meta.auto_layout = auto.is_some();
     meta.title = raw.title.map(|s| s.0).unwrap_or_default();
     meta.title_icon = raw.title_icon.map(|s| s.0);
     meta.subtitle = raw.subtitle.map(|s| s.0);

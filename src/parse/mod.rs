@@ -15,7 +15,7 @@ pub use slug::slugify;
 pub use validate::validate;
 
 use crate::error::Result;
-use crate::model::Document;
+use crate::model::{Document, LayoutRow, Meta};
 use lines::{error_at, strip_positions};
 
 /// Parses a Markdown cheat-sheet source (raw bytes, so bad encodings get a line) and validates it.
@@ -33,6 +33,9 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
     let mut meta = front_matter::parse_meta(split.yaml, path)?;
     let markdown::Body { mut opening, opening_line, mut sections } =
         markdown::parse_body(split.body, split.body_first_line, path)?;
+    if meta.auto_layout {
+        meta.layout = Some(auto_layout(&meta, &sections));
+    }
     if meta.layout.is_some() {
         // A sheet is its boxes: no text outside them, no parts.
         if let Some(line) = opening_line {
@@ -54,6 +57,37 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
     let doc = Document { meta, opening, sections };
     validate(&doc, path)?;
     Ok(doc)
+}
+
+/// The grid of `layout: auto`: the title band, then the `##` sections in source order in rows
+/// of about equal count — more boxes per row on a landscape page than on a portrait one. No
+/// heights or widths: layout shares the page by what each box needs.
+fn auto_layout(meta: &Meta, sections: &[crate::model::Section]) -> Vec<LayoutRow> {
+    let ids: Vec<&crate::model::Section> = sections.iter().filter(|s| s.level == 2).collect();
+    let landscape = crate::page::PageSize::from_name(&meta.page).is_none_or(|p| p.width > p.height);
+    let n = ids.len().max(1) as f32;
+    let per_row = if landscape { (n * 1.5).sqrt() } else { (n / 1.5).sqrt() }.ceil().max(1.0) as usize;
+    let rows = ids.len().div_ceil(per_row).max(1);
+    let mut layout = Vec::new();
+    if !meta.title.trim().is_empty() {
+        layout.push(LayoutRow { height: None, boxes: vec![auto_box("title", 1)], line: 1 });
+    }
+    let mut rest = ids.as_slice();
+    for row in 0..rows {
+        let count = rest.len().div_ceil(rows - row);
+        let (these, later) = rest.split_at(count.min(rest.len()));
+        layout.push(LayoutRow {
+            height: None,
+            boxes: these.iter().map(|s| auto_box(&s.id, s.line)).collect(),
+            line: these.first().map_or(1, |s| s.line),
+        });
+        rest = later;
+    }
+    layout
+}
+
+fn auto_box(id: &str, line: usize) -> crate::model::LayoutBox {
+    crate::model::LayoutBox { id: id.to_string(), width: None, inner: None, line }
 }
 
 /// Reads the document model from JSON (as printed for a Markdown source) and validates it.
