@@ -71,6 +71,17 @@ pub use layout::Failure;
 /// relative to the working directory); a front-matter path is relative to the source.
 /// A failure lists every error found (every box that cannot fit, …) with the warnings.
 pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> std::result::Result<Typeset, Failure> {
+    typeset_with(doc, source, style, false)
+}
+
+/// As [`typeset`]; with `draft`, a sheet box that cannot fit is drawn cut at its edge and marked
+/// in red, and its error becomes a warning saying which row height would fit.
+pub fn typeset_with(
+    doc: &Document,
+    source: &Path,
+    style: Option<&str>,
+    draft: bool,
+) -> std::result::Result<Typeset, Failure> {
     let source_dir = files::source_folder(source);
     let (style_name, style_dir) = match style {
         Some(name) => (name, Path::new(".")),
@@ -79,7 +90,7 @@ pub fn typeset(doc: &Document, source: &Path, style: Option<&str>) -> std::resul
     let mut book = text::fonts::FontBook::new();
     let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
         .map_err(|e| Failure::from_error(e.in_file(source)))?;
-    let outcome = layout::layout_document(doc, &style, &book, source_dir).map_err(|failure| {
+    let outcome = layout::layout_document(doc, &style, &book, source_dir, draft).map_err(|failure| {
         let mut all = warnings.clone();
         all.extend(failure.warnings);
         Failure { errors: failure.errors.into_iter().map(|e| e.in_file(source)).collect(), warnings: all }

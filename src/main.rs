@@ -57,6 +57,10 @@ enum Command {
         /// its style or its images).
         #[arg(long)]
         force: bool,
+        /// Write the sheet even when boxes cannot fit: each is drawn cut at its edge and marked
+        /// in red, and the warning says which row height would fit.
+        #[arg(long)]
+        draft: bool,
     },
     /// Run everything but writing: report errors and warnings with their source lines.
     Check {
@@ -85,9 +89,9 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { source, output, png, dpi, style, quiet, force } => {
+        Command::Render { source, output, png, dpi, style, quiet, force, draft } => {
             let outputs = Outputs::choose(&source, output, png);
-            match render(&source, &outputs, dpi as f32, style.as_deref(), quiet, force) {
+            match render(&source, &outputs, dpi as f32, style.as_deref(), quiet, force, draft) {
                 Err(RenderError::Refused(refusal)) => {
                     eprintln!("error: {refusal}");
                     return ExitCode::from(2);
@@ -234,6 +238,7 @@ fn render(
     style: Option<&str>,
     quiet: bool,
     force: bool,
+    draft: bool,
 ) -> Result<(), RenderError> {
     let fail = hanji::Failure::from_error;
     let doc = hanji::load_document(source).map_err(fail)?;
@@ -242,7 +247,7 @@ fn render(
     // with the page-numbered PNG names.
     let planned: Vec<PathBuf> = outputs.png.iter().chain(&outputs.pdf).cloned().collect();
     hanji::guard::check_outputs(&planned, &inputs, force).map_err(RenderError::Refused)?;
-    let typeset = hanji::typeset(&doc, source, style)?;
+    let typeset = hanji::typeset_with(&doc, source, style, draft)?;
     if !quiet {
         print_warnings(source, &typeset.warnings);
     }

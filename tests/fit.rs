@@ -275,3 +275,31 @@ fn layout_auto_places_the_sections_in_source_order() {
     let json = serde_json::to_string(&doc).unwrap();
     assert!(!json.contains("auto_layout") && json.contains("\"setup\""));
 }
+
+/// `--draft` writes a sheet whose boxes cannot fit: each is cut at its edge and marked, and the
+/// warning says which row height would fit; without it nothing is written.
+#[test]
+fn a_draft_shows_the_overflow_and_says_which_height_would_fit() {
+    let full = capacity();
+    let dir = temp_dir("draft");
+    std::fs::write(dir.join("sheet.md"), sheet(full * 3, 1, "pen-notes")).unwrap();
+    let plain = hanji(&["render", "sheet.md", "-o", "sheet.pdf"], &dir);
+    assert_eq!(plain.status.code(), Some(1));
+    assert!(!dir.join("sheet.pdf").exists());
+    let draft = hanji(&["render", "sheet.md", "-o", "sheet.pdf", "--draft"], &dir);
+    let stderr = String::from_utf8_lossy(&draft.stderr);
+    assert_eq!(draft.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("sheet.md:10: draft: box `a` overflows") && stderr.contains("give row 2 about"),
+        "{stderr}"
+    );
+    let text = common::tool("pdftotext", &[dir.join("sheet.pdf").to_str().unwrap(), "-"]);
+    assert!(text.contains("mm more"), "the overflow is marked on the page: {text}");
+    // Nothing is drawn below the box: its last items stay inside the page's margin.
+    let words = common::tool("pdftotext", &["-bbox", dir.join("sheet.pdf").to_str().unwrap(), "-"]);
+    let lowest = words
+        .lines()
+        .filter_map(|l| l.split("yMax=\"").nth(1)?.split('"').next()?.parse::<f32>().ok())
+        .fold(0.0f32, f32::max);
+    assert!(lowest < 595.28 - 7.0 * 72.0 / 25.4 + 1.0, "text reaches {lowest}");
+}

@@ -29,6 +29,8 @@ pub struct Ctx<'a> {
     pub box_name: String,
     /// The tallest a figure may be (a column's height in a flowing document).
     pub max_height: Option<f32>,
+    /// A draft: a box that cannot fit is drawn cut at its edge and marked, not an error.
+    pub draft: bool,
     /// How much larger than the text's scale diagrams are drawn: a box with room left lets
     /// its diagrams take it (see `sheet::boost_figures`).
     pub figure_boost: f32,
@@ -84,6 +86,7 @@ impl<'a> Ctx<'a> {
             box_name: String::new(),
             max_height: None,
             figure_boost: 1.0,
+            draft: false,
             table_rows: Vec::new(),
             header_height: 0.0,
         }

@@ -51,6 +51,7 @@ pub fn layout_document(
     style: &Style,
     book: &FontBook,
     source_dir: &std::path::Path,
+    draft: bool,
 ) -> std::result::Result<Outcome, Failure> {
     let page = crate::page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
         Failure::from_error(HanjiError::new(format!(
@@ -67,6 +68,7 @@ pub fn layout_document(
         doc
     };
     let mut ctx = blocks::Ctx::new(book, style, source_dir);
+    ctx.draft = draft;
     let (defined, undefined) = footnote_numbers(doc);
     ctx.inputs.footnotes = defined;
     let laid =

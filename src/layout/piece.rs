@@ -98,6 +98,14 @@ impl Piece {
     }
 }
 
+/// The items above `y` (a glyph by its baseline; a panel spanning `y` cut there): what a box
+/// shows of content taller than itself in a draft.
+pub fn clip_below(items: Vec<FrameItem>, y: f32) -> Vec<FrameItem> {
+    let mut above = Vec::new();
+    partition(items, y, &mut above, &mut Vec::new());
+    above
+}
+
 /// Sorts items (and the items of groups, keeping the groups) into those above `cut` and those
 /// below. Glyphs go by their baseline; a filled panel that spans the cut is cut in two.
 fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below: &mut Vec<FrameItem>) {

@@ -50,6 +50,63 @@ fn spread(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)],
     }
 }
 
+/// A box that cannot fit, for a draft: its content at the smallest scale, cut at the box's
+/// foot, with a red edge and a red note of what is missing; the error becomes a warning that
+/// says which row height would fit.
+#[allow(clippy::too_many_arguments)]
+fn draft_box(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    cells: &[Cell],
+    area: Rect,
+    ctx: &mut Ctx,
+    error: HanjiError,
+) -> Result<(Attempt, f32)> {
+    let scale = ctx.style.min_scale();
+    let mut attempt = box_content(section, cell, accent, ctx, scale)?;
+    let Some(short) = attempt.shortfall.clone() else { return Ok((attempt, scale)) };
+    let foot = cell.rect.bottom() - ctx.style.boxes.padding * 0.5;
+    let content = std::mem::take(&mut attempt.content);
+    attempt.content = super::piece::clip_below(content, foot);
+    let red = Color { r: 0.86, g: 0.1, b: 0.12 };
+    let edge = FrameItem::Path(PathItem {
+        segments: super::blocks::rect_path(cell.rect.inset(-1.5)),
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint::solid(red),
+            width: 1.6,
+            dash: vec![4.0, 2.0],
+            cap: LineCap::Butt,
+        }),
+    });
+    let mm = short.missing * 25.4 / 72.0;
+    let label_style = TextStyle { color: red, size: ctx.style.text.size * 0.9, ..ctx.body_style() };
+    let mut label = StyledText::default();
+    label.push(&format!("▼ {mm:.0} mm more"), &label_style);
+    let mut note = Vec::new();
+    let saved = std::mem::replace(&mut ctx.scale, 1.0);
+    let width = cell.rect.width - 2.0 * ctx.style.boxes.padding;
+    let label_y = cell.rect.bottom() - ctx.style.text.size * 1.6;
+    ctx.text(label, cell.rect.x, label_y, width, Align::Right, &mut note);
+    ctx.scale = saved;
+    attempt.content.push(Group::tagged(Role::Artifact, vec![edge]));
+    attempt.content.push(Group::tagged(Role::Artifact, note));
+    // Which share of the sheet's height the box's row would need.
+    let rows = cells.iter().map(|c| c.row).max().unwrap_or(0) + 1;
+    let usable = (area.height - ctx.style.page.gap * rows.saturating_sub(1) as f32).max(1.0);
+    let percent = (cell.rect.height + short.missing) / usable * 100.0;
+    ctx.warnings.push(Warning {
+        line: error.line,
+        message: format!(
+            "draft: {}; drawn cut at the box's foot — give row {} about {percent:.0} % of the height, or shorten the text",
+            error.message,
+            cell.row + 1
+        ),
+    });
+    Ok((attempt, scale))
+}
+
 /// Diagrams are drawn at most this much larger than their natural size (labels included).
 const MAX_FIGURE_SCALE: f32 = 2.0;
 
@@ -135,6 +192,10 @@ pub fn layout_sheet(
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
         match fit_box(section, cell, accent, ctx, None) {
             Ok((attempt, scale)) => placed.push((index, section, accent, attempt, scale)),
+            Err(e) if ctx.draft => match draft_box(section, cell, accent, &cells, area, ctx, e) {
+                Ok(drawn) => placed.push((index, section, accent, drawn.0, drawn.1)),
+                Err(e) => ctx.diagnostics.errors.push(e),
+            },
             Err(e) => ctx.diagnostics.errors.push(e),
         }
     }
