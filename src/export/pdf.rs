@@ -163,6 +163,15 @@ struct Subset {
     hidden: BTreeMap<String, u16>,
     /// The text each original glyph stands for (its first cluster), for ToUnicode.
     texts: BTreeMap<u16, String>,
+    /// Widths (thousandths of an em) given to the glyphs that carry hidden text.
+    widths: BTreeMap<u16, i32>,
+}
+
+impl Subset {
+    /// The width the PDF gives an original glyph.
+    fn width(&self, font: &LoadedFont, gid: u16) -> i32 {
+        self.widths.get(&gid).copied().unwrap_or_else(|| pdf_width(font, gid))
+    }
 }
 
 /// Subsets every font the pages use, and notes what text each glyph stands for.
@@ -172,7 +181,9 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     // 0: not used; 1: used, no text yet; n + 2: used, text `texts_seen[n]`.
     let mut seen: BTreeMap<FontId, Vec<u32>> = BTreeMap::new();
     let mut texts_seen: Vec<&str> = Vec::new();
-    let mut hidden_texts: BTreeMap<FontId, Vec<&str>> = BTreeMap::new();
+    // Each hidden text with its width in em: the carrying glyph is given that width, so a
+    // reader's text box covers the emoji, not whatever the borrowed glyph's advance was.
+    let mut hidden_texts: BTreeMap<FontId, Vec<(&str, f32)>> = BTreeMap::new();
     for page in &laid.pages {
         walk(&page.items, 0.0, 0.0, &mut |item, _, _| match item {
             FrameItem::Text(run) => {
@@ -191,7 +202,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
             }
             FrameItem::HiddenText(h) => {
                 seen.entry(h.font).or_insert_with(|| vec![0; usize::from(u16::MAX) + 1]);
-                hidden_texts.entry(h.font).or_default().push(&h.text);
+                hidden_texts.entry(h.font).or_default().push((&h.text, h.rect.width / h.size.max(0.01)));
             }
             _ => {}
         });
@@ -216,13 +227,15 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
         let loaded = book.get(font);
         // Hidden text borrows glyphs from the end of the font that the page does not use.
         let mut hidden = BTreeMap::new();
+        let mut widths = BTreeMap::new();
         let mut spare = (1..loaded.glyph_count()).rev().filter(|g| !gids.contains(g));
-        for text in hidden_texts.get(&font).into_iter().flatten() {
+        for (text, width) in hidden_texts.get(&font).into_iter().flatten() {
             if !hidden.contains_key(*text) {
                 let gid = spare.next().ok_or_else(|| {
                     HanjiError::new(format!("font {} has no glyph left to carry emoji text", loaded.name))
                 })?;
                 hidden.insert(text.to_string(), gid);
+                widths.insert(gid, (width * 1000.0).round() as i32);
             }
         }
         gids.extend(hidden.values().copied());
@@ -234,7 +247,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
             ))
         })?;
         let texts = texts.remove(&font).unwrap_or_default();
-        subsets.insert(font, Subset { bytes: cut.bytes, new_gid: cut.new_gid, hidden, texts });
+        subsets.insert(font, Subset { bytes: cut.bytes, new_gid: cut.new_gid, hidden, texts, widths });
     }
     Ok(subsets)
 }
@@ -248,7 +261,7 @@ fn font_use(name: String, font: &LoadedFont, subset: Subset) -> FontUse {
     let size = subset.new_gid.keys().next_back().map_or(0, |&g| usize::from(g) + 1);
     let mut glyphs = vec![(0, 0); size];
     for (&old, &new) in &subset.new_gid {
-        glyphs[usize::from(old)] = (new, pdf_width(font, old));
+        glyphs[usize::from(old)] = (new, subset.width(font, old));
     }
     let hidden = subset
         .hidden
@@ -292,7 +305,7 @@ fn embed_font(doc: &mut lopdf::Document, font: &LoadedFont, subset: &Subset) -> 
     let descriptor_id = doc.add_object(Object::Dictionary(descriptor));
     // Widths as runs of consecutive new ids: `first [w1 w2 …]`.
     let mut by_new: Vec<(u16, i32)> =
-        subset.new_gid.iter().map(|(&old, &new)| (new, pdf_width(font, old))).collect();
+        subset.new_gid.iter().map(|(&old, &new)| (new, subset.width(font, old))).collect();
     by_new.sort_unstable();
     let mut widths = Vec::new();
     let mut run: Vec<Object> = Vec::new();

@@ -255,6 +255,7 @@ impl<'a> Ctx<'a> {
             Block::Heading { inlines, line, .. } => {
                 let style = TextStyle {
                     font: self.style.fonts.heading,
+                    fake_bold: self.style.fonts.heading_bold,
                     size: self.style.boxes.subsection_size,
                     color: accent,
                     ..self.body_style()

@@ -339,7 +339,14 @@ impl Flow<'_, '_> {
     }
 
     fn heading_style(&self, size: f32, accent: Color) -> TextStyle {
-        TextStyle { font: self.ctx.style.fonts.heading, size, color: accent, ..self.ctx.body_style() }
+        let fonts = &self.ctx.style.fonts;
+        TextStyle {
+            font: fonts.heading,
+            fake_bold: fonts.heading_bold,
+            size,
+            color: accent,
+            ..self.ctx.body_style()
+        }
     }
 
     /// A `#` part: a new page, its title across the columns, then its text.

@@ -404,6 +404,7 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
     items.push(Group::tagged(Role::Artifact, vec![band]));
     let title_style = TextStyle {
         font: style.fonts.heading,
+        fake_bold: style.fonts.heading_bold,
         size: style.title.size,
         color: style.title.color,
         ..ctx.body_style()
@@ -619,6 +620,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     };
     let header_style = TextStyle {
         font: style.fonts.heading,
+        fake_bold: style.fonts.heading_bold,
         size: style.boxes.header_size,
         color: accent,
         ..ctx.body_style()
@@ -739,6 +741,7 @@ fn subsection(
     let style = ctx.style;
     let header_style = TextStyle {
         font: style.fonts.heading,
+        fake_bold: style.fonts.heading_bold,
         size: style.boxes.subsection_size,
         color: accent,
         ..ctx.body_style()

@@ -40,6 +40,8 @@ pub struct GridStyle {
 pub struct FontStyle {
     pub body: FontId,
     pub heading: FontId,
+    /// The heading face thickened by a stroke, as `fake_bold` does for the bold face.
+    pub heading_bold: bool,
     pub bold: FontId,
     pub fake_bold: bool,
     pub code: FontId,

@@ -55,6 +55,8 @@ struct RawGrid {
 struct RawFonts {
     body: String,
     heading: String,
+    /// Thicken the heading face with a stroke (a hand font has no bold).
+    heading_bold: bool,
     bold: String,
     fake_bold: bool,
     fallbacks: Vec<String>,
@@ -188,6 +190,7 @@ impl RawStyle {
         let fonts = FontStyle {
             body: c.font(book, "fonts.body", &f.body)?,
             heading: c.font(book, "fonts.heading", &f.heading)?,
+            heading_bold: f.heading_bold,
             bold: c.font(book, "fonts.bold", &f.bold)?,
             fake_bold: f.fake_bold,
             code: c.font(book, "code.font", &self.code.font)?,
