@@ -303,3 +303,38 @@ fn a_draft_shows_the_overflow_and_says_which_height_would_fit() {
         .fold(0.0f32, f32::max);
     assert!(lowest < 595.28 - 7.0 * 72.0 / 25.4 + 1.0, "text reaches {lowest}");
 }
+
+/// A left-to-right flowchart too wide for a narrow box is drawn top to bottom, with a warning,
+/// instead of failing.
+#[test]
+fn a_wide_lr_flowchart_in_a_narrow_box_turns_top_to_bottom() {
+    let source = r#"---
+title: "LR"
+layout:
+  - height: 12%
+    boxes: [title]
+  - height: 88%
+    boxes: [{ id: flow, width: 30% }, notes]
+---
+## 🔀 흐름 {#flow .blue}
+
+```mermaid
+flowchart LR
+  a[인터넷 문서 수집] --> b[토큰화 단계] --> c[신경망 학습]
+  subgraph post [후속학습]
+    d[지도 미세조정] --> e[강화학습]
+  end
+  c --> d
+```
+
+## 📝 메모 {#notes .green}
+
+- 왼쪽 흐름도는 좁은 상자에 있다.
+"#;
+    let t = typeset("lr", source).unwrap_or_else(|f| panic!("{:?}", f.errors));
+    let warning = t.warnings.iter().find(|w| w.message.contains("drawn top to bottom")).expect("a warning");
+    assert_eq!(warning.line, Some(12));
+    // Written `TB`, the same chart renders without the warning.
+    let tb = typeset("tb", &source.replace("flowchart LR", "flowchart TB")).unwrap();
+    assert!(tb.warnings.iter().all(|w| !w.message.contains("top to bottom")));
+}

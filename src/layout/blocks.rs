@@ -276,7 +276,7 @@ impl<'a> Ctx<'a> {
             }
             Block::Code { text, line, .. } => self.code_block(text, *line, accent, x, y, width, out),
             Block::Mermaid { text, line } => {
-                let diagram = crate::diagram::build_cached(
+                let mut diagram = crate::diagram::build_cached(
                     &mut self.typo,
                     &mut self.caches.diagrams,
                     text,
@@ -284,6 +284,29 @@ impl<'a> Ctx<'a> {
                     accent,
                     width,
                 )?;
+                // A left-to-right flowchart too wide for its box is drawn top to bottom.
+                if width / diagram.size().0 < diagram.min_scale() {
+                    if let Some(turned) = turned_top_to_bottom(text) {
+                        let tall = crate::diagram::build_cached(
+                            &mut self.typo,
+                            &mut self.caches.diagrams,
+                            &turned,
+                            *line,
+                            accent,
+                            width,
+                        )?;
+                        if width / tall.size().0 >= tall.min_scale() {
+                            self.typo.warnings.push(crate::error::Warning {
+                                line: Some(*line),
+                                message: format!(
+                                    "the flowchart is too wide for box `{}` left to right: drawn top to bottom (write `TB` to say so, or give the box more width)",
+                                    self.box_name
+                                ),
+                            });
+                            diagram = tall;
+                        }
+                    }
+                }
                 let (w, h) = diagram.size();
                 let (fit, min) = (width / w, diagram.min_scale());
                 let (fit, min) = self.fit_height(fit, min, h, diagram.kind(), *line)?;
@@ -817,6 +840,21 @@ fn block_role(block: &Block) -> Role {
         Block::Rule { .. } | Block::PageBreak { .. } => Role::Artifact,
         Block::Footnote { .. } => Role::Note,
     }
+}
+
+/// A `flowchart LR` / `RL` (or `graph`) source turned `TB`: its first line's direction changed.
+fn turned_top_to_bottom(text: &str) -> Option<String> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let first = lines.iter().position(|l| !l.trim().is_empty() && !l.trim_start().starts_with("%%"))?;
+    let mut words = lines[first].split_whitespace();
+    let kind = words.next()?;
+    let direction = words.next()?;
+    if !matches!(kind, "flowchart" | "graph") || !matches!(direction, "LR" | "RL") {
+        return None;
+    }
+    let turned = lines[first].replacen(direction, "TB", 1);
+    lines[first] = &turned;
+    Some(lines.join("\n"))
 }
 
 /// A footnote's text is set this much smaller than the body.
