@@ -504,10 +504,12 @@ fn mermaid_errors_point_into_the_source_file() {
 #[test]
 fn a_diagram_too_wide_for_its_box_is_an_error_naming_the_box() {
     let dir = temp_dir("diagram-wide");
-    let chain: Vec<String> = (0..16).map(|i| format!("n{i}[노드 번호 {i}]")).collect();
+    // Sixteen children side by side: too wide top to bottom (and not a left-to-right chart that
+    // could be turned).
+    let children: Vec<String> = (0..16).map(|i| format!("n{i}[노드 번호 {i}]")).collect();
     let source = format!(
-        "---\ntitle: t\nlayout:\n  - height: 100%\n    boxes: [{{ id: narrow, width: 20% }}, rest]\n---\n## N {{#narrow}}\n\n```mermaid\nflowchart LR\n  {}\n```\n\n## R {{#rest}}\n\nx\n",
-        chain.join(" --> ")
+        "---\ntitle: t\nlayout:\n  - height: 100%\n    boxes: [{{ id: narrow, width: 20% }}, rest]\n---\n## N {{#narrow}}\n\n```mermaid\nflowchart TB\n  root --> {}\n```\n\n## R {{#rest}}\n\nx\n",
+        children.join(" & ")
     );
     std::fs::write(dir.join("wide.md"), source).unwrap();
     let out = hanji(&["render", "wide.md", "-o", "wide.pdf"], &dir);
