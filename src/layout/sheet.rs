@@ -107,6 +107,9 @@ fn draft_box(
     Ok((attempt, scale))
 }
 
+/// A box title's leading emoji is drawn this much larger than the title's letters.
+const HEADER_ICON_SCALE: f32 = 1.2;
+
 /// Diagrams are drawn at most this much larger than their natural size (labels included).
 const MAX_FIGURE_SCALE: f32 = 2.0;
 
@@ -626,7 +629,8 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         ..ctx.body_style()
     };
     ctx.box_name = section.id.clone();
-    let header = ctx.styled(&section.title, &header_style, accent, section.line);
+    let mut header = ctx.styled(&section.title, &header_style, accent, section.line);
+    header.enlarge_leading_icon(HEADER_ICON_SCALE);
     let mut heading = Vec::new();
     // The box title keeps the sheet's heading size whatever scale its content takes.
     let content_scale = std::mem::replace(&mut ctx.scale, 1.0);

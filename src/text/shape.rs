@@ -71,6 +71,29 @@ pub struct StyledText {
 }
 
 impl StyledText {
+    /// Makes the first grapheme `scale` times larger when it is an emoji: a heading's icon
+    /// stands out beside its title, as on a hand-made sheet.
+    pub fn enlarge_leading_icon(&mut self, scale: f32) {
+        use unicode_segmentation::UnicodeSegmentation;
+        let Some(first) = self.text.graphemes(true).next() else { return };
+        if crate::emoji::lookup(first).is_none() {
+            return;
+        }
+        let end = first.len();
+        let Some(span) = self.spans.first().cloned() else { return };
+        if span.range.start != 0 || span.range.end < end {
+            return;
+        }
+        let icon =
+            Span { range: 0..end, style: TextStyle { size: span.style.size * scale, ..span.style.clone() } };
+        if span.range.end == end {
+            self.spans[0] = icon;
+        } else {
+            self.spans[0].range.start = end;
+            self.spans.insert(0, icon);
+        }
+    }
+
     pub fn push(&mut self, text: &str, style: &TextStyle) {
         if text.is_empty() {
             return;
