@@ -19,7 +19,7 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
     // Most text is one character below the emoji blocks or a Hangul syllable: no allocation.
     let mut it = grapheme.chars();
     if let (Some(first), None) = (it.next(), it.next()) {
-        if u32::from(first) < 0x2000 || ('\u{AC00}'..='\u{D7A3}').contains(&first) {
+        if plainly_text(first) {
             return None;
         }
     }
@@ -55,11 +55,13 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
 /// Whether a grapheme starting with `c` (or holding it) may be drawn as a colour emoji: a
 /// cheap upper bound for counting, true for far fewer characters than [`lookup`] is asked.
 pub fn may_start_emoji(c: char) -> bool {
-    let code = u32::from(c);
-    if code < 0x2000 || (0xAC00..=0xD7A3).contains(&code) {
-        return false;
-    }
-    code >= 0x1F000 || c == VS16 || default_emoji_presentation(c)
+    !plainly_text(c) && (u32::from(c) >= 0x1F000 || c == VS16 || default_emoji_presentation(c))
+}
+
+/// Characters below the emoji blocks and Hangul syllables: most text, never an emoji, so
+/// no table is consulted for them.
+fn plainly_text(c: char) -> bool {
+    u32::from(c) < 0x2000 || ('\u{AC00}'..='\u{D7A3}').contains(&c)
 }
 
 /// Characters that ZWJ sequences qualify with U+FE0F: text-style by default (the BMP symbols

@@ -74,6 +74,13 @@ impl<'a> Typesetter<'a> {
         TextStyle::plain(self.style.fonts.body, self.style.text.size, self.style.page.ink)
     }
 
+    /// Headings (titles, box titles, subsections): the heading face, thickened when the style
+    /// says so.
+    pub fn heading_style(&self, size: f32, color: crate::frame::Color) -> TextStyle {
+        let fonts = &self.style.fonts;
+        TextStyle { font: fonts.heading, fake_bold: fonts.heading_bold, size, color, ..self.body_style() }
+    }
+
     /// Shapes, breaks and draws styled text at (x, y) within `width`.
     pub fn text(
         &mut self,

@@ -83,7 +83,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     catalog.set("Lang", text_string(&laid.info.lang));
     let catalog_id = doc.add_object(Object::Dictionary(catalog));
     doc.trailer.set("Root", Object::Reference(catalog_id));
-    add_outline(&mut doc, &laid.outline, &laid.pages);
+    add_outline(&mut doc, &laid.outline, &laid.pages, &page_ids);
     let info_id = doc.add_object(Object::Dictionary(info_dict(&laid.info)));
     doc.trailer.set("Info", Object::Reference(info_id));
     // A document id derived from the content, not random.
@@ -427,6 +427,17 @@ fn embed_images(
     (names, dict)
 }
 
+/// A place in the document: `top` points above the page's foot, left and zoom unchanged.
+fn destination(page: ObjectId, top: f32) -> Object {
+    Object::Array(vec![
+        Object::Reference(page),
+        Object::Name(b"XYZ".to_vec()),
+        Object::Null,
+        Object::Real(top.max(0.0)),
+        Object::Null,
+    ])
+}
+
 /// A link annotation: a `#id` jumps to the heading (or footnote) with that id, anything
 /// else opens a URI. No border; printed with the page.
 fn link_annotation(placed: &PlacedLink, height: f32, laid: &Laidout, page_ids: &[ObjectId]) -> Dictionary {
@@ -454,16 +465,7 @@ fn link_annotation(placed: &PlacedLink, height: f32, laid: &Laidout, page_ids: &
         Some((heading, page)) => {
             let page_height = laid.pages.get(heading.page).map_or(0.0, |p| p.height);
             action.set("S", Object::Name(b"GoTo".to_vec()));
-            action.set(
-                "D",
-                Object::Array(vec![
-                    Object::Reference(page),
-                    Object::Name(b"XYZ".to_vec()),
-                    Object::Null,
-                    Object::Real((page_height - heading.y).max(0.0)),
-                    Object::Null,
-                ]),
-            );
+            action.set("D", destination(page, page_height - heading.y));
         }
         None => {
             action.set("S", Object::Name(b"URI".to_vec()));
@@ -475,11 +477,10 @@ fn link_annotation(placed: &PlacedLink, height: f32, laid: &Laidout, page_ids: &
 }
 
 /// Writes the PDF outline (bookmarks): entries nest by level, each jumps to its heading.
-fn add_outline(doc: &mut lopdf::Document, outline: &[OutlineEntry], pages: &[Frame]) {
+fn add_outline(doc: &mut lopdf::Document, outline: &[OutlineEntry], pages: &[Frame], page_ids: &[ObjectId]) {
     if outline.is_empty() {
         return;
     }
-    let page_ids: Vec<lopdf::ObjectId> = doc.get_pages().into_values().collect();
     // Parent of every entry: the nearest earlier entry of a lower level (None: the root).
     let mut parents: Vec<Option<usize>> = Vec::with_capacity(outline.len());
     let mut open: Vec<usize> = Vec::new();
@@ -525,17 +526,7 @@ fn add_outline(doc: &mut lopdf::Document, outline: &[OutlineEntry], pages: &[Fra
             dict.set("Count", Object::Integer(descendants(i)));
         }
         if let (Some(&page), Some(frame)) = (page_ids.get(entry.page), pages.get(entry.page)) {
-            let top = (frame.height - entry.y).max(0.0);
-            dict.set(
-                "Dest",
-                Object::Array(vec![
-                    Object::Reference(page),
-                    Object::Name(b"XYZ".to_vec()),
-                    Object::Null,
-                    Object::Real(top),
-                    Object::Null,
-                ]),
-            );
+            dict.set("Dest", destination(page, frame.height - entry.y));
         }
         doc.objects.insert(ids[i], Object::Dictionary(dict));
     }

@@ -253,13 +253,7 @@ impl<'a> Ctx<'a> {
                 self.text(text, x, y, width, Align::Left, out)
             }
             Block::Heading { inlines, line, .. } => {
-                let style = TextStyle {
-                    font: self.style.fonts.heading,
-                    fake_bold: self.style.fonts.heading_bold,
-                    size: self.style.boxes.subsection_size,
-                    color: accent,
-                    ..self.body_style()
-                };
+                let style = self.heading_style(self.style.boxes.subsection_size, accent);
                 let text = self.styled(inlines, &style, accent, *line);
                 self.mute += 1;
                 let extent = self.text(text, x, y, width, Align::Left, out);

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use super::blocks::{dashed, rect_path, Ctx};
 use super::piece::{Cut, Piece};
-use super::sheet::{box_color, graph_paper};
+use super::sheet::{box_color, graph_paper, header_rule, title_text};
 use crate::error::{HanjiError, Result};
 use crate::frame::{
     Color, Frame, FrameItem, Group, LineCap, LinkItem, OutlineEntry, Paint, PathItem, Point, Rect, Role,
@@ -314,39 +314,15 @@ impl Flow<'_, '_> {
         let mut all = vec![Group::tagged(Role::Heading(level), items)];
         if rule {
             let y = height + 1.5;
-            let mut segments = Vec::new();
             let mut jitter = Jitter::from_key(&format!("rule{line}"));
-            let wobble = self.ctx.style.boxes.wobble * 0.4;
-            wobbly_line(Point::new(0.0, y), Point::new(width, y), wobble, &mut jitter, &mut segments, true);
-            all.push(Group::tagged(
-                Role::Artifact,
-                vec![FrameItem::Path(PathItem {
-                    segments,
-                    fill: None,
-                    stroke: Some(Stroke {
-                        paint: Paint { color: accent, alpha: 0.6 },
-                        width: 0.7,
-                        dash: vec![3.0, 2.0],
-                        cap: LineCap::Butt,
-                    }),
-                })],
-            ));
+            let rule =
+                header_rule(Point::new(0.0, y), Point::new(width, y), accent, self.ctx.style, &mut jitter);
+            all.push(Group::tagged(Role::Artifact, vec![rule]));
             height += 4.0;
         }
         let mut piece = Piece::whole(height + 1.5, all, line);
         piece.keep_with_next = true;
         piece
-    }
-
-    fn heading_style(&self, size: f32, accent: Color) -> TextStyle {
-        let fonts = &self.ctx.style.fonts;
-        TextStyle {
-            font: fonts.heading,
-            fake_bold: fonts.heading_bold,
-            size,
-            color: accent,
-            ..self.ctx.body_style()
-        }
     }
 
     /// A `#` part: a new page, its title across the columns, then its text.
@@ -355,7 +331,7 @@ impl Flow<'_, '_> {
         let width = self.geometry.body.width;
         self.stream.push(Entry::NewPage);
         self.mark(part, 1);
-        let heading_style = self.heading_style(style.title.size * 0.85, style.title.color);
+        let heading_style = self.ctx.heading_style(style.title.size * 0.85, style.title.color);
         let mut title = self.heading(&part.title, &heading_style, accent, part.line, width, 1, true);
         title.height += self.gap() * 3.0;
         self.stream.push(Entry::Span(title));
@@ -368,7 +344,7 @@ impl Flow<'_, '_> {
         let inner = self.geometry.column_width() - 2.0 * self.pad();
         self.stream.push(Entry::Gap(style.page.gap * 1.5));
         self.mark(section, 2);
-        let head_style = self.heading_style(style.boxes.header_size, accent);
+        let head_style = self.ctx.heading_style(style.boxes.header_size, accent);
         let rule = style.boxes.header_rule;
         let head = self.heading(&section.title, &head_style, accent, section.line, inner, 2, rule);
         let mut title = section.title.clone();
@@ -392,7 +368,7 @@ impl Flow<'_, '_> {
         let style = self.ctx.style;
         self.stream.push(Entry::Gap(self.gap() * 4.0));
         self.mark(section, 2);
-        let head_style = self.heading_style(style.boxes.header_size * 1.15, accent);
+        let head_style = self.ctx.heading_style(style.boxes.header_size * 1.15, accent);
         let head = self.heading(&section.title, &head_style, accent, section.line, width, 2, true);
         self.stream.push(Entry::Piece(head));
         self.blocks(&section.blocks, accent, width)?;
@@ -406,7 +382,7 @@ impl Flow<'_, '_> {
         let style = self.ctx.style;
         self.stream.push(Entry::Gap(self.gap() * 2.5));
         self.mark(sub, 3);
-        let head_style = self.heading_style(style.boxes.subsection_size, accent);
+        let head_style = self.ctx.heading_style(style.boxes.subsection_size, accent);
         let head = self.heading(&sub.title, &head_style, accent, sub.line, width, 3, false);
         self.stream.push(Entry::Piece(head));
         self.blocks(&sub.blocks, accent, width)
@@ -419,18 +395,8 @@ impl Flow<'_, '_> {
         let width = self.geometry.body.width;
         let pad = self.pad() * 1.6;
         let inner = width - 2.0 * pad;
-        let title_style = self.heading_style(style.title.size, style.title.color);
-        let mut title = StyledText { line: 1, ..StyledText::default() };
-        if let Some(icon) = &meta.title_icon {
-            title.push(&format!("{icon} "), &title_style);
-        }
-        match meta.title.split_once(':') {
-            Some((head, tail)) => {
-                title.push(&format!("{head}:"), &title_style);
-                title.push(tail, &TextStyle { color: style.title.accent, ..title_style.clone() });
-            }
-            None => title.push(&meta.title, &title_style),
-        }
+        let title_style = self.ctx.heading_style(style.title.size, style.title.color);
+        let title = title_text(meta, style, &title_style, false);
         let mut content = Vec::new();
         let mut heading = Vec::new();
         self.ctx.mute += 1;
@@ -481,7 +447,7 @@ impl Flow<'_, '_> {
         let style = self.ctx.style;
         let accent = style.title.accent;
         let heading = if self.doc.meta.lang.starts_with("ko") { "차례" } else { "Contents" };
-        let head_style = self.heading_style(style.boxes.header_size * 1.15, accent);
+        let head_style = self.ctx.heading_style(style.boxes.header_size * 1.15, accent);
         let piece = self.heading(&[Inline::Text(heading.into())], &head_style, accent, 1, width, 2, true);
         self.stream.push(Entry::Piece(piece));
         let number_room = style.text.size * 3.0;
@@ -545,16 +511,13 @@ impl Flow<'_, '_> {
             // Pieces are moved onto pages; only a page that may be the last copies them, so
             // that it can be filled again to balance its columns.
             let may_be_last = self.remaining_height(&cursor) <= 1.5 * self.capacity();
-            let (page, done) = self.fill_page(&mut cursor, pages.is_empty(), None, may_be_last);
+            let (page, done) = self.fill_page(&mut cursor, None, may_be_last);
             if !done {
                 pages.push(page);
                 continue;
             }
-            let page = if self.geometry.columns > 1 && may_be_last {
-                self.balanced(&before, pages.is_empty(), page)
-            } else {
-                page
-            };
+            let page =
+                if self.geometry.columns > 1 && may_be_last { self.balanced(&before, page) } else { page };
             if page.used || pages.is_empty() {
                 pages.push(page);
             }
@@ -586,13 +549,13 @@ impl Flow<'_, '_> {
     }
 
     /// The last page again at the smallest column height that still holds all of it.
-    fn balanced(&mut self, before: &Cursor, first: bool, page: PageOut) -> PageOut {
+    fn balanced(&mut self, before: &Cursor, page: PageOut) -> PageOut {
         let (mut lo, mut hi) = (0.0f32, self.geometry.body.height);
         let mut best: Option<PageOut> = None;
         for _ in 0..12 {
             let mid = (lo + hi) / 2.0;
             let mut cursor = before.clone();
-            let (attempt, done) = self.fill_page(&mut cursor, first, Some(mid), true);
+            let (attempt, done) = self.fill_page(&mut cursor, Some(mid), true);
             // Balancing may cut text, not boxes the full page kept whole.
             if done && attempt.continued <= page.continued {
                 hi = mid;
@@ -669,20 +632,14 @@ impl Flow<'_, '_> {
     }
 
     /// Fills one page from `cursor`; true when the stream is done.
-    fn fill_page(
-        &mut self,
-        cursor: &mut Cursor,
-        first: bool,
-        limit: Option<f32>,
-        keep: bool,
-    ) -> (PageOut, bool) {
+    fn fill_page(&mut self, cursor: &mut Cursor, limit: Option<f32>, keep: bool) -> (PageOut, bool) {
         let mut out = PageOut::default();
         let mut top = self.geometry.body.y;
         let mut cols = self.columns(top, limit);
         let mut c = 0;
         let mut spans = Vec::new();
         if let Some(open) = cursor.open {
-            self.continue_box(&mut cols[0], open, cursor, &mut out);
+            self.continue_box(&mut cols[0], open, &mut out);
         }
         let done = loop {
             let index = cursor.next;
@@ -712,7 +669,6 @@ impl Flow<'_, '_> {
                     if cols.iter().any(|c| c.used) {
                         break false;
                     }
-                    let _ = first;
                 }
                 Entry::Open(head) => {
                     let need = head.head.height + 2.0 * self.pad() + self.least_after(cursor.next);
@@ -725,7 +681,6 @@ impl Flow<'_, '_> {
                     }
                     cursor.open = Some(index);
                     let col = &mut cols[c];
-                    col.y += 0.0;
                     col.fragment = Some(Fragment { top: col.y, index: col.items.len(), continued: false });
                     col.y += self.pad();
                     place_marks(cursor, &mut out, col.y - self.pad());
@@ -751,9 +706,8 @@ impl Flow<'_, '_> {
                     }
                 },
                 Entry::TocLine(piece, slot) => {
-                    if let Err(rest) = self.place(piece, Some(slot), &mut cols, &mut c, cursor, &mut out) {
+                    if self.place(piece, Some(slot), &mut cols, &mut c, cursor, &mut out).is_err() {
                         // A contents line is never cut: start it again on the next page.
-                        let _ = rest;
                         cursor.next = index;
                         break false;
                     }
@@ -920,18 +874,17 @@ impl Flow<'_, '_> {
         }
         *c += 1;
         if let Some(open) = cursor.open {
-            self.continue_box(&mut cols[*c], open, cursor, out);
+            self.continue_box(&mut cols[*c], open, out);
         }
         true
     }
 
     /// Starts the part of an open box in a new column: its title with the continuation mark.
-    fn continue_box(&self, col: &mut Column, open: usize, cursor: &mut Cursor, out: &mut PageOut) {
+    fn continue_box(&self, col: &mut Column, open: usize, out: &mut PageOut) {
         let Some(Entry::Open(head)) = self.stream.get(open) else { return };
         col.fragment = Some(Fragment { top: col.y, index: col.items.len(), continued: true });
         col.y += self.pad();
         out.continued += 1;
-        let _ = cursor;
         col.items.push(Group::moved(col.x + self.pad(), col.y, head.continued.items.clone()));
         col.y += head.continued.height;
         col.fresh = true;
@@ -946,10 +899,8 @@ impl Flow<'_, '_> {
         let style = self.ctx.style;
         let rect = Rect::new(col.x, fragment.top, col.width, (col.y - fragment.top).max(1.0));
         let mut jitter = Jitter::from_key(&format!("{}{}", head.id, fragment.top as i32));
-        let fill = Some(Paint {
-            color: head.accent.tint(style.boxes.fill_alpha.max(0.0) * 0.0 + style.boxes.fill_tint),
-            alpha: style.boxes.fill_alpha,
-        });
+        let fill =
+            Some(Paint { color: head.accent.tint(style.boxes.fill_tint), alpha: style.boxes.fill_alpha });
         let stroke = Some(Stroke {
             paint: Paint::solid(head.accent),
             width: style.boxes.stroke_width,

@@ -3,6 +3,7 @@
 //! content allows — between lines of text, between table rows — as TeX cuts a vertical list
 //! at its glue. Sheets stack pieces in a box; flowing documents fill columns with them.
 
+use super::blocks::rect_path;
 use crate::frame::{FrameItem, Group, PathItem, Rect, Role, Segment};
 
 /// How a piece may be cut when it does not fit what is left of a column.
@@ -116,10 +117,8 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
                 partition(group.items, cut - group.y, &mut a, &mut b);
                 for (part, out) in [(a, &mut *above), (b, &mut *below)] {
                     if !part.is_empty() {
-                        out.push(FrameItem::Group(Group {
-                            items: part,
-                            ..group_shell(&group.role, group.x, group.y)
-                        }));
+                        let role = group.role.clone();
+                        out.push(FrameItem::Group(Group { x: group.x, y: group.y, items: part, role }));
                     }
                 }
             }
@@ -150,8 +149,8 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
                 } else if path.fill.is_some() {
                     let top = Rect::new(bounds.x, bounds.y, bounds.width, cut - bounds.y);
                     let bottom = Rect::new(bounds.x, cut, bounds.width, bounds.bottom() - cut);
-                    above.push(FrameItem::Path(PathItem { segments: rect_segments(top), ..path.clone() }));
-                    below.push(FrameItem::Path(PathItem { segments: rect_segments(bottom), ..path }));
+                    above.push(FrameItem::Path(PathItem { segments: rect_path(top), ..path.clone() }));
+                    below.push(FrameItem::Path(PathItem { segments: rect_path(bottom), ..path }));
                 } else {
                     side(bounds, cut, FrameItem::Path(path), above, below);
                 }
@@ -160,20 +159,12 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
     }
 }
 
-fn group_shell(role: &Option<Role>, x: f32, y: f32) -> Group {
-    Group { x, y, items: Vec::new(), role: role.clone() }
-}
-
 fn side(rect: Rect, cut: f32, item: FrameItem, above: &mut Vec<FrameItem>, below: &mut Vec<FrameItem>) {
     if rect.y + rect.height / 2.0 < cut {
         above.push(item);
     } else {
         below.push(item);
     }
-}
-
-fn rect_segments(r: Rect) -> Vec<Segment> {
-    crate::layout::blocks::rect_path(r)
 }
 
 /// The bounding box of a path's points (control points included: a safe bound).

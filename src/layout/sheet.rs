@@ -389,6 +389,53 @@ pub(super) fn graph_paper(grid: &GridStyle, page: PageSize, items: &mut Vec<Fram
     }
 }
 
+/// The document title: its icon, then the title with the part after `:` in the accent colour,
+/// and the icon again at the end when `icon_at_end`.
+pub(super) fn title_text(
+    meta: &Meta,
+    style: &Style,
+    title_style: &TextStyle,
+    icon_at_end: bool,
+) -> StyledText {
+    let mut title = StyledText { line: 1, ..StyledText::default() };
+    if let Some(icon) = &meta.title_icon {
+        title.push(&format!("{icon} "), title_style);
+    }
+    match meta.title.split_once(':') {
+        Some((head, tail)) => {
+            title.push(&format!("{head}:"), title_style);
+            title.push(tail, &TextStyle { color: style.title.accent, ..title_style.clone() });
+        }
+        None => title.push(&meta.title, title_style),
+    }
+    if let (Some(icon), true) = (&meta.title_icon, icon_at_end) {
+        title.push(&format!(" {icon}"), title_style);
+    }
+    title
+}
+
+/// The heading rule under a box title: a dashed, gently wobbling line in the box colour.
+pub(super) fn header_rule(
+    from: Point,
+    to: Point,
+    accent: Color,
+    style: &Style,
+    jitter: &mut Jitter,
+) -> FrameItem {
+    let mut segments = Vec::new();
+    wobbly_line(from, to, style.boxes.wobble * 0.4, jitter, &mut segments, true);
+    FrameItem::Path(PathItem {
+        segments,
+        fill: None,
+        stroke: Some(Stroke {
+            paint: Paint { color: accent, alpha: 0.6 },
+            width: 0.7,
+            dash: vec![3.0, 2.0],
+            cap: LineCap::Butt,
+        }),
+    })
+}
+
 /// The title band: the title (the part after `:` in the accent colour) with the icon at both
 /// ends, and the subtitle under it.
 fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>) {
@@ -405,28 +452,8 @@ fn title_band(meta: &Meta, rect: Rect, ctx: &mut Ctx, items: &mut Vec<FrameItem>
         }),
     });
     items.push(Group::tagged(Role::Artifact, vec![band]));
-    let title_style = TextStyle {
-        font: style.fonts.heading,
-        fake_bold: style.fonts.heading_bold,
-        size: style.title.size,
-        color: style.title.color,
-        ..ctx.body_style()
-    };
-    let mut title = StyledText { line: 1, ..StyledText::default() };
-    let icon = meta.title_icon.as_deref().map(|i| format!("{i} "));
-    if let Some(icon) = &icon {
-        title.push(icon, &title_style);
-    }
-    match meta.title.split_once(':') {
-        Some((head, tail)) => {
-            title.push(&format!("{head}:"), &title_style);
-            title.push(tail, &TextStyle { color: style.title.accent, ..title_style.clone() });
-        }
-        None => title.push(&meta.title, &title_style),
-    }
-    if let Some(icon) = &meta.title_icon {
-        title.push(&format!(" {icon}"), &title_style);
-    }
+    let title_style = ctx.heading_style(style.title.size, style.title.color);
+    let title = title_text(meta, style, &title_style, true);
     let inner = rect.inset(style.boxes.padding * 0.6);
     let mut heading = Vec::new();
     let title_extent = ctx.text(title, inner.x, inner.y, inner.width, Align::Center, &mut heading);
@@ -621,13 +648,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
             worst = Some(Shortfall { name: name.to_string(), line, missing, available });
         }
     };
-    let header_style = TextStyle {
-        font: style.fonts.heading,
-        fake_bold: style.fonts.heading_bold,
-        size: style.boxes.header_size,
-        color: accent,
-        ..ctx.body_style()
-    };
+    let header_style = ctx.heading_style(style.boxes.header_size, accent);
     ctx.box_name = section.id.clone();
     let mut header = ctx.styled(&section.title, &header_style, accent, section.line);
     header.enlarge_leading_icon(HEADER_ICON_SCALE);
@@ -640,28 +661,9 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     content.push(Group::tagged(Role::Heading(2), heading));
     if style.boxes.header_rule {
         let y = cursor + 1.5;
-        let mut rule = Vec::new();
-        wobbly_line(
-            Point::new(inner.x, y),
-            Point::new(inner.right(), y),
-            style.boxes.wobble * 0.4,
-            &mut jitter,
-            &mut rule,
-            true,
-        );
-        content.push(Group::tagged(
-            Role::Artifact,
-            vec![FrameItem::Path(PathItem {
-                segments: rule,
-                fill: None,
-                stroke: Some(Stroke {
-                    paint: Paint { color: accent, alpha: 0.6 },
-                    width: 0.7,
-                    dash: vec![3.0, 2.0],
-                    cap: LineCap::Butt,
-                }),
-            })],
-        ));
+        let rule =
+            header_rule(Point::new(inner.x, y), Point::new(inner.right(), y), accent, style, &mut jitter);
+        content.push(Group::tagged(Role::Artifact, vec![rule]));
         cursor += 4.0;
     }
     cursor += 1.5;
@@ -743,13 +745,7 @@ fn subsection(
     out: &mut Vec<FrameItem>,
 ) -> Result<f32> {
     let style = ctx.style;
-    let header_style = TextStyle {
-        font: style.fonts.heading,
-        fake_bold: style.fonts.heading_bold,
-        size: style.boxes.subsection_size,
-        color: accent,
-        ..ctx.body_style()
-    };
+    let header_style = ctx.heading_style(style.boxes.subsection_size, accent);
     ctx.box_name = sub.id.clone();
     let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
     let mut heading = Vec::new();
