@@ -258,3 +258,20 @@ fn a_thousand_edges_lay_out_in_seconds() {
     assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Found by `make fuzz` (tests/fuzz_findings.md 10): a flowing document of list items each one
+/// long span of inline code hung in the search for where a piece may be cut.
+#[test]
+fn long_code_spans_in_a_flowing_list_lay_out_in_seconds() {
+    let mut body = String::from("## A\n\n");
+    // About the size of the fuzz case (789 KB), which took more than 10 s before the fix.
+    for _ in 0..20 {
+        body.push_str(&format!("- **one** `t{}hree`\n", "|".repeat(39_000)));
+    }
+    let dir = temp_dir("long-spans");
+    std::fs::write(dir.join("notes.md"), body).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "notes.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -116,7 +116,10 @@ impl<'a> Ctx<'a> {
             (_, Some(log)) if cut != Cut::Never => log,
             _ => Vec::new(),
         };
-        cuts.retain(|&b| b > 0.5 && b < height - 0.5 && !super::piece::crosses(&items, b));
+        if !cuts.is_empty() {
+            let uncuttable = super::piece::Uncuttable::of(&items);
+            cuts.retain(|&b| b > 0.5 && b < height - 0.5 && !uncuttable.crosses(b));
+        }
         cuts.sort_by(f32::total_cmp);
         cuts.dedup_by(|a, b| (*a - *b).abs() < 0.5);
         let header = match block {

@@ -507,17 +507,19 @@ impl Flow<'_, '_> {
                     "the document needs more than {MAX_PAGES} pages: split it into several files"
                 )));
             }
-            let before = cursor.clone();
-            // Pieces are moved onto pages; only a page that may be the last copies them, so
-            // that it can be filled again to balance its columns.
+            // Pieces are moved onto pages; only a page that may be the last copies them (and
+            // where it starts), so that it can be filled again to balance its columns.
             let may_be_last = self.remaining_height(&cursor) <= 1.5 * self.capacity();
+            let before = may_be_last.then(|| cursor.clone());
             let (page, done) = self.fill_page(&mut cursor, None, may_be_last);
             if !done {
                 pages.push(page);
                 continue;
             }
-            let page =
-                if self.geometry.columns > 1 && may_be_last { self.balanced(&before, page) } else { page };
+            let page = match before {
+                Some(before) if self.geometry.columns > 1 => self.balanced(&before, page),
+                _ => page,
+            };
             if page.used || pages.is_empty() {
                 pages.push(page);
             }

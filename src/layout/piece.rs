@@ -122,13 +122,31 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
                     }
                 }
             }
-            FrameItem::Text(run) => {
-                let (a, b): (Vec<_>, Vec<_>) = run.glyphs.iter().cloned().partition(|g| g.y < cut);
-                if !a.is_empty() {
-                    above.push(FrameItem::Text(crate::frame::GlyphRun { glyphs: a, ..run.clone() }));
+            FrameItem::Text(mut run) => {
+                // A run is set line by line, so its glyphs are in baseline order: one cut point
+                // splits it, and a run wholly on one side moves as it is.
+                let ordered = run.glyphs.windows(2).all(|w| w[0].y <= w[1].y);
+                let rest = if ordered {
+                    let at = run.glyphs.partition_point(|g| g.y < cut);
+                    run.glyphs.split_off(at)
+                } else {
+                    let (a, b): (Vec<_>, Vec<_>) =
+                        std::mem::take(&mut run.glyphs).into_iter().partition(|g| g.y < cut);
+                    run.glyphs = a;
+                    b
+                };
+                if !rest.is_empty() {
+                    let (font, size, color, fake_bold) = (run.font, run.size, run.color, run.fake_bold);
+                    below.push(FrameItem::Text(crate::frame::GlyphRun {
+                        font,
+                        size,
+                        color,
+                        fake_bold,
+                        glyphs: rest,
+                    }));
                 }
-                if !b.is_empty() {
-                    below.push(FrameItem::Text(crate::frame::GlyphRun { glyphs: b, ..run }));
+                if !run.glyphs.is_empty() {
+                    above.push(FrameItem::Text(run));
                 }
             }
             FrameItem::HiddenText(ref hidden) => {
@@ -187,20 +205,57 @@ pub fn path_bounds(segments: &[Segment]) -> Option<Rect> {
 
 /// Whether cutting at `cut` would go through a glyph, an image or a figure.
 pub fn crosses(items: &[FrameItem], cut: f32) -> bool {
-    items.iter().any(|item| match item {
-        FrameItem::Group(group) => match &group.role {
-            Some(Role::Figure { .. }) => group_bounds(&group.items)
-                .is_some_and(|r| r.y + group.y < cut - 0.5 && r.bottom() + group.y > cut + 0.5),
-            _ => crosses(&group.items, cut - group.y),
-        },
-        FrameItem::Text(run) => {
-            // The body of a glyph (x-height to baseline): line boxes of hand fonts overlap a little.
-            run.glyphs.iter().any(|g| g.y - run.size * 0.45 < cut && g.y - run.size * 0.02 > cut)
+    Uncuttable::of(items).crosses(cut)
+}
+
+/// The heights a cut may not pass through (glyph bodies, images, figures), gathered once and
+/// merged, so that testing every line end of a long block is not a walk over all its glyphs
+/// each time.
+pub struct Uncuttable(Vec<(f32, f32)>);
+
+impl Uncuttable {
+    pub fn of(items: &[FrameItem]) -> Uncuttable {
+        let mut spans = Vec::new();
+        collect_uncuttable(items, 0.0, &mut spans);
+        spans.sort_by(|a, b| a.0.total_cmp(&b.0));
+        // Open intervals: a cut exactly where one ends and the next begins is free.
+        let mut merged: Vec<(f32, f32)> = Vec::with_capacity(spans.len());
+        for (top, bottom) in spans {
+            match merged.last_mut() {
+                Some(last) if top < last.1 => last.1 = last.1.max(bottom),
+                _ => merged.push((top, bottom)),
+            }
         }
-        FrameItem::Image(image) => image.rect.y < cut - 0.5 && image.rect.bottom() > cut + 0.5,
-        FrameItem::HiddenText(hidden) => hidden.rect.y < cut - 0.5 && hidden.rect.bottom() > cut + 0.5,
-        _ => false,
-    })
+        Uncuttable(merged)
+    }
+
+    pub fn crosses(&self, cut: f32) -> bool {
+        let after = self.0.partition_point(|span| span.0 < cut);
+        after > 0 && self.0[after - 1].1 > cut
+    }
+}
+
+fn collect_uncuttable(items: &[FrameItem], dy: f32, spans: &mut Vec<(f32, f32)>) {
+    for item in items {
+        match item {
+            FrameItem::Group(group) => match &group.role {
+                Some(Role::Figure { .. }) => {
+                    if let Some(r) = group_bounds(&group.items) {
+                        spans.push((r.y + group.y + dy + 0.5, r.bottom() + group.y + dy - 0.5));
+                    }
+                }
+                _ => collect_uncuttable(&group.items, dy + group.y, spans),
+            },
+            // The body of a glyph (x-height to baseline): line boxes of hand fonts overlap a little.
+            FrameItem::Text(run) => spans
+                .extend(run.glyphs.iter().map(|g| (g.y + dy - run.size * 0.45, g.y + dy - run.size * 0.02))),
+            FrameItem::Image(image) => spans.push((image.rect.y + dy + 0.5, image.rect.bottom() + dy - 0.5)),
+            FrameItem::HiddenText(hidden) => {
+                spans.push((hidden.rect.y + dy + 0.5, hidden.rect.bottom() + dy - 0.5))
+            }
+            _ => {}
+        }
+    }
 }
 
 /// The bounds of items (paths, images, glyph baselines), for figures.
