@@ -275,3 +275,15 @@ fn long_code_spans_in_a_flowing_list_lay_out_in_seconds() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Found by `make fuzz` (tests/fuzz_findings.md 11): one paragraph over 76 pages held a copy of
+/// its whole length for every page it was cut across (2.3 GB, 61 s).
+#[test]
+fn one_paragraph_over_many_pages_stays_small() {
+    let dir = temp_dir("one-paragraph");
+    std::fs::write(dir.join("notes.md"), "'".repeat(770_000)).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "notes.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -128,7 +128,11 @@ fn partition(items: Vec<FrameItem>, cut: f32, above: &mut Vec<FrameItem>, below:
                 let ordered = run.glyphs.windows(2).all(|w| w[0].y <= w[1].y);
                 let rest = if ordered {
                     let at = run.glyphs.partition_point(|g| g.y < cut);
-                    run.glyphs.split_off(at)
+                    let rest = run.glyphs.split_off(at);
+                    // The head keeps the whole run's room otherwise: a long run cut page by
+                    // page would hold a copy of its length for every page.
+                    run.glyphs.shrink_to_fit();
+                    rest
                 } else {
                     let (a, b): (Vec<_>, Vec<_>) =
                         std::mem::take(&mut run.glyphs).into_iter().partition(|g| g.y < cut);
