@@ -373,3 +373,30 @@ pub fn first_reference_line(doc: &Document, label: &str) -> Option<usize> {
     });
     found
 }
+
+/// A grid for `layout: auto`: the title band (when there is a title), then the `##` sections
+/// in source order in `rows` rows of about equal count, with no heights or widths (layout
+/// shares the page by need). Where the count does not divide, the later rows take the extra
+/// boxes, or the earlier ones with `front_heavy`.
+pub fn auto_grid(meta: &Meta, sections: &[Section], rows: usize, front_heavy: bool) -> Vec<LayoutRow> {
+    let boxed = |id: &str, line: usize| LayoutBox { id: id.to_string(), width: None, inner: None, line };
+    let ids: Vec<&Section> = sections.iter().filter(|s| s.level == 2).collect();
+    let rows = rows.clamp(1, ids.len().max(1));
+    let mut layout = Vec::new();
+    if !meta.title.trim().is_empty() {
+        layout.push(LayoutRow { height: None, boxes: vec![boxed("title", 1)], line: 1 });
+    }
+    let mut rest = ids.as_slice();
+    for row in 0..rows {
+        let left = rows - row;
+        let count = if front_heavy { rest.len().div_ceil(left) } else { rest.len() / left };
+        let (these, later) = rest.split_at(count.min(rest.len()));
+        layout.push(LayoutRow {
+            height: None,
+            boxes: these.iter().map(|s| boxed(&s.id, s.line)).collect(),
+            line: these.first().map_or(1, |s| s.line),
+        });
+        rest = later;
+    }
+    layout
+}

@@ -37,6 +37,19 @@ pub fn build(
     accent: Color,
     max_width: f32,
 ) -> Result<Diagram> {
+    build_stretched(ctx, source, first_line, accent, max_width, 1.0)
+}
+
+/// [`build`] with its spacing (flowchart ranks and node gaps, chart plots) `stretch` times
+/// the natural: a diagram whose labels reached their largest size takes its box's room so.
+pub fn build_stretched(
+    ctx: &mut Typesetter,
+    source: &str,
+    first_line: usize,
+    accent: Color,
+    max_width: f32,
+    stretch: f32,
+) -> Result<Diagram> {
     let mut notes = Vec::new();
     let model = parse::parse(source, &mut notes).map_err(|e| {
         HanjiError::at(
@@ -46,7 +59,8 @@ pub fn build(
         )
     })?;
     let measurer = label::Measurer { ctx: &*ctx };
-    let env = layout::Env::new(&measurer, ctx.style, accent, max_width, first_line);
+    let env =
+        layout::Env { stretch, ..layout::Env::new(&measurer, ctx.style, accent, max_width, first_line) };
     let scene = match &model {
         Model::Flowchart(chart) => layout::flowchart::layout(chart, &env, &mut notes),
         Model::Mindmap(map) => layout::mindmap::layout(map, &env),
@@ -64,7 +78,7 @@ pub fn build(
 }
 
 /// What a diagram's layout depends on besides the style: source, line, accent and width.
-pub type CacheKey = (String, usize, [u32; 3], u32);
+pub type CacheKey = (String, usize, [u32; 3], u32, u32);
 
 /// Diagrams built during one layout: fitting a box lays it out at several scales, and a
 /// diagram's natural layout does not depend on the scale, so it is built once.
@@ -78,17 +92,19 @@ pub fn build_cached(
     first_line: usize,
     accent: Color,
     max_width: f32,
+    stretch: f32,
 ) -> Result<std::rc::Rc<Diagram>> {
     let key = (
         source.to_string(),
         first_line,
         [accent.r, accent.g, accent.b].map(f32::to_bits),
         max_width.to_bits(),
+        stretch.to_bits(),
     );
     if let Some(diagram) = cache.get(&key) {
         return Ok(std::rc::Rc::clone(diagram));
     }
-    let diagram = std::rc::Rc::new(build(ctx, source, first_line, accent, max_width)?);
+    let diagram = std::rc::Rc::new(build_stretched(ctx, source, first_line, accent, max_width, stretch)?);
     cache.insert(key, std::rc::Rc::clone(&diagram));
     Ok(diagram)
 }

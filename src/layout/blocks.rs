@@ -34,6 +34,19 @@ pub struct Ctx<'a> {
     /// How much larger than the text's scale diagrams are drawn: a box with room left lets
     /// its diagrams take it (see `sheet::boost_figures`).
     pub figure_boost: f32,
+    /// Consecutive diagrams stand side by side, each in a column as wide as its share of
+    /// their natural widths (a sheet's box chooses so when it gives them more room).
+    pub figures_in_row: bool,
+    /// How much more than natural spacing diagrams take (see `sheet::boost_figures`).
+    pub figure_stretch: f32,
+    /// The area of the diagrams drawn since it was last reset, to compare arrangements.
+    pub figure_area: f32,
+    /// The smallest scale a diagram was drawn at since it was last reset.
+    pub figure_scale: f32,
+    /// The scale of a sheet's box titles: 1, or the smallest scale of the sheet's grown text.
+    pub heading_scale: f32,
+    /// The sheet's boxes whose consecutive diagrams stand side by side.
+    pub figure_rows: std::collections::BTreeSet<String>,
     /// Where the last table laid out may be cut (between its body rows), and its header.
     table_rows: Vec<f32>,
     header_height: f32,
@@ -86,6 +99,12 @@ impl<'a> Ctx<'a> {
             box_name: String::new(),
             max_height: None,
             figure_boost: 1.0,
+            figures_in_row: false,
+            figure_stretch: 1.0,
+            figure_area: 0.0,
+            figure_scale: f32::INFINITY,
+            figure_rows: Default::default(),
+            heading_scale: 1.0,
             draft: false,
             table_rows: Vec::new(),
             header_height: 0.0,
@@ -220,11 +239,18 @@ impl<'a> Ctx<'a> {
     ) -> Result<Extent> {
         let mut cursor = y;
         let mut first_baseline = None;
-        for (i, block) in blocks.iter().enumerate() {
+        let mut i = 0;
+        while i < blocks.len() {
             if i > 0 {
                 cursor += self.gap();
             }
-            let piece = self.piece(block, accent, width, false)?;
+            let run = if self.figures_in_row { diagram_run(&blocks[i..]) } else { 1 };
+            let piece = if run >= 2 {
+                self.figure_row(&blocks[i..i + run], accent, width)?
+            } else {
+                self.piece(&blocks[i], accent, width, false)?
+            };
+            i += run.max(1);
             if first_baseline.is_none() {
                 first_baseline = piece_baseline(&piece).map(|b| b + cursor - y);
             }
@@ -236,6 +262,69 @@ impl<'a> Ctx<'a> {
             out.push(Group::moved(x, cursor - piece.height, piece.items));
         }
         Ok(Extent { height: cursor - y, first_baseline })
+    }
+
+    /// Diagrams side by side: each in a column as wide as its share of their natural widths,
+    /// centred on the row's middle.
+    fn figure_row(&mut self, run: &[Block], accent: Color, width: f32) -> Result<Piece> {
+        let gap = 2.0 * self.gap();
+        let room = (width - gap * (run.len() - 1) as f32).max(1.0);
+        let mut naturals = Vec::with_capacity(run.len());
+        for block in run {
+            if let Block::Mermaid { text, line } = block {
+                let diagram = crate::diagram::build_cached(
+                    &mut self.typo,
+                    &mut self.caches.diagrams,
+                    text,
+                    *line,
+                    accent,
+                    room,
+                    self.figure_stretch,
+                )?;
+                naturals.push(diagram.size().0.max(1.0));
+            }
+        }
+        let total: f32 = naturals.iter().sum();
+        let widths: Vec<f32> = naturals.iter().map(|n| room * n / total).collect();
+        // One scale for the row: the largest at which every diagram fits its column.
+        let mut common = f32::INFINITY;
+        for (block, &column) in run.iter().zip(&widths) {
+            if let Block::Mermaid { text, line } = block {
+                let diagram = crate::diagram::build_cached(
+                    &mut self.typo,
+                    &mut self.caches.diagrams,
+                    text,
+                    *line,
+                    accent,
+                    column,
+                    self.figure_stretch,
+                )?;
+                common = common.min(column / diagram.size().0.max(1.0));
+            }
+        }
+        let boost = self.figure_boost;
+        self.figure_boost = boost.min(common / self.scale.max(0.05));
+        let mut columns = Vec::with_capacity(run.len());
+        let mut x = 0.0;
+        for (block, &column) in run.iter().zip(&widths) {
+            let piece = self.piece(block, accent, column, false);
+            let piece = match piece {
+                Ok(piece) => piece,
+                Err(e) => {
+                    self.figure_boost = boost;
+                    return Err(e);
+                }
+            };
+            columns.push((x, piece));
+            x += column + gap;
+        }
+        self.figure_boost = boost;
+        let height = columns.iter().map(|(_, p)| p.height).fold(0.0f32, f32::max);
+        let items = columns
+            .into_iter()
+            .map(|(x, piece)| Group::moved(x, (height - piece.height) / 2.0, piece.items))
+            .collect();
+        Ok(Piece::whole(height, items, run[0].line()))
     }
 
     fn block(
@@ -280,6 +369,7 @@ impl<'a> Ctx<'a> {
                     *line,
                     accent,
                     width,
+                    self.figure_stretch,
                 )?;
                 // A left-to-right flowchart too wide for its box is drawn top to bottom.
                 if width / diagram.size().0 < diagram.min_scale() {
@@ -291,6 +381,7 @@ impl<'a> Ctx<'a> {
                             *line,
                             accent,
                             width,
+                            self.figure_stretch,
                         )?;
                         if width / tall.size().0 >= tall.min_scale() {
                             self.typo.warnings.push(crate::error::Warning {
@@ -324,6 +415,8 @@ impl<'a> Ctx<'a> {
                 // Shrinks with the box, but never below its smallest readable size; grows
                 // into the room its box leaves, never wider than the box.
                 let scale = (self.scale * self.figure_boost).max(min).min(fit);
+                self.figure_area += w * h * scale * scale;
+                self.figure_scale = self.figure_scale.min(scale);
                 self.mute += 1;
                 diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
                 self.mute -= 1;
@@ -790,11 +883,12 @@ impl<'a> Ctx<'a> {
         let mut t = StyledText { line, ..StyledText::default() };
         t.push(text.trim_end_matches(['\n', '\r', ' ', '\t']), &style);
         let shaped = self.shaped(t);
-        // Code keeps its lines: a block wider than the box is set smaller first, down to the
-        // minimum size, and only then are its longest lines broken, with a mark.
+        // Code keeps its lines: a block wider than the box is set smaller first, down to
+        // `CODE_SHRINK` of its size (never under the minimum size), and only then are its
+        // longest lines broken, with a mark.
         let room = width - 2.0 * pad;
         let natural = natural_widths(&shaped).1 * s;
-        let smallest = (self.style.text.min_size / (size * s)).min(1.0);
+        let smallest = (self.style.text.min_size / (size * s)).clamp(CODE_SHRINK, 1.0);
         let fit = if natural > room { (room / natural).max(smallest) } else { 1.0 };
         let code_scale = s * fit;
         let mark_width = size * code_scale * 1.1;
@@ -821,6 +915,15 @@ impl<'a> Ctx<'a> {
         out.extend(content);
         Extent { height, first_baseline: None }
     }
+}
+
+/// Code wider than its box is set at most this much smaller before its lines are broken: tiny
+/// code is harder to read than a wrapped line.
+const CODE_SHRINK: f32 = 0.8;
+
+/// How many diagrams follow each other from the start of `blocks`.
+fn diagram_run(blocks: &[Block]) -> usize {
+    blocks.iter().take_while(|b| matches!(b, Block::Mermaid { .. })).count()
 }
 
 /// What a block is in the document's structure.

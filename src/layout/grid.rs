@@ -21,11 +21,18 @@ pub struct Cell<'a> {
 pub struct Wants {
     pub rows: Vec<f32>,
     pub boxes: Vec<Vec<f32>>,
+    /// Rows that take a set share of the height (percent) though the layout gives none: the
+    /// title band, which needs its height and no more.
+    pub fixed_rows: Vec<Option<f32>>,
 }
 
 impl Wants {
     fn row(&self, row: usize) -> f32 {
         self.rows.get(row).copied().filter(|w| *w > 0.0).unwrap_or(1.0)
+    }
+
+    fn height(&self, rows: &[LayoutRow], row: usize) -> Option<f32> {
+        rows[row].height.or_else(|| self.fixed_rows.get(row).copied().flatten())
     }
 
     fn cell(&self, row: usize, index: usize) -> f32 {
@@ -42,8 +49,8 @@ pub fn place<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32) -> Vec<Cell<'a>> {
 /// remains, so the boxes are exactly in the given proportions. Rows without a height and boxes
 /// without a width share the rest in proportion to `wants`.
 pub fn place_wanted<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32, wants: &Wants) -> Vec<Cell<'a>> {
-    let given_height: f32 = rows.iter().filter_map(|r| r.height).sum();
-    let auto_rows: Vec<usize> = (0..rows.len()).filter(|&i| rows[i].height.is_none()).collect();
+    let given_height: f32 = (0..rows.len()).filter_map(|i| wants.height(rows, i)).sum();
+    let auto_rows: Vec<usize> = (0..rows.len()).filter(|&i| wants.height(rows, i).is_none()).collect();
     let auto_want: f32 = auto_rows.iter().map(|&i| wants.row(i)).sum::<f32>().max(f32::EPSILON);
     let total_height = if auto_rows.is_empty() { given_height.max(f32::EPSILON) } else { 100.0 };
     let rest = (100.0 - given_height).max(0.0);
@@ -51,7 +58,8 @@ pub fn place_wanted<'a>(rows: &'a [LayoutRow], area: Rect, gap: f32, wants: &Wan
     let mut cells = Vec::new();
     let mut y = area.y;
     for (row_index, row) in rows.iter().enumerate() {
-        let percent = row.height.unwrap_or_else(|| rest * wants.row(row_index) / auto_want);
+        let percent =
+            wants.height(rows, row_index).unwrap_or_else(|| rest * wants.row(row_index) / auto_want);
         let height = usable_height * percent / total_height;
         let usable_width = (area.width - gap * row.boxes.len().saturating_sub(1) as f32).max(0.0);
         let given: f32 = row.boxes.iter().filter_map(|b| b.width).sum();

@@ -73,6 +73,8 @@ pub fn layout_document(
     ctx.inputs.footnotes = defined;
     let laid =
         match &doc.meta.layout {
+            Some(_) if doc.meta.auto_layout => sheet::layout_auto(doc, page, &mut ctx)
+                .map(|(frame, outline)| flow::Flowed { pages: vec![frame], outline, anchors: Vec::new() }),
             Some(rows) => sheet::layout_sheet(doc, rows, page, &mut ctx)
                 .map(|(frame, outline)| flow::Flowed { pages: vec![frame], outline, anchors: Vec::new() }),
             None => flow::layout_flow(doc, page, &mut ctx),

@@ -1,7 +1,7 @@
 //! The sheet: paper, grid, title band and one framed box per `##` section, placed by the
 //! front matter's grid. Content that does not fit its box is an error naming the box.
 
-use super::blocks::{dashed, Ctx};
+use super::blocks::{dashed, Ctx, Diagnostics};
 use super::grid::{place, place_wanted, Cell, Wants};
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::{
@@ -107,53 +107,122 @@ fn draft_box(
     Ok((attempt, scale))
 }
 
+/// A box filled less than this has its body centred in the height it leaves.
+const CENTRE_BELOW: f32 = 0.85;
+
 /// A box title's leading emoji is drawn this much larger than the title's letters.
 const HEADER_ICON_SCALE: f32 = 1.2;
 
-/// Diagrams are drawn at most this much larger than their natural size (labels included).
-const MAX_FIGURE_SCALE: f32 = 2.0;
+/// The most a diagram's spacing stretches past its natural spacing.
+const MAX_STRETCH: f32 = 3.0;
 
 /// A box with diagrams and room to spare lets them grow into it: the largest boost of the
-/// diagrams (text keeps its scale) that still fits, up to `MAX_FIGURE_SCALE`.
+/// diagrams (text keeps its scale) that still fits, up to the style's `fit.diagram_max_scale`;
+/// diagrams at that size that still leave room spread out (wider ranks, taller plots).
 fn boost_figures(cells: &[Cell], placed: &mut [(usize, &Section, Color, Attempt, f32)], ctx: &mut Ctx) {
     for entry in placed.iter_mut() {
         let (index, section, accent, scale) = (entry.0, entry.1, entry.2, entry.4);
         let has_diagram = std::iter::once(section)
             .chain(&section.subsections)
             .any(|s| s.blocks.iter().any(|b| matches!(b, crate::model::Block::Mermaid { .. })));
-        let top = MAX_FIGURE_SCALE / scale.max(0.05);
+        let top = ctx.style.fit.diagram_max_scale / scale.max(0.05);
         if !has_diagram || entry.3.fill > 0.97 || top <= 1.0 {
             continue;
         }
-        let at = |boost: f32, ctx: &mut Ctx| {
+        let at = |boost: f32, stretch: f32, ctx: &mut Ctx| {
             ctx.figure_boost = boost;
+            ctx.figure_stretch = stretch;
             let attempt = box_content(section, &cells[index], accent, ctx, scale);
             ctx.figure_boost = 1.0;
+            ctx.figure_stretch = 1.0;
             attempt.ok().filter(|a| a.shortfall.is_none())
         };
-        let (mut lo, mut hi) = (1.0f32, top);
-        let mut best = None;
-        if let Some(attempt) = at(top, ctx) {
-            entry.3 = attempt;
+        let Some((boost, attempt)) = largest(1.0, top, |boost, ctx| at(boost, 1.0, ctx), ctx) else {
+            continue;
+        };
+        entry.3 = attempt;
+        if boost < top - 0.05 || entry.3.fill > 0.9 {
             continue;
         }
-        while hi - lo > 0.02 {
-            let mid = (lo + hi) / 2.0;
-            match at(mid, ctx) {
-                Some(attempt) => {
-                    lo = mid;
-                    best = Some(attempt);
-                }
-                None => hi = mid,
+        // Spacing only as far as the labels keep their size, and where it covers more of the box.
+        let drawn = entry.3.figure_scale * 0.99;
+        let stretched = |stretch, ctx: &mut Ctx| at(boost, stretch, ctx).filter(|a| a.figure_scale >= drawn);
+        if let Some((_, attempt)) = largest(1.0, MAX_STRETCH, stretched, ctx) {
+            if attempt.figure_area > entry.3.figure_area * 1.05 {
+                entry.3 = attempt;
             }
-        }
-        if let Some(attempt) = best {
-            entry.3 = attempt;
         }
     }
 }
 
-/// Lays out a document in sheet mode: one page.
+/// The largest value in `(lo, hi]` (to 0.02) for which `try_at` gives a result, with it;
+/// `None` when even just above `lo` gives none.
+fn largest<T>(
+    lo: f32,
+    hi: f32,
+    mut try_at: impl FnMut(f32, &mut Ctx) -> Option<T>,
+    ctx: &mut Ctx,
+) -> Option<(f32, T)> {
+    if let Some(found) = try_at(hi, ctx) {
+        return Some((hi, found));
+    }
+    let (mut lo, mut hi) = (lo, hi);
+    let mut best = None;
+    while hi - lo > 0.02 {
+        let mid = (lo + hi) / 2.0;
+        match try_at(mid, ctx) {
+            Some(found) => {
+                lo = mid;
+                best = Some((mid, found));
+            }
+            None => hi = mid,
+        }
+    }
+    best
+}
+
+/// `layout: auto`: the model's grid and its neighbours (one row fewer or more, the odd boxes
+/// in the earlier or later rows) are each laid out; the one whose smallest box scale is the
+/// largest wins (a grid where every box fits before any other; the model's grid on a tie).
+pub fn layout_auto(doc: &Document, page: PageSize, ctx: &mut Ctx) -> Result<(Frame, Vec<OutlineEntry>)> {
+    let given = doc.meta.layout.clone().unwrap_or_default();
+    let sections = doc.sections.iter().filter(|s| s.level == 2).count();
+    let rows = given.iter().filter(|r| r.boxes.iter().all(|b| b.id != "title")).count();
+    // Boxes narrower than this many body-text ems wrap nearly every line: no grid makes them.
+    const NARROWEST_EMS: f32 = 20.0;
+    let widest_row =
+        ((page.width - 2.0 * ctx.style.page.margin) / (NARROWEST_EMS * ctx.style.text.size)) as usize;
+    let mut grids = vec![given];
+    for count in rows.saturating_sub(1).max(1)..=(rows + 1).min(sections.max(1)) {
+        for front_heavy in [true, false] {
+            let grid = crate::model::auto_grid(&doc.meta, &doc.sections, count, front_heavy);
+            if !grids.contains(&grid) && grid.iter().all(|r| r.boxes.len() <= widest_row.max(1)) {
+                grids.push(grid);
+            }
+        }
+    }
+    type Tried = (Result<(Frame, Vec<OutlineEntry>)>, Vec<Warning>, Diagnostics);
+    let mut best: Option<((bool, i32), Tried)> = None;
+    for grid in &grids {
+        let before = ctx.warnings.len();
+        let laid = layout_sheet(doc, grid, page, ctx);
+        let warnings = ctx.warnings.split_off(before);
+        let diagnostics = std::mem::take(&mut ctx.diagnostics);
+        let fits = laid.is_ok() && diagnostics.errors.is_empty();
+        let smallest = diagnostics.fits.iter().map(|f| f.scale).fold(f32::INFINITY, f32::min);
+        let score = (fits, (smallest.min(100.0) * 100.0).round() as i32);
+        if best.as_ref().is_none_or(|(b, _)| score > *b) {
+            best = Some((score, (laid, warnings, diagnostics)));
+        }
+    }
+    let Some((_, (laid, warnings, diagnostics))) = best else {
+        return Err(HanjiError::new("`layout: auto` found no sections to place".to_string()));
+    };
+    ctx.warnings.extend(warnings);
+    ctx.diagnostics = diagnostics;
+    laid
+}
+
 /// Lays out a sheet: its one page and its outline.
 pub fn layout_sheet(
     doc: &Document,
@@ -162,6 +231,7 @@ pub fn layout_sheet(
     ctx: &mut Ctx,
 ) -> Result<(Frame, Vec<OutlineEntry>)> {
     let style = ctx.style;
+    ctx.heading_scale = 1.0;
     let mut items = Vec::new();
     let page_rect = Rect::new(0.0, 0.0, page.width, page.height);
     let mut paper = vec![FrameItem::Path(PathItem {
@@ -202,6 +272,20 @@ pub fn layout_sheet(
             Err(e) => ctx.diagnostics.errors.push(e),
         }
     }
+    // Text that grew everywhere takes the box titles with it, so no title is smaller than
+    // the text under it; all titles keep one size.
+    let floor = placed.iter().map(|p| p.4).fold(f32::INFINITY, f32::min);
+    if floor.is_finite() && floor > 1.02 && ctx.diagnostics.errors.is_empty() {
+        ctx.heading_scale = floor;
+        let refit: Result<Vec<_>> = placed
+            .iter()
+            .map(|p| fit_box(p.1, &cells[p.0], p.2, ctx, None).map(|(a, s)| (p.0, p.1, p.2, a, s)))
+            .collect();
+        match refit {
+            Ok(refit) => placed = refit,
+            Err(_) => ctx.heading_scale = 1.0,
+        }
+    }
     spread(&cells, &mut placed, ctx);
     if style.fit.harmony {
         harmonize(&cells, &mut placed, ctx);
@@ -211,13 +295,26 @@ pub fn layout_sheet(
         title_band(&doc.meta, cell.rect, ctx, &mut items);
     }
     let mut anchors: Vec<(String, f32)> = Vec::new();
-    for (index, section, accent, attempt, scale) in placed {
+    for (index, section, accent, mut attempt, scale) in placed {
         items.push(Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)]));
         let fill = attempt.fill;
+        // Short content stands in the middle of what its box leaves, not over a white band.
+        let shift = if fill < CENTRE_BELOW { attempt.slack / 2.0 } else { 0.0 };
+        if shift > 0.0 {
+            let body = attempt.content.split_off(attempt.body_from.min(attempt.content.len()));
+            attempt.content.push(Group::moved(0.0, shift, body));
+            attempt.anchors.iter_mut().for_each(|(_, y)| *y += shift);
+        }
         items.extend(attempt.content);
         anchors.push((section.id.clone(), cells[index].rect.y));
         anchors.extend(attempt.anchors);
-        ctx.diagnostics.fits.push(BoxFit { id: section.id.clone(), line: section.line, scale, fill });
+        ctx.diagnostics.fits.push(BoxFit {
+            id: section.id.clone(),
+            line: section.line,
+            scale,
+            fill,
+            rect: cells[index].rect,
+        });
     }
     let outline = sheet_outline(doc, &anchors);
     Ok((Frame { width: page.width, height: page.height, items }, outline))
@@ -237,8 +334,25 @@ fn measure_wants(doc: &Document, rows: &[LayoutRow], area: Rect, ctx: &mut Ctx) 
         return Wants::default();
     }
     let gap = ctx.style.page.gap;
-    let mut wants =
-        Wants { rows: vec![0.0; rows.len()], boxes: rows.iter().map(|r| vec![0.0; r.boxes.len()]).collect() };
+    let mut wants = Wants {
+        rows: vec![0.0; rows.len()],
+        boxes: rows.iter().map(|r| vec![0.0; r.boxes.len()]).collect(),
+        fixed_rows: vec![None; rows.len()],
+    };
+    // A title band without a height takes what it needs, as a share of the usable height.
+    let usable = (area.height - gap * rows.len().saturating_sub(1) as f32).max(1.0);
+    for (r, row) in rows.iter().enumerate() {
+        if row.height.is_none() && row.boxes.len() == 1 && row.boxes[0].id == "title" {
+            let cell = Cell {
+                id: "title",
+                rect: Rect::new(area.x, area.y, area.width, 0.0),
+                inner: None,
+                line: row.line,
+                row: r,
+            };
+            wants.fixed_rows[r] = need_height(doc, &cell, ctx).map(|need| need / usable * 100.0);
+        }
+    }
     let equal = place(rows, area, gap);
     let mut at = 0;
     for (r, row) in rows.iter().enumerate() {
@@ -493,6 +607,14 @@ struct Attempt {
     fill: f32,
     /// Where each `###` subsection's header stands (id, points from the page top).
     anchors: Vec<(String, f32)>,
+    /// The area its diagrams cover, to compare their arrangements.
+    figure_area: f32,
+    /// The smallest scale its diagrams were drawn at.
+    figure_scale: f32,
+    /// Where the body (what follows the title and its rule) starts in `content`.
+    body_from: usize,
+    /// The height left below the body (none for a box with an inner grid, which fills it).
+    slack: f32,
 }
 
 /// How a box was fitted: the scale its content got (1 when it fits as written).
@@ -503,6 +625,8 @@ pub struct BoxFit {
     pub scale: f32,
     /// The content's height over the box's (1 = full; more = overflowing).
     pub fill: f32,
+    /// Where the box stands on the page (points from the top left).
+    pub rect: Rect,
 }
 
 /// The scale found is within this of the largest that fits.
@@ -511,6 +635,47 @@ const FIT_PRECISION: f32 = 0.004;
 /// Lays out a box's content at the largest scale in [min scale, 1] that fits (or at `forced`).
 /// Past the minimum the error names the box, its line and how much height is missing.
 fn fit_box(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    ctx: &mut Ctx,
+    forced: Option<f32>,
+) -> Result<(Attempt, f32)> {
+    let has_run = std::iter::once(section).chain(&section.subsections).any(|s| {
+        s.blocks.windows(2).any(|w| w.iter().all(|b| matches!(b, crate::model::Block::Mermaid { .. })))
+    });
+    if forced.is_some() || !has_run {
+        return fit_box_as_chosen(section, cell, accent, ctx, forced);
+    }
+    // Consecutive diagrams: stacked or side by side, whichever gives the text the larger
+    // scale, or at about the same scale the diagrams the more room.
+    let warnings = ctx.warnings.len();
+    ctx.figure_rows.remove(&section.id);
+    let stacked = fit_box_as_chosen(section, cell, accent, ctx, None);
+    let stacked_warnings = ctx.warnings.split_off(warnings);
+    ctx.figure_rows.insert(section.id.clone());
+    let row = fit_box_as_chosen(section, cell, accent, ctx, None);
+    let row_wins = match (&stacked, &row) {
+        (_, Err(_)) => false,
+        (Err(_), Ok(_)) => true,
+        (Ok((a, sa)), Ok((b, sb))) => {
+            if (sa - sb).abs() > 0.02 {
+                sb > sa
+            } else {
+                b.figure_area > a.figure_area * 1.1
+            }
+        }
+    };
+    if row_wins {
+        return row;
+    }
+    ctx.warnings.truncate(warnings);
+    ctx.warnings.extend(stacked_warnings);
+    ctx.figure_rows.remove(&section.id);
+    stacked
+}
+
+fn fit_box_as_chosen(
     section: &Section,
     cell: &Cell,
     accent: Color,
@@ -630,9 +795,13 @@ fn box_frame(section: &Section, rect: Rect, accent: Color, style: &Style) -> Fra
 fn box_content(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx, scale: f32) -> Result<Attempt> {
     let saved = ctx.scale;
     ctx.scale = scale;
+    ctx.figures_in_row = ctx.figure_rows.contains(&section.id);
+    ctx.figure_area = 0.0;
+    ctx.figure_scale = f32::INFINITY;
     let result = box_content_at_scale(section, cell, accent, ctx);
     ctx.scale = saved;
-    result
+    ctx.figures_in_row = false;
+    result.map(|attempt| Attempt { figure_area: ctx.figure_area, figure_scale: ctx.figure_scale, ..attempt })
 }
 
 fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx) -> Result<Attempt> {
@@ -654,7 +823,8 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
     header.enlarge_leading_icon(HEADER_ICON_SCALE);
     let mut heading = Vec::new();
     // The box title keeps the sheet's heading size whatever scale its content takes.
-    let content_scale = std::mem::replace(&mut ctx.scale, 1.0);
+    let heading_scale = ctx.heading_scale;
+    let content_scale = std::mem::replace(&mut ctx.scale, heading_scale);
     let header_height = ctx.text(header, inner.x, inner.y, inner.width, Align::Left, &mut heading).height;
     ctx.scale = content_scale;
     let mut cursor = inner.y + header_height;
@@ -667,6 +837,7 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         cursor += 4.0;
     }
     cursor += 1.5;
+    let body_from = content.len();
     if !section.blocks.is_empty() {
         cursor += ctx.blocks(&section.blocks, accent, inner.x, cursor, inner.width, &mut content)?.height;
     }
@@ -733,7 +904,17 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         }
     }
     let fill = (bottom - inner.y) / (inner.bottom() - inner.y).max(1.0);
-    Ok(Attempt { content, shortfall: worst, fill, anchors })
+    let slack = if cell.inner.is_some() { 0.0 } else { (inner.bottom() - bottom).max(0.0) };
+    Ok(Attempt {
+        content,
+        shortfall: worst,
+        fill,
+        anchors,
+        figure_area: 0.0,
+        figure_scale: f32::INFINITY,
+        body_from,
+        slack,
+    })
 }
 
 /// A `###` subsection: its header, then its blocks. Returns the height used.
@@ -749,7 +930,12 @@ fn subsection(
     ctx.box_name = sub.id.clone();
     let header = ctx.styled(&sub.title, &header_style, accent, sub.line);
     let mut heading = Vec::new();
+    // Grown content does not make a subsection's title larger than its box's title.
+    let content_scale = ctx.scale;
+    ctx.scale =
+        content_scale.min(ctx.heading_scale * style.boxes.header_size / style.boxes.subsection_size.max(1.0));
     let mut height = ctx.text(header, rect.x, rect.y, rect.width, Align::Left, &mut heading).height;
+    ctx.scale = content_scale;
     out.push(Group::tagged(Role::Heading(3), heading));
     height += 2.0;
     if !sub.blocks.is_empty() {

@@ -59,35 +59,15 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
     Ok(doc)
 }
 
-/// The grid of `layout: auto`: the title band, then the `##` sections in source order in rows
-/// of about equal count — more boxes per row on a landscape page than on a portrait one. No
-/// heights or widths: layout shares the page by what each box needs.
+/// The grid of `layout: auto` as the model shows it: the title band, then the `##` sections
+/// in source order in rows of about equal count — more boxes per row on a landscape page than
+/// on a portrait one. Layout may choose another row count by measure (`layout::auto_grid`).
 fn auto_layout(meta: &Meta, sections: &[crate::model::Section]) -> Vec<LayoutRow> {
-    let ids: Vec<&crate::model::Section> = sections.iter().filter(|s| s.level == 2).collect();
+    let count = sections.iter().filter(|s| s.level == 2).count();
     let landscape = crate::page::PageSize::from_name(&meta.page).is_none_or(|p| p.width > p.height);
-    let n = ids.len().max(1) as f32;
+    let n = count.max(1) as f32;
     let per_row = if landscape { (n * 1.5).sqrt() } else { (n / 1.5).sqrt() }.ceil().max(1.0) as usize;
-    let rows = ids.len().div_ceil(per_row).max(1);
-    let mut layout = Vec::new();
-    if !meta.title.trim().is_empty() {
-        layout.push(LayoutRow { height: None, boxes: vec![auto_box("title", 1)], line: 1 });
-    }
-    let mut rest = ids.as_slice();
-    for row in 0..rows {
-        let count = rest.len().div_ceil(rows - row);
-        let (these, later) = rest.split_at(count.min(rest.len()));
-        layout.push(LayoutRow {
-            height: None,
-            boxes: these.iter().map(|s| auto_box(&s.id, s.line)).collect(),
-            line: these.first().map_or(1, |s| s.line),
-        });
-        rest = later;
-    }
-    layout
-}
-
-fn auto_box(id: &str, line: usize) -> crate::model::LayoutBox {
-    crate::model::LayoutBox { id: id.to_string(), width: None, inner: None, line }
+    crate::model::auto_grid(meta, sections, count.div_ceil(per_row).max(1), true)
 }
 
 /// Reads the document model from JSON (as printed for a Markdown source) and validates it.

@@ -83,6 +83,9 @@ pub struct FitStyle {
     pub spread: f32,
     /// Boxes of one row share the smallest scale among them.
     pub harmony: bool,
+    /// The largest a diagram grows into the room its box leaves, as a multiple of its natural
+    /// size: its labels are at most this many times the body text.
+    pub diagram_max_scale: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]

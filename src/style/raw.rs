@@ -82,6 +82,7 @@ struct RawFit {
     max_scale: f32,
     spread: f32,
     harmony: bool,
+    diagram_max_scale: f32,
 }
 
 #[derive(Deserialize)]
@@ -257,6 +258,7 @@ impl RawStyle {
                 max_scale: c.num("fit.max_scale", self.fit.max_scale, 1.0, 4.0)?,
                 spread: c.num("fit.spread", self.fit.spread, 1.0, 4.0)?,
                 harmony: self.fit.harmony,
+                diagram_max_scale: c.num("fit.diagram_max_scale", self.fit.diagram_max_scale, 1.0, 6.0)?,
             },
             boxes: BoxStyle {
                 radius: mm(c.num("box.radius_mm", b.radius_mm, 0.0, 50.0)?),

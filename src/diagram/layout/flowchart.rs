@@ -56,6 +56,8 @@ struct Flow<'f> {
     levels: Vec<Vec<Block>>,
     level_edges: Vec<Vec<(usize, Block, Block)>>,
     done: Vec<Option<Level>>,
+    /// Gaps between nodes and ranks, stretched when the box has room.
+    spacing: Params,
 }
 
 pub fn layout(chart: &Flowchart, env: &Env, notes: &mut Vec<Note>) -> Scene {
@@ -140,6 +142,7 @@ pub fn layout(chart: &Flowchart, env: &Env, notes: &mut Vec<Note>) -> Scene {
         levels,
         level_edges,
         done: (0..chart.subgraphs.len() + 1).map(|_| None).collect(),
+        spacing: Params { node_sep: NODE_SEP * env.stretch, rank_sep: RANK_SEP * env.stretch },
     };
     flow.level(0);
     flow.scene(env, &node_labels)
@@ -245,7 +248,7 @@ impl Flow<'_> {
             ledges.push(LEdge { from, to, min_len: self.chart.edges[i].min_len, label });
             which.push(i);
         }
-        let laid = layered::layout(&lnodes, &ledges, Params { node_sep: NODE_SEP, rank_sep: RANK_SEP });
+        let laid = layered::layout(&lnodes, &ledges, self.spacing);
         let (c, m) = (laid.cross_size, laid.main_size);
         let to_xy = |(cross, main): (f32, f32)| match dir {
             Direction::TopDown => (cross, main),

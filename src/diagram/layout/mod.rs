@@ -23,6 +23,8 @@ pub struct Env<'m, 'c, 'a> {
     /// Body text size in points.
     pub size: f32,
     pub max_width: f32,
+    /// How much more than natural spacing the layout may use (1 = natural).
+    pub stretch: f32,
     /// File line of the first diagram line.
     pub first_line: usize,
     pub root_fill: Color,
@@ -53,6 +55,7 @@ impl<'m, 'c, 'a> Env<'m, 'c, 'a> {
             series: rotated,
             size: style.text.size,
             max_width,
+            stretch: 1.0,
             first_line,
             root_fill: style.title.fill,
             root_stroke: style.title.stroke,

@@ -99,7 +99,7 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
             top += t.height + 2.0;
         }
         let left = tick_w + 6.0;
-        let plot = Rect::new(left, top + 4.0, band * n as f32, PLOT_HEIGHT);
+        let plot = Rect::new(left, top + 4.0, band * n as f32, PLOT_HEIGHT * env.stretch);
         let y_of = |v: f64| plot.bottom() - frac(v.clamp(lo, hi)) * plot.height;
         for (v, l) in tick_values.iter().zip(&tick_labels) {
             let y = y_of(*v);
@@ -151,7 +151,7 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
         let cats: Vec<Label> =
             chart.categories.iter().map(|c| env.label(c, small, false, env.ink, 90.0, 0)).collect();
         let cat_w = cats.iter().map(|l| l.width).fold(0.0f32, f32::max);
-        let band = cats.iter().map(|l| l.height + 5.0).fold(15.0f32, f32::max);
+        let band = cats.iter().map(|l| l.height + 5.0).fold(15.0f32, f32::max) * env.stretch;
         if let Some(t) = &category_title {
             body.push(Item::Text { cx: t.width / 2.0, top, label: t.clone() });
             top += t.height + 2.0;
@@ -159,7 +159,7 @@ pub fn layout(chart: &XyChart, env: &Env) -> Scene {
         let left = cat_w + 6.0;
         let widest_value =
             chart.series.iter().flat_map(|s| &s.values).map(|&v| bar_label(v).width).fold(0.0f32, f32::max);
-        let plot_w = (env.max_width - left - widest_value - 8.0 - 2.0 * MARGIN).clamp(70.0, 240.0);
+        let plot_w = (env.max_width - left - widest_value - 8.0 - 2.0 * MARGIN).clamp(70.0, 150.0);
         let plot = Rect::new(left, top + 2.0, plot_w, band * n as f32);
         let x_of = |v: f64| plot.x + frac(v.clamp(lo, hi)) * plot.width;
         for (v, l) in tick_values.iter().zip(&tick_labels) {
