@@ -371,7 +371,22 @@ impl<'a> Ctx<'a> {
                     width,
                     self.figure_stretch,
                 )?;
-                // A left-to-right flowchart too wide for its box is drawn top to bottom.
+                // A diagram too wide for its box first closes up its gaps between nodes.
+                if width / diagram.size().0 < diagram.min_scale() {
+                    let tight = crate::diagram::build_cached(
+                        &mut self.typo,
+                        &mut self.caches.diagrams,
+                        text,
+                        *line,
+                        accent,
+                        width,
+                        TIGHT_SPACING,
+                    )?;
+                    if width / tight.size().0 >= tight.min_scale() {
+                        diagram = tight;
+                    }
+                }
+                // A left-to-right flowchart still too wide for its box is drawn top to bottom.
                 if width / diagram.size().0 < diagram.min_scale() {
                     if let Some(turned) = turned_top_to_bottom(text) {
                         let tall = crate::diagram::build_cached(
@@ -916,6 +931,9 @@ impl<'a> Ctx<'a> {
         Extent { height, first_baseline: None }
     }
 }
+
+/// The spacing (of the natural) a diagram too wide for its box tries before turning or failing.
+const TIGHT_SPACING: f32 = 0.55;
 
 /// Code wider than its box is set at most this much smaller before its lines are broken: tiny
 /// code is harder to read than a wrapped line.

@@ -512,8 +512,11 @@ pub(super) fn title_text(
     icon_at_end: bool,
 ) -> StyledText {
     let mut title = StyledText { line: 1, ..StyledText::default() };
+    // The icons stand larger than the title's letters, as a box title's does.
+    let icon_style = TextStyle { size: title_style.size * HEADER_ICON_SCALE, ..title_style.clone() };
     if let Some(icon) = &meta.title_icon {
-        title.push(&format!("{icon} "), title_style);
+        title.push(icon, &icon_style);
+        title.push(" ", title_style);
     }
     match meta.title.split_once(':') {
         Some((head, tail)) => {
@@ -523,7 +526,8 @@ pub(super) fn title_text(
         None => title.push(&meta.title, title_style),
     }
     if let (Some(icon), true) = (&meta.title_icon, icon_at_end) {
-        title.push(&format!(" {icon}"), title_style);
+        title.push(" ", title_style);
+        title.push(icon, &icon_style);
     }
     title
 }
