@@ -338,3 +338,39 @@ flowchart LR
     let tb = typeset("tb", &source.replace("flowchart LR", "flowchart TB")).unwrap();
     assert!(tb.warnings.iter().all(|w| !w.message.contains("top to bottom")));
 }
+
+/// A flowchart too wide for its box closes up its gaps first; only when even that is too wide
+/// at the smallest text size is it turned top to bottom.
+#[test]
+fn a_diagram_too_wide_closes_up_its_spacing_before_turning() {
+    use hanji::diagram::build_stretched;
+    let chain =
+        "flowchart LR\n  a[인터넷 문서] --> b[토큰화] --> c[사전학습] --> d[지도 미세조정] --> e[강화학습]";
+    let mut book = hanji::text::fonts::FontBook::new();
+    let style = hanji::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
+    let accent = style.color("blue").unwrap();
+    let (mut natural_kept, mut tight_kept, mut turned_seen) = (false, false, false);
+    for percent in (8..=80).step_by(2) {
+        let source = format!(
+            "---\ntitle: \"Chain\"\nlayout:\n  - height: 12%\n    boxes: [title]\n  - height: 88%\n    boxes: [{{ id: flow, width: {percent}% }}, notes]\n---\n## 🔀 흐름 {{#flow .blue}}\n\n```mermaid\n{chain}\n```\n\n## 📝 메모 {{#notes .green}}\n\n- 메모.\n"
+        );
+        let t = typeset("chain", &source).unwrap_or_else(|f| panic!("{percent}%: {:?}", f.errors));
+        let fit = t.fits.iter().find(|f| f.id == "flow").unwrap();
+        let inner = fit.rect.width - 2.0 * style.boxes.padding;
+        let mut ctx = hanji::layout::blocks::Ctx::new(&book, &style, std::path::Path::new("."));
+        let natural = build_stretched(&mut ctx, chain, 12, accent, inner, 1.0).unwrap();
+        let tight = build_stretched(&mut ctx, chain, 12, accent, inner, 0.55).unwrap();
+        let turned = t.warnings.iter().any(|w| w.message.contains("top to bottom"));
+        if inner >= natural.size().0 * natural.min_scale() + 1.0 {
+            assert!(!turned, "{percent}%: fits as it is, yet turned");
+            natural_kept = true;
+        } else if inner >= tight.size().0 * tight.min_scale() + 1.0 {
+            assert!(!turned, "{percent}%: fits closed up, yet turned");
+            tight_kept = true;
+        } else if inner < tight.size().0 * tight.min_scale() - 1.0 {
+            assert!(turned, "{percent}%: too wide even closed up, yet not turned");
+            turned_seen = true;
+        }
+    }
+    assert!(natural_kept && tight_kept && turned_seen, "{natural_kept} {tight_kept} {turned_seen}");
+}
