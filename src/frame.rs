@@ -309,6 +309,8 @@ pub enum Role {
     Label,
     Quote,
     Table,
+    /// A table's row of cells.
+    TableRow,
     TableHeader,
     TableCell,
     Code,
@@ -318,6 +320,8 @@ pub enum Role {
     },
     /// A footnote's text.
     Note,
+    /// A sheet's box: its title and content.
+    Section,
     /// Paper, grid, frames, rules and other decoration.
     Artifact,
 }
@@ -348,6 +352,8 @@ pub struct DocumentInfo {
     pub subject: Option<String>,
     pub keywords: Vec<String>,
     pub lang: String,
+    /// The front matter's date, as written: the PDF's dates come from it.
+    pub date: Option<String>,
 }
 
 /// One bookmark of the PDF outline: a heading, its nesting level (1 = top) and where it

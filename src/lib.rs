@@ -49,7 +49,12 @@ pub struct Typeset {
 
 impl Typeset {
     pub fn pdf(&self) -> Result<Vec<u8>> {
-        export::pdf::write_pdf(&self.laid, &self.book)
+        export::pdf::write_pdf(&self.laid, &self.book, &[])
+    }
+
+    /// The PDF carrying `attachments` (the source files) as a PDF/A-3u archive.
+    pub fn archive_pdf(&self, attachments: &[export::archive::Attachment]) -> Result<Vec<u8>> {
+        export::pdf::write_pdf(&self.laid, &self.book, attachments)
     }
 
     /// One PNG per page at `dpi`.

@@ -97,7 +97,8 @@ fn no_raster_images_and_qpdf_is_clean() {
 #[test]
 fn header_and_metadata() {
     let bytes = render_sample();
-    assert!(bytes.starts_with(b"%PDF-1.4"), "{:?}", String::from_utf8_lossy(&bytes[..8]));
+    // PDF/A-2 and PDF/UA-1 are PDF 1.7 documents.
+    assert!(bytes.starts_with(b"%PDF-1.7"), "{:?}", String::from_utf8_lossy(&bytes[..8]));
     let dir = temp_dir("pdfinfo");
     let path = write_sample(&dir);
     let info = tool("pdfinfo", &[path.to_str().unwrap()]);

@@ -213,22 +213,24 @@ fn grown_text_takes_the_box_titles_with_it() {
     let t = typeset(&root().join("tests/fixtures/sparse-sheet.md"));
     let mut title_sizes = Vec::new();
     let mut body_sizes = Vec::new();
-    for item in &t.laid.pages[0].items {
-        let FrameItem::Group(group) = item else { continue };
-        let mut sizes = Vec::new();
-        walk(std::slice::from_ref(item), 0.0, 0.0, &mut |item, _, _| {
-            if let FrameItem::Text(run) = item {
-                sizes.push(run.size);
+    // Box titles are the level-2 headings; the body is the paragraphs.
+    fn sizes_of(items: &[FrameItem], titles: &mut Vec<f32>, body: &mut Vec<f32>) {
+        for item in items {
+            let FrameItem::Group(group) = item else { continue };
+            let mut sizes = Vec::new();
+            walk(std::slice::from_ref(item), 0.0, 0.0, &mut |item, _, _| {
+                if let FrameItem::Text(run) = item {
+                    sizes.push(run.size);
+                }
+            });
+            match group.role {
+                Some(Role::Heading(2)) => titles.push(sizes.iter().copied().fold(0.0f32, f32::max)),
+                Some(Role::Paragraph) => body.extend(sizes),
+                _ => sizes_of(&group.items, titles, body),
             }
-        });
-        match group.role {
-            Some(Role::Heading(2)) => title_sizes.push(sizes.iter().copied().fold(0.0f32, f32::max)),
-            _ if group.role.is_none() || matches!(group.role, Some(Role::Paragraph)) => {
-                body_sizes.extend(sizes)
-            }
-            _ => {}
         }
     }
+    sizes_of(&t.laid.pages[0].items, &mut title_sizes, &mut body_sizes);
     assert_eq!(title_sizes.len(), 4, "four box titles");
     // The body's size is its most common run size (fallback fonts are sized to the hand font).
     body_sizes.sort_by(f32::total_cmp);

@@ -3,6 +3,7 @@
 //!
 //! Supported: `flowchart`/`graph`, `mindmap`, `pie`, `xychart-beta` (DESIGN.md §1).
 
+pub mod describe;
 mod draw;
 pub mod label;
 pub mod layout;
@@ -137,6 +138,11 @@ impl Diagram {
 
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// A short text alternative (tagged PDF `/Alt`): Korean when `lang` starts with `ko`.
+    pub fn describe(&self, lang: &str) -> String {
+        describe::describe(&self.model, lang)
     }
 
     /// The laid-out geometry at scale 1 (for checks and tests).

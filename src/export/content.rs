@@ -5,7 +5,8 @@
 
 use std::collections::BTreeMap;
 
-use crate::frame::{Color, FrameItem, GlyphRun, HiddenText, LineCap, LinkItem, PathItem, Segment};
+use super::tags::{Leaf, Tagger};
+use crate::frame::{Color, FrameItem, GlyphRun, HiddenText, ImageItem, LineCap, LinkItem, PathItem, Segment};
 use crate::text::fonts::FontId;
 
 /// What drawing items needs: per font, its resource name, the widths the PDF gives its
@@ -34,56 +35,93 @@ pub struct PlacedLink<'a> {
     pub dy: f32,
 }
 
-/// Writes a page's items; collects its links.
+/// Writes a page's items, marked for the structure tree; collects its links.
 pub fn page_content<'a>(
     items: &'a [FrameItem],
     height: f32,
     resources: &mut Resources,
     links: &mut Vec<PlacedLink<'a>>,
+    tagger: &mut Tagger,
 ) -> Vec<u8> {
     let mut out = Vec::with_capacity(64 * 1024);
-    write_items(items, (0.0, 0.0), height, resources, links, &mut out);
+    let mut page = Page { h: height, resources, links, tagger, out: &mut out };
+    page.write_items(items, (0.0, 0.0));
+    page.tagger.close(page.out);
     out
 }
 
-fn write_items<'a>(
-    items: &'a [FrameItem],
-    offset: (f32, f32),
+/// What writing one page's content carries along.
+struct Page<'p, 'a, 'r> {
     h: f32,
-    resources: &mut Resources,
-    links: &mut Vec<PlacedLink<'a>>,
-    out: &mut Vec<u8>,
-) {
-    for item in items {
-        match item {
-            FrameItem::Group(group) if group.x == 0.0 && group.y == 0.0 => {
-                write_items(&group.items, offset, h, resources, links, out);
-            }
-            FrameItem::Group(group) => {
-                out.extend_from_slice(b"q 1 0 0 1 ");
-                num(out, group.x);
-                out.push(b' ');
-                num(out, -group.y);
-                out.extend_from_slice(b" cm\n");
-                let inner = (offset.0 + group.x, offset.1 + group.y);
-                write_items(&group.items, inner, h, resources, links, out);
-                out.extend_from_slice(b"Q\n");
-            }
-            FrameItem::Path(path) => write_path(path, h, resources, out),
-            FrameItem::Text(run) => write_text(run, h, resources, out),
-            FrameItem::HiddenText(hidden) => write_hidden(hidden, h, resources, out),
-            FrameItem::Image(image) => {
-                if let Some((name, _, _)) = resources.images.get(&image.image.key) {
-                    let r = image.rect;
-                    out.extend_from_slice(b"q ");
-                    nums(out, &[r.width, 0.0, 0.0, r.height, r.x, h - r.bottom()]);
-                    out.extend_from_slice(b" cm /");
-                    out.extend_from_slice(name.as_bytes());
-                    out.extend_from_slice(b" Do Q\n");
+    resources: &'p mut Resources<'r>,
+    links: &'p mut Vec<PlacedLink<'a>>,
+    tagger: &'p mut Tagger,
+    out: &'p mut Vec<u8>,
+}
+
+impl<'a> Page<'_, 'a, '_> {
+    fn write_items(&mut self, items: &'a [FrameItem], offset: (f32, f32)) {
+        let h = self.h;
+        for item in items {
+            match item {
+                FrameItem::Group(group) => {
+                    let entered = self.tagger.enter(group.role.as_ref(), self.out);
+                    if group.x == 0.0 && group.y == 0.0 {
+                        self.write_items(&group.items, offset);
+                    } else {
+                        // Marked content and the graphics state nest: none runs across q/Q.
+                        self.tagger.close(self.out);
+                        self.out.extend_from_slice(b"q 1 0 0 1 ");
+                        num(self.out, group.x);
+                        self.out.push(b' ');
+                        num(self.out, -group.y);
+                        self.out.extend_from_slice(b" cm\n");
+                        let inner = (offset.0 + group.x, offset.1 + group.y);
+                        self.write_items(&group.items, inner);
+                        self.tagger.close(self.out);
+                        self.out.extend_from_slice(b"Q\n");
+                    }
+                    self.tagger.leave(entered, self.out);
+                }
+                FrameItem::Path(path) => {
+                    if path.fill.is_some() || path.stroke.is_some() {
+                        self.tagger.leaf(Leaf::Path, self.out);
+                        write_path(path, h, self.resources, self.out);
+                    }
+                }
+                FrameItem::Text(run) => {
+                    self.tagger.leaf(Leaf::Text, self.out);
+                    write_text(run, h, self.resources, self.out);
+                }
+                FrameItem::HiddenText(hidden) => {
+                    if self.tagger.leaf(Leaf::Hidden(&hidden.text), self.out) {
+                        write_hidden(hidden, h, self.resources, self.out);
+                        self.tagger.close(self.out);
+                    } else {
+                        write_hidden(hidden, h, self.resources, self.out);
+                    }
+                }
+                FrameItem::Image(image) => {
+                    self.tagger.leaf(Leaf::Image, self.out);
+                    write_image(image, h, self.resources, self.out);
+                }
+                FrameItem::Link(link) => {
+                    self.tagger.link(self.links.len());
+                    self.links.push(PlacedLink { link, dx: offset.0, dy: offset.1 });
                 }
             }
-            FrameItem::Link(link) => links.push(PlacedLink { link, dx: offset.0, dy: offset.1 }),
         }
+    }
+}
+
+fn write_image(image: &ImageItem, h: f32, resources: &Resources, out: &mut Vec<u8>) {
+    if let Some((name, _, _)) = resources.images.get(&image.image.key) {
+        let r = image.rect;
+        out.extend_from_slice(b"q ");
+        nums(out, &[r.width, 0.0, 0.0, r.height, r.x, h - r.bottom()]);
+        out.extend_from_slice(b" cm /");
+        out.extend_from_slice(name.as_bytes());
+        out.extend_from_slice(b" Do Q\n");
     }
 }
 

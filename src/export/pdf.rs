@@ -7,7 +7,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
+use super::archive::{attach, output_intent, pdfa_part, producer, xmp_metadata, Attachment, Date};
 use super::content::{page_content, FontUse, PlacedLink, Resources};
+use super::tags::Tagger;
 use crate::error::{HanjiError, Result};
 use crate::frame::{walk, DocumentInfo, Frame, FrameItem, Laidout, OutlineEntry};
 use crate::text::fonts::{FontBook, FontId, LoadedFont};
@@ -18,9 +20,11 @@ use crate::text::fonts::{FontBook, FontId, LoadedFont};
 /// text. Speed wins: the files stay small.
 const DEFLATE_LEVEL: u32 = 1;
 
-/// Renders the laid-out pages to PDF bytes.
-pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
-    let mut doc = lopdf::Document::with_version("1.4");
+/// Renders the laid-out pages to PDF bytes: PDF/A-2u and PDF/UA-1, or PDF/A-3u carrying
+/// `attachments` (the source files) when there are any.
+pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) -> Result<Vec<u8>> {
+    let mut doc = lopdf::Document::with_version("1.7");
+    let date = Date::of(&laid.info);
     let pages_id = doc.new_object_id();
     let subsets = subset_fonts(laid, book)?;
     let mut fonts = BTreeMap::new();
@@ -35,14 +39,19 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     let mut resources = Resources { fonts: &fonts, images: &images, alphas: BTreeMap::new() };
     let page_ids: Vec<ObjectId> = laid.pages.iter().map(|_| doc.new_object_id()).collect();
     let resources_id = doc.new_object_id();
-    for (frame, &page_id) in laid.pages.iter().zip(&page_ids) {
+    let mut tagger = Tagger::new();
+    let mut annotations = Vec::with_capacity(laid.pages.len());
+    for (index, (frame, &page_id)) in laid.pages.iter().zip(&page_ids).enumerate() {
         let mut links = Vec::new();
-        let content = page_content(&frame.items, frame.height, &mut resources, &mut links);
+        tagger.start_page(index);
+        let content = page_content(&frame.items, frame.height, &mut resources, &mut links, &mut tagger);
         let content_id = doc.add_object(compressed(Dictionary::new(), content));
-        let annots: Vec<Object> = links
+        let annotation_ids: Vec<ObjectId> = links
             .iter()
-            .map(|l| Object::Dictionary(link_annotation(l, frame.height, laid, &page_ids)))
+            .map(|l| doc.add_object(Object::Dictionary(link_annotation(l, frame.height, laid, &page_ids))))
             .collect();
+        let annots: Vec<Object> = annotation_ids.iter().map(|id| Object::Reference(*id)).collect();
+        annotations.push(annotation_ids);
         let mut page = Dictionary::new();
         page.set("Type", Object::Name(b"Page".to_vec()));
         page.set("Parent", Object::Reference(pages_id));
@@ -55,8 +64,15 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
         if !annots.is_empty() {
             page.set("Annots", Object::Array(annots));
         }
+        // Tab order follows the structure; transparency blends in RGB.
+        page.set("Tabs", Object::Name(b"S".to_vec()));
+        let mut group = Dictionary::new();
+        group.set("S", Object::Name(b"Transparency".to_vec()));
+        group.set("CS", Object::Name(b"DeviceRGB".to_vec()));
+        page.set("Group", Object::Dictionary(group));
         doc.objects.insert(page_id, Object::Dictionary(page));
     }
+    let struct_tree = tagger.write(&mut doc, &page_ids, &annotations);
     let mut states = Dictionary::new();
     for ((fill, stroke), name) in &resources.alphas {
         let mut state = Dictionary::new();
@@ -81,10 +97,23 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
     catalog.set("PageLayout", Object::Name(b"OneColumn".to_vec()));
     catalog.set("PageMode", Object::Name(b"UseNone".to_vec()));
     catalog.set("Lang", text_string(&laid.info.lang));
+    let mut mark_info = Dictionary::new();
+    mark_info.set("Marked", Object::Boolean(true));
+    catalog.set("MarkInfo", Object::Dictionary(mark_info));
+    catalog.set("StructTreeRoot", Object::Reference(struct_tree));
+    let mut viewer = Dictionary::new();
+    viewer.set("DisplayDocTitle", Object::Boolean(true));
+    catalog.set("ViewerPreferences", Object::Dictionary(viewer));
+    let metadata = doc.add_object(xmp_metadata(&laid.info, &date, pdfa_part(attachments)));
+    catalog.set("Metadata", Object::Reference(metadata));
+    catalog.set("OutputIntents", output_intent(&mut doc));
+    for (key, value) in attach(&mut doc, attachments, &date) {
+        catalog.set(key, value);
+    }
     let catalog_id = doc.add_object(Object::Dictionary(catalog));
     doc.trailer.set("Root", Object::Reference(catalog_id));
     add_outline(&mut doc, &laid.outline, &laid.pages, &page_ids);
-    let info_id = doc.add_object(Object::Dictionary(info_dict(&laid.info)));
+    let info_id = doc.add_object(Object::Dictionary(info_dict(&laid.info, &date)));
     doc.trailer.set("Info", Object::Reference(info_id));
     // A document id derived from the content, not random.
     let mut content = Vec::new();
@@ -102,7 +131,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook) -> Result<Vec<u8>> {
 }
 
 /// A stream deflated when that makes it smaller.
-fn compressed(mut dict: Dictionary, content: Vec<u8>) -> Object {
+pub(super) fn compressed(mut dict: Dictionary, content: Vec<u8>) -> Object {
     match deflate(&content) {
         Some(packed) if packed.len() + 19 < content.len() => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
@@ -136,7 +165,7 @@ fn deflate(content: &[u8]) -> Option<Vec<u8>> {
     })
 }
 
-fn info_dict(info: &DocumentInfo) -> Dictionary {
+fn info_dict(info: &DocumentInfo, date: &Date) -> Dictionary {
     let mut dict = Dictionary::new();
     dict.set("Title", text_string(&info.title));
     if let Some(author) = &info.author {
@@ -149,7 +178,9 @@ fn info_dict(info: &DocumentInfo) -> Dictionary {
         dict.set("Keywords", text_string(&info.keywords.join(", ")));
     }
     dict.set("Creator", text_string("Hanji"));
-    dict.set("Producer", text_string(concat!("Hanji ", env!("CARGO_PKG_VERSION"))));
+    dict.set("Producer", text_string(&producer()));
+    dict.set("CreationDate", Object::string_literal(date.pdf()));
+    dict.set("ModDate", Object::string_literal(date.pdf()));
     dict
 }
 
@@ -461,6 +492,11 @@ fn link_annotation(placed: &PlacedLink, height: f32, laid: &Laidout, page_ids: &
     let target =
         url.strip_prefix('#').and_then(|id| laid.outline.iter().chain(&laid.anchors).find(|h| h.id == id));
     let mut action = Dictionary::new();
+    let contents = match target {
+        Some(heading) => format!("Go to {}", heading.title),
+        None => url.clone(),
+    };
+    dict.set("Contents", text_string(&contents));
     match target.and_then(|t| page_ids.get(t.page).map(|p| (t, *p))) {
         Some((heading, page)) => {
             let page_height = laid.pages.get(heading.page).map_or(0.0, |p| p.height);
@@ -559,7 +595,7 @@ fn subset_tag(name: &[u8]) -> [u8; 6] {
 }
 
 /// A PDF text string: PDFDocEncoding-compatible ASCII as is, anything else as UTF-16BE.
-fn text_string(text: &str) -> Object {
+pub(super) fn text_string(text: &str) -> Object {
     if text.is_ascii() {
         return Object::String(text.as_bytes().to_vec(), StringFormat::Literal);
     }

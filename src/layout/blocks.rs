@@ -54,6 +54,8 @@ pub struct Ctx<'a> {
 
 /// What layout reads and never changes besides fonts and style.
 pub struct Inputs {
+    /// The document's language, for text written for it (a diagram's description).
+    pub lang: String,
     /// The source's folder: images are read relative to it, and only inside it.
     pub source_dir: std::path::PathBuf,
     /// Footnote numbers by label, in the order of their first reference.
@@ -93,7 +95,11 @@ impl<'a> Ctx<'a> {
     pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
         Ctx {
             typo: Typesetter::new(book, style),
-            inputs: Inputs { source_dir: source_dir.to_path_buf(), footnotes: Default::default() },
+            inputs: Inputs {
+                lang: String::new(),
+                source_dir: source_dir.to_path_buf(),
+                footnotes: Default::default(),
+            },
             caches: Caches::default(),
             diagnostics: Diagnostics::default(),
             box_name: String::new(),
@@ -435,7 +441,7 @@ impl<'a> Ctx<'a> {
                 self.mute += 1;
                 diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
                 self.mute -= 1;
-                role = Role::Figure { alt: format!("{} diagram", diagram.kind()) };
+                role = Role::Figure { alt: diagram.describe(&self.inputs.lang) };
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, alt, line } => self.image(src, alt, *line, x, y, width, out)?,
@@ -660,7 +666,7 @@ impl<'a> Ctx<'a> {
                 accent.tint(if is_header { 0.2 } else { 0.55 }),
                 if is_header { 0.8 * s } else { 0.45 * s },
             ));
-            body.extend(row_items);
+            body.push(Group::tagged(Role::TableRow, row_items));
         }
         self.mute -= 1;
         // A cut leaves the header and at least one row above it.

@@ -71,6 +71,7 @@ pub fn layout_document(
     ctx.draft = draft;
     let (defined, undefined) = footnote_numbers(doc);
     ctx.inputs.footnotes = defined;
+    ctx.inputs.lang = doc.meta.lang.clone();
     let laid =
         match &doc.meta.layout {
             Some(_) if doc.meta.auto_layout => sheet::layout_auto(doc, page, &mut ctx)
@@ -98,6 +99,7 @@ pub fn layout_document(
         subject: doc.meta.subject.clone().or_else(|| doc.meta.subtitle.clone()),
         keywords: doc.meta.keywords.clone(),
         lang: doc.meta.lang.clone(),
+        date: doc.meta.date.clone(),
     };
     for fit in ctx.diagnostics.fits.iter().filter(|f| f.scale < VISIBLE_SHRINK) {
         warnings.push(Warning {

@@ -295,8 +295,10 @@ pub fn layout_sheet(
         title_band(&doc.meta, cell.rect, ctx, &mut items);
     }
     let mut anchors: Vec<(String, f32)> = Vec::new();
+    // Boxes are written in source order, which is the order a reader of the structure hears.
+    placed.sort_by_key(|p| p.1.line);
     for (index, section, accent, mut attempt, scale) in placed {
-        items.push(Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)]));
+        let mut boxed = vec![Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)])];
         let fill = attempt.fill;
         // Short content stands in the middle of what its box leaves, not over a white band.
         let shift = if fill < CENTRE_BELOW { attempt.slack / 2.0 } else { 0.0 };
@@ -305,7 +307,8 @@ pub fn layout_sheet(
             attempt.content.push(Group::moved(0.0, shift, body));
             attempt.anchors.iter_mut().for_each(|(_, y)| *y += shift);
         }
-        items.extend(attempt.content);
+        boxed.extend(attempt.content);
+        items.push(Group::tagged(Role::Section, boxed));
         anchors.push((section.id.clone(), cells[index].rect.y));
         anchors.extend(attempt.anchors);
         ctx.diagnostics.fits.push(BoxFit {
