@@ -17,12 +17,16 @@ samples: build
 	mkdir -p out
 	for f in samples/*.md; do n=$$(basename $$f .md); $(HANJI) render $$f -o out/$$n.pdf && pdftoppm -r 70 -png out/$$n.pdf out/$$n; done
 
-# The real PDF consumers the tests call: poppler (pdftotext, pdffonts, pdftoppm) and qpdf;
-# strace shows which files a render opens.
+# The real PDF consumers the tests call: poppler (pdftotext, pdffonts, pdftoppm, pdfdetach)
+# and qpdf; strace shows which files a render opens; page-validation checks PDF/A and PDF/UA.
 deps:
 	@if ! command -v pdftotext >/dev/null || ! command -v qpdf >/dev/null || ! command -v strace >/dev/null; then \
 		echo "installing poppler-utils, qpdf and strace"; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq poppler-utils qpdf strace >/dev/null; \
+	fi
+	@if ! python3 -c "import page" 2>/dev/null; then \
+		echo "installing page-validation 0.11.0"; \
+		python3 -m pip install -q page-validation==0.11.0 2>/dev/null || python3 -m pip install -q --break-system-packages page-validation==0.11.0; \
 	fi
 
 test: deps

@@ -4,6 +4,7 @@
 //! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
 
 pub mod diagram;
+pub mod embed;
 pub mod emoji;
 pub mod error;
 pub mod export;

@@ -60,3 +60,6 @@ pub const MAX_CHART_SERIES: usize = 50;
 
 /// The largest magnitude of a chart value or axis end.
 pub const MAX_CHART_VALUE: f64 = 1e15;
+
+/// The largest archive PDF `hanji render` unpacks (its source, style and images inside).
+pub const MAX_ARCHIVE_BYTES: u64 = 512 * 1024 * 1024;

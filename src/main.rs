@@ -35,7 +35,8 @@ enum Command {
     /// Render a Markdown source (or its JSON model) to PDF and/or PNG.
     #[command(after_help = EXAMPLES)]
     Render {
-        /// The source: a `.md` cheat sheet, or a `.json` document model from `hanji parse`.
+        /// The source: a `.md` cheat sheet, a `.json` document model from `hanji parse`, or a
+        /// PDF written with `--embed-source` (its source is rendered again).
         source: PathBuf,
         /// Where to write the PDF (default: the source's name with `.pdf`); a name ending in
         /// `.png` writes only a PNG.
@@ -61,6 +62,10 @@ enum Command {
         /// in red, and the warning says which row height would fit.
         #[arg(long)]
         draft: bool,
+        /// Carry the source, its style file and its images inside the PDF (PDF/A-3u):
+        /// `hanji render that.pdf -o again.pdf` renders them again.
+        #[arg(long)]
+        embed_source: bool,
     },
     /// Run everything but writing: report errors and warnings with their source lines.
     Check {
@@ -89,9 +94,10 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { source, output, png, dpi, style, quiet, force, draft } => {
+        Command::Render { source, output, png, dpi, style, quiet, force, draft, embed_source } => {
             let outputs = Outputs::choose(&source, output, png);
-            match render(&source, &outputs, dpi as f32, style.as_deref(), quiet, force, draft) {
+            let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source };
+            match render(&source, &outputs, style.as_deref(), &options) {
                 Err(RenderError::Refused(refusal)) => {
                     eprintln!("error: {refusal}");
                     return ExitCode::from(2);
@@ -231,25 +237,53 @@ impl From<hanji::Failure> for RenderError {
     }
 }
 
-fn render(
-    source: &Path,
-    outputs: &Outputs,
+/// How `hanji render` was asked to render.
+struct Options {
     dpi: f32,
-    style: Option<&str>,
     quiet: bool,
     force: bool,
     draft: bool,
+    embed_source: bool,
+}
+
+fn render(
+    source: &Path,
+    outputs: &Outputs,
+    style: Option<&str>,
+    options: &Options,
 ) -> Result<(), RenderError> {
+    if !hanji::embed::is_pdf(source) {
+        return render_source(source, source, outputs, style, options);
+    }
+    // An archive: its files are rendered again from a temporary folder, and carried again.
+    let unpacked = hanji::embed::unpack(source).map_err(hanji::Failure::from_error)?;
+    let style = style.map(str::to_string).or_else(|| unpacked.style.clone());
+    let again = Options { embed_source: true, ..*options };
+    let result = render_source(&unpacked.source, source, outputs, style.as_deref(), &again);
+    unpacked.remove();
+    result
+}
+
+/// Renders `source`; `shown` is the path messages name (the archive, for an unpacked source).
+fn render_source(
+    source: &Path,
+    shown: &Path,
+    outputs: &Outputs,
+    style: Option<&str>,
+    options: &Options,
+) -> Result<(), RenderError> {
+    let Options { dpi, quiet, force, draft, embed_source } = *options;
     let fail = hanji::Failure::from_error;
     let doc = hanji::load_document(source).map_err(fail)?;
-    let inputs = hanji::guard::input_files(&doc, source, style);
+    let mut inputs = hanji::guard::input_files(&doc, source, style);
+    inputs.push(shown.to_path_buf());
     // Checked before the (slower) typesetting so a wrong name fails at once, and again below
     // with the page-numbered PNG names.
     let planned: Vec<PathBuf> = outputs.png.iter().chain(&outputs.pdf).cloned().collect();
     hanji::guard::check_outputs(&planned, &inputs, force).map_err(RenderError::Refused)?;
     let typeset = hanji::typeset_with(&doc, source, style, draft)?;
     if !quiet {
-        print_warnings(source, &typeset.warnings);
+        print_warnings(shown, &typeset.warnings);
     }
     let mut files = Vec::new();
     if let Some(png) = &outputs.png {
@@ -261,7 +295,13 @@ fn render(
         }
     }
     if let Some(pdf) = &outputs.pdf {
-        files.push((pdf.clone(), typeset.pdf().map_err(fail)?));
+        let bytes = if embed_source {
+            let attachments = hanji::embed::attachments(&doc, source, style).map_err(fail)?;
+            typeset.archive_pdf(&attachments)
+        } else {
+            typeset.pdf()
+        };
+        files.push((pdf.clone(), bytes.map_err(fail)?));
     }
     let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
     hanji::guard::check_outputs(&paths, &inputs, force).map_err(RenderError::Refused)?;

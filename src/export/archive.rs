@@ -17,6 +17,8 @@ pub struct Attachment {
     pub name: String,
     pub bytes: Vec<u8>,
     pub mime: String,
+    /// How it relates to the document: `Source`, or `Supplement` for the manifest.
+    pub relationship: &'static str,
 }
 
 /// The document's date: the front matter's `date` (YYYY-MM-DD, or YYYY-MM or YYYY), else
@@ -37,7 +39,12 @@ impl Date {
         info.date
             .as_deref()
             .and_then(Date::parse)
-            .or_else(|| std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).map(Date::from_epoch))
+            .or_else(|| {
+                std::env::var("SOURCE_DATE_EPOCH")
+                    .ok()
+                    .and_then(|s| s.trim().parse::<i64>().ok())
+                    .map(Date::from_epoch)
+            })
             .unwrap_or(Date { year: 2000, month: 1, day: 1, hour: 0, minute: 0, second: 0 })
     }
 
@@ -46,8 +53,10 @@ impl Date {
         let head: String = text.trim().chars().take_while(|c| c.is_ascii_digit() || *c == '-').collect();
         let mut parts = head.split('-').filter(|p| !p.is_empty());
         let year: u32 = parts.next()?.parse().ok().filter(|y| (1000..=9999).contains(y))?;
-        let month: u32 = parts.next().and_then(|m| m.parse().ok()).filter(|m| (1..=12).contains(m)).unwrap_or(1);
-        let day: u32 = parts.next().and_then(|d| d.parse().ok()).filter(|d| (1..=31).contains(d)).unwrap_or(1);
+        let month: u32 =
+            parts.next().and_then(|m| m.parse().ok()).filter(|m| (1..=12).contains(m)).unwrap_or(1);
+        let day: u32 =
+            parts.next().and_then(|d| d.parse().ok()).filter(|d| (1..=31).contains(d)).unwrap_or(1);
         Some(Date { year, month, day, hour: 0, minute: 0, second: 0 })
     }
 
@@ -109,7 +118,10 @@ pub fn xmp_metadata(info: &DocumentInfo, date: &Date, part: u8) -> Object {
         "<dc:title><rdf:Alt><rdf:li xml:lang=\"x-default\">{title}</rdf:li></rdf:Alt></dc:title>\n"
     ));
     if let Some(author) = &info.author {
-        body.push_str(&format!("<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n", escape(author)));
+        body.push_str(&format!(
+            "<dc:creator><rdf:Seq><rdf:li>{}</rdf:li></rdf:Seq></dc:creator>\n",
+            escape(author)
+        ));
     }
     if let Some(subject) = &info.subject {
         body.push_str(&format!(
@@ -125,7 +137,9 @@ pub fn xmp_metadata(info: &DocumentInfo, date: &Date, part: u8) -> Object {
     body.push_str("<xmp:CreatorTool>Hanji</xmp:CreatorTool>\n");
     let when = date.xmp();
     body.push_str(&format!("<xmp:CreateDate>{when}</xmp:CreateDate>\n<xmp:ModifyDate>{when}</xmp:ModifyDate>\n<xmp:MetadataDate>{when}</xmp:MetadataDate>\n"));
-    body.push_str(&format!("<pdfaid:part>{part}</pdfaid:part>\n<pdfaid:conformance>U</pdfaid:conformance>\n"));
+    body.push_str(&format!(
+        "<pdfaid:part>{part}</pdfaid:part>\n<pdfaid:conformance>U</pdfaid:conformance>\n"
+    ));
     body.push_str("<pdfuaid:part>1</pdfuaid:part>\n");
     body.push_str("</rdf:Description>\n");
     body.push_str(PDFUA_EXTENSION);
@@ -175,7 +189,11 @@ pub fn output_intent(doc: &mut lopdf::Document) -> Object {
 
 /// Attaches the files as associated files of the document (`/AF`, relationship Source) and
 /// lists them as embedded files. Returns the catalog entries to set.
-pub fn attach(doc: &mut lopdf::Document, attachments: &[Attachment], date: &Date) -> Vec<(&'static str, Object)> {
+pub fn attach(
+    doc: &mut lopdf::Document,
+    attachments: &[Attachment],
+    date: &Date,
+) -> Vec<(&'static str, Object)> {
     if attachments.is_empty() {
         return Vec::new();
     }
@@ -196,14 +214,20 @@ pub fn attach(doc: &mut lopdf::Document, attachments: &[Attachment], date: &Date
         spec.set("Type", Object::Name(b"Filespec".to_vec()));
         spec.set("F", super::pdf::text_string(&file.name));
         spec.set("UF", super::pdf::text_string(&file.name));
-        spec.set("Desc", super::pdf::text_string(&format!("Hanji source: {}", file.name)));
-        spec.set("AFRelationship", Object::Name(b"Source".to_vec()));
+        spec.set(
+            "Desc",
+            super::pdf::text_string(&format!("Hanji {}: {}", file.relationship.to_lowercase(), file.name)),
+        );
+        spec.set("AFRelationship", Object::Name(file.relationship.as_bytes().to_vec()));
         spec.set("EF", Object::Dictionary(embedded));
         specs.push((file.name.clone(), doc.add_object(Object::Dictionary(spec))));
     }
     let mut sorted = specs.clone();
     sorted.sort_by(|a, b| a.0.cmp(&b.0));
-    let names = sorted.iter().flat_map(|(name, id)| [super::pdf::text_string(name), Object::Reference(*id)]).collect();
+    let names = sorted
+        .iter()
+        .flat_map(|(name, id)| [super::pdf::text_string(name), Object::Reference(*id)])
+        .collect();
     let mut tree = Dictionary::new();
     tree.set("Names", Object::Array(names));
     let mut name_dict = Dictionary::new();
@@ -244,10 +268,11 @@ pub fn attachments_of(pdf: &[u8]) -> Option<Vec<(String, Vec<u8>)>> {
     let mut out = Vec::new();
     for spec in files {
         let spec = doc.dereference(spec).ok()?.1.as_dict().ok()?;
-        let name = spec.get(b"UF").or_else(|_| spec.get(b"F")).ok().and_then(|n| match doc.dereference(n) {
-            Ok((_, Object::String(bytes, _))) => Some(decode_text(bytes)),
-            _ => None,
-        })?;
+        let name =
+            spec.get(b"UF").or_else(|_| spec.get(b"F")).ok().and_then(|n| match doc.dereference(n) {
+                Ok((_, Object::String(bytes, _))) => Some(decode_text(bytes)),
+                _ => None,
+            })?;
         let embedded = spec.get(b"EF").ok()?.as_dict().ok()?;
         let stream = doc.dereference(embedded.get(b"F").ok()?).ok()?.1.as_stream().ok()?;
         let bytes = stream.decompressed_content().unwrap_or_else(|_| stream.content.clone());

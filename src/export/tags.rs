@@ -24,9 +24,15 @@ enum Open {
 enum Kid {
     Node(usize),
     /// Marked content on a page.
-    Content { page: usize, mcid: usize },
+    Content {
+        page: usize,
+        mcid: usize,
+    },
     /// The `index`th link annotation of a page.
-    Annotation { page: usize, index: usize },
+    Annotation {
+        page: usize,
+        index: usize,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -270,7 +276,8 @@ impl Tagger {
         if let Some(implicit) = self.implicit.filter(|&n| self.nodes[n].parent == current) {
             return implicit;
         }
-        let node = if self.nodes[current].kind == "LI" { self.list_body(current) } else { self.add("P", current) };
+        let node =
+            if self.nodes[current].kind == "LI" { self.list_body(current) } else { self.add("P", current) };
         self.implicit = Some(node);
         node
     }
@@ -304,7 +311,8 @@ impl Tagger {
         let root_id = doc.new_object_id();
         let ids: Vec<Option<ObjectId>> =
             (0..self.nodes.len()).map(|n| keep[n].then(|| doc.new_object_id())).collect();
-        let page_ref = |page: usize| page_ids.get(page).copied().map(Object::Reference).unwrap_or(Object::Null);
+        let page_ref =
+            |page: usize| page_ids.get(page).copied().map(Object::Reference).unwrap_or(Object::Null);
         let mut id_tree = BTreeMap::new();
         for (n, node) in self.nodes.iter().enumerate() {
             let Some(id) = ids[n] else { continue };
@@ -320,7 +328,9 @@ impl Tagger {
                             kids.push(Object::Reference(child));
                         }
                     }
-                    Kid::Content { page, mcid } if Some(*page) == first_page => kids.push(Object::Integer(*mcid as i64)),
+                    Kid::Content { page, mcid } if Some(*page) == first_page => {
+                        kids.push(Object::Integer(*mcid as i64))
+                    }
                     Kid::Content { page, mcid } => {
                         let mut mcr = Dictionary::new();
                         mcr.set("Type", Object::Name(b"MCR".to_vec()));
@@ -370,7 +380,9 @@ impl Tagger {
             let refs = contents.iter().map(|&n| ids[n].map_or(Object::Null, Object::Reference)).collect();
             nums.push(Object::Integer(page as i64));
             nums.push(Object::Array(refs));
-            if let Some(Ok(dict)) = page_ids.get(page).map(|id| doc.get_object_mut(*id).and_then(Object::as_dict_mut)) {
+            if let Some(Ok(dict)) =
+                page_ids.get(page).map(|id| doc.get_object_mut(*id).and_then(Object::as_dict_mut))
+            {
                 dict.set("StructParents", Object::Integer(page as i64));
             }
         }

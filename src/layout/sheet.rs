@@ -298,7 +298,8 @@ pub fn layout_sheet(
     // Boxes are written in source order, which is the order a reader of the structure hears.
     placed.sort_by_key(|p| p.1.line);
     for (index, section, accent, mut attempt, scale) in placed {
-        let mut boxed = vec![Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)])];
+        let mut boxed =
+            vec![Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)])];
         let fill = attempt.fill;
         // Short content stands in the middle of what its box leaves, not over a white band.
         let shift = if fill < CENTRE_BELOW { attempt.slack / 2.0 } else { 0.0 };
