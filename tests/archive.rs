@@ -70,6 +70,18 @@ fn every_sample_is_pdf_a_2u_and_pdf_ua_1() {
         let failed = failed_rules(&pdfs, profile);
         assert!(failed.is_empty(), "{profile}:\n{}", failed.join("\n"));
     }
+    // Each carrying its source: PDF/A-3u, and still PDF/UA-1.
+    let archives: Vec<PathBuf> = SAMPLES
+        .iter()
+        .map(|s| {
+            let name = Path::new(s).file_stem().unwrap().to_str().unwrap().to_string();
+            render(&root().join(s), &dir, &format!("{name}-archive.pdf"), &["--embed-source"])
+        })
+        .collect();
+    for profile in ["pdfa-3u", "pdfua-1"] {
+        let failed = failed_rules(&archives, profile);
+        assert!(failed.is_empty(), "--embed-source {profile}:\n{}", failed.join("\n"));
+    }
     // And in the clean style.
     let clean: Vec<PathBuf> = [SAMPLES[0], SAMPLES[5]]
         .iter()
