@@ -318,6 +318,10 @@ pub enum Role {
     Figure {
         alt: String,
     },
+    /// A TeX formula, with its source as the text alternative.
+    Formula {
+        alt: String,
+    },
     /// A footnote's text.
     Note,
     /// A sheet's box: its title and content.

@@ -13,6 +13,7 @@ pub mod frame;
 pub mod guard;
 pub mod layout;
 pub mod limits;
+pub mod math;
 pub mod model;
 pub mod page;
 pub mod parse;
@@ -96,6 +97,9 @@ pub fn typeset_with(
     let mut book = text::fonts::FontBook::new();
     let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
         .map_err(|e| Failure::from_error(e.in_file(source)))?;
+    if model::has_math(doc) {
+        book.load_math().map_err(Failure::from_error)?;
+    }
     let outcome = layout::layout_document(doc, &style, &book, source_dir, draft).map_err(|failure| {
         let mut all = warnings.clone();
         all.extend(failure.warnings);

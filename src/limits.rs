@@ -63,3 +63,6 @@ pub const MAX_CHART_VALUE: f64 = 1e15;
 
 /// The largest archive PDF `hanji render` unpacks (its source, style and images inside).
 pub const MAX_ARCHIVE_BYTES: u64 = 512 * 1024 * 1024;
+
+/// Length of one TeX formula, in bytes.
+pub const MAX_FORMULA_BYTES: usize = 8 * 1024;

@@ -208,6 +208,11 @@ pub enum Block {
         text: String,
         line: usize,
     },
+    /// `$$…$$` or a ```` ```math ```` block: a displayed TeX formula.
+    Math {
+        tex: String,
+        line: usize,
+    },
     Image {
         src: String,
         alt: String,
@@ -254,6 +259,8 @@ pub enum Inline {
     LineBreak,
     /// `[^label]`: a reference to the footnote with that label.
     FootnoteRef(String),
+    /// `$…$`: a TeX formula in the text.
+    Math(String),
 }
 
 impl Block {
@@ -267,6 +274,7 @@ impl Block {
             | Block::Table { line, .. }
             | Block::Code { line, .. }
             | Block::Mermaid { line, .. }
+            | Block::Math { line, .. }
             | Block::Image { line, .. }
             | Block::Rule { line }
             | Block::PageBreak { line }
@@ -285,7 +293,7 @@ pub fn plain_text(inlines: &[Inline]) -> String {
 fn append_plain(inlines: &[Inline], out: &mut String) {
     for inline in inlines {
         match inline {
-            Inline::Text(t) | Inline::Code(t) => out.push_str(t),
+            Inline::Text(t) | Inline::Code(t) | Inline::Math(t) => out.push_str(t),
             Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => append_plain(c, out),
             Inline::Link { children, .. } => append_plain(children, out),
             Inline::LineBreak => out.push('\n'),
@@ -356,6 +364,32 @@ pub fn visit_blocks(doc: &Document, visit: &mut impl FnMut(&Block)) {
     for section in doc.sections.iter().flat_map(|s| std::iter::once(s).chain(&s.subsections)) {
         walk(&section.blocks, visit);
     }
+}
+
+/// Whether the document has a formula anywhere (titles, text, tables, display blocks).
+pub fn has_math(doc: &Document) -> bool {
+    fn inlines(list: &[Inline]) -> bool {
+        list.iter().any(|i| match i {
+            Inline::Math(_) => true,
+            Inline::Strong(c) | Inline::Emph(c) | Inline::Mark(c) | Inline::Strike(c) => inlines(c),
+            Inline::Link { children, .. } => inlines(children),
+            _ => false,
+        })
+    }
+    let mut found =
+        doc.sections.iter().flat_map(|s| std::iter::once(s).chain(&s.subsections)).any(|s| inlines(&s.title));
+    visit_blocks(doc, &mut |block| {
+        found = found
+            || match block {
+                Block::Math { .. } => true,
+                Block::Paragraph { inlines: i, .. } | Block::Heading { inlines: i, .. } => inlines(i),
+                Block::Table { header, rows, .. } => {
+                    header.iter().chain(rows.iter().flatten()).any(|c| inlines(c))
+                }
+                _ => false,
+            };
+    });
+    found
 }
 
 /// The line of the first block that references footnote `label`.

@@ -165,6 +165,7 @@ fn cache_key(text: &StyledText) -> (u64, usize) {
         s.mark.map(|(c, a)| [c.r, c.g, c.b, a].map(f32::to_bits)).hash(&mut h);
         s.background.map(|c| [c.r, c.g, c.b].map(f32::to_bits)).hash(&mut h);
         (s.strike, s.underline, &s.link).hash(&mut h);
+        s.formula.as_ref().map(|f| (&f.tex, f.width.to_bits(), f.height.to_bits())).hash(&mut h);
     }
     (h.finish(), text.text.len())
 }

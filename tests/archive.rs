@@ -18,6 +18,8 @@ const SAMPLES: &[&str] = &[
     "samples/diagrams.md",
     "samples/handout.md",
     "samples/lecture-notes.md",
+    "samples/ml-formulas.md",
+    "samples/math-notes.md",
 ];
 
 /// Renders a source (with extra arguments) into `dir`; returns the PDF's path.
@@ -322,7 +324,17 @@ fn structure_text(doc: &Document) -> String {
 /// The source's text in reading order: the title, then each section's title, its
 /// paragraphs, headings, list items, table cells and code lines, then its subsections.
 fn source_texts(path: &Path) -> Vec<String> {
-    use hanji::model::{plain_text, Block, Section};
+    use hanji::model::{Block, Inline, Section};
+    // The text around formulas (a formula reads as its glyphs, not as its TeX).
+    fn plain_text(inlines: &[Inline]) -> String {
+        inlines
+            .iter()
+            .map(|i| match i {
+                Inline::Math(_) => "\u{0}".to_string(),
+                other => hanji::model::plain_text(std::slice::from_ref(other)),
+            })
+            .collect()
+    }
     fn blocks(list: &[Block], out: &mut Vec<String>) {
         for block in list {
             match block {
@@ -348,7 +360,7 @@ fn source_texts(path: &Path) -> Vec<String> {
     let mut out = vec![doc.meta.title.clone()];
     blocks(&doc.opening, &mut out);
     doc.sections.iter().for_each(|s| section(s, &mut out));
-    out
+    out.iter().flat_map(|t| t.split('\u{0}').map(str::to_string).collect::<Vec<_>>()).collect()
 }
 
 #[test]

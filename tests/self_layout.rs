@@ -22,6 +22,7 @@ const SHEETS: &[&str] = &[
     "tests/fixtures/sparse-sheet.md",
     "tests/fixtures/wide-lr-sheet.md",
     "tests/fixtures/coloured-inner-sheet.md",
+    "samples/ml-formulas.md",
 ];
 
 fn typeset(path: &std::path::Path) -> hanji::Typeset {
@@ -90,6 +91,9 @@ fn untuned_sheets_fill_their_boxes_with_every_word_inside_and_none_overlapping()
                 "{sheet}: `{text}` at {word:?} is outside every box"
             );
         }
+        // A formula's accents (`\\hat m`) sit on their letter by design.
+        let accents = ["^", "~", "ˆ", "˜", "¯", "˙", "¨", "´", "`", "ˇ", "˘", "→", "⃗"];
+        let all: Vec<_> = all.into_iter().filter(|w| !accents.contains(&w.1.as_str())).collect();
         for (i, (a, ta)) in all.iter().enumerate() {
             let a = core(a);
             for (b, tb) in &all[i + 1..] {

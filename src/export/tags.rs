@@ -164,6 +164,7 @@ impl Tagger {
             Role::TableCell => ("TD", None, None),
             Role::Code => ("Code", None, None),
             Role::Figure { alt } => ("Figure", Some(alt.clone()), None),
+            Role::Formula { alt } => ("Formula", Some(alt.clone()), None),
             Role::Note => {
                 self.notes += 1;
                 ("Note", None, Some(format!("note-{}", self.notes)))
@@ -203,7 +204,9 @@ impl Tagger {
         if self.artifact_depth > 0 {
             return false;
         }
-        let figure = self.stack.iter().rev().copied().find(|&n| self.nodes[n].kind == "Figure");
+        // Inside a figure or a formula every mark is content: rules and radicals too.
+        let figure =
+            self.stack.iter().rev().copied().find(|&n| matches!(self.nodes[n].kind, "Figure" | "Formula"));
         let target = match (figure, &leaf) {
             (Some(figure), _) => Some(figure),
             // Drawn lines and panels outside figures are decoration.

@@ -179,6 +179,47 @@ impl<'a> Ctx<'a> {
             match inline {
                 Inline::Text(text) => out.push(text, style),
                 Inline::LineBreak => out.push("\n", style),
+                Inline::Math(tex) => {
+                    let em = crate::math::em_for(
+                        self.book,
+                        style.font,
+                        style.size * fonts.size_factor(style.font),
+                    );
+                    let setting = crate::math::Setting {
+                        book: self.book,
+                        em,
+                        color: style.color,
+                        fallback: style.font,
+                        display: false,
+                    };
+                    // Pieces a line may end after (each relation and operator), each one object
+                    // replacement character standing for its formula; the whole when a piece
+                    // does not stand alone.
+                    let pieces = crate::math::inline_pieces(tex);
+                    let set: std::result::Result<Vec<_>, _> =
+                        pieces.iter().map(|p| crate::math::typeset_cached(p, &setting)).collect();
+                    let set = match set {
+                        Ok(set) if set.len() > 1 => Ok(set),
+                        _ => crate::math::typeset_cached(tex, &setting).map(|f| vec![f]),
+                    };
+                    match set {
+                        Ok(set) => {
+                            let last = set.len() - 1;
+                            for (i, formula) in set.into_iter().enumerate() {
+                                let formula = if i < last {
+                                    std::sync::Arc::new(crate::math::Formula {
+                                        breaks_after: true,
+                                        ..(*formula).clone()
+                                    })
+                                } else {
+                                    formula
+                                };
+                                out.push("\u{FFFC}", &TextStyle { formula: Some(formula), ..style.clone() });
+                            }
+                        }
+                        Err(_) => out.push(tex, style),
+                    }
+                }
                 Inline::Code(text) => {
                     let code = TextStyle {
                         font: fonts.code,
@@ -445,6 +486,7 @@ impl<'a> Ctx<'a> {
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, alt, line } => self.image(src, alt, *line, x, y, width, out)?,
+            Block::Math { tex, line } => self.display_math(tex, *line, x, y, width, out),
             // Validation keeps page breaks out of sheets; a flowing layout breaks the page.
             Block::PageBreak { .. } => Extent { height: 0.0, first_baseline: None },
             Block::Rule { .. } => {
@@ -883,6 +925,62 @@ impl<'a> Ctx<'a> {
         Ok((tall, min))
     }
 
+    /// A displayed formula, centred, with a little room above and below; narrowed to the
+    /// width when wider (with a warning), never split.
+    fn display_math(
+        &mut self,
+        tex: &str,
+        line: usize,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Extent {
+        let body = self.body_style();
+        let em =
+            crate::math::em_for(self.book, body.font, body.size * self.style.fonts.size_factor(body.font));
+        let setting = crate::math::Setting {
+            book: self.book,
+            em,
+            color: body.color,
+            fallback: body.font,
+            display: true,
+        };
+        let formula = match crate::math::typeset_cached(tex, &setting) {
+            Ok(formula) => formula,
+            Err(e) => {
+                self.typo.warnings.push(crate::error::Warning {
+                    line: Some(line),
+                    message: format!("the formula cannot be set ({}): its TeX is printed instead", e.message),
+                });
+                let text = self.styled(&[Inline::Code(tex.to_string())], &body, body.color, line);
+                return self.text(text, x, y, width, Align::Center, out);
+            }
+        };
+        let mut scale = self.scale;
+        if formula.width * scale > width {
+            let fit = width / formula.width.max(0.1);
+            self.typo.warnings.push(crate::error::Warning {
+                line: Some(line),
+                message: format!(
+                    "the formula is wider than box `{}`: set at {} % of the text's size; break it with `aligned`, or give the box more width",
+                    self.box_name,
+                    (fit / scale * 100.0).floor()
+                ),
+            });
+            scale = fit;
+        }
+        let pad = 0.25 * self.style.text.size * self.scale;
+        let left = x + (width - formula.width * scale) / 2.0;
+        out.push(FrameItem::Group(crate::frame::Group {
+            x: left,
+            y: y + pad + formula.height * scale,
+            items: formula.scaled(scale),
+            role: None,
+        }));
+        Extent { height: (formula.height + formula.depth) * scale + 2.0 * pad, first_baseline: None }
+    }
+
     /// Fenced code: preformatted text in the code font on a tinted panel.
     #[allow(clippy::too_many_arguments)]
     fn code_block(
@@ -961,6 +1059,7 @@ fn block_role(block: &Block) -> Role {
         Block::Code { .. } => Role::Code,
         Block::Mermaid { .. } => Role::Figure { alt: "diagram".into() },
         Block::Image { alt, .. } => Role::Figure { alt: alt.clone() },
+        Block::Math { tex, .. } => Role::Formula { alt: tex.clone() },
         Block::Rule { .. } | Block::PageBreak { .. } => Role::Artifact,
         Block::Footnote { .. } => Role::Note,
     }

@@ -21,6 +21,11 @@ pub(crate) enum Piece {
         alt: String,
         line: usize,
     },
+    /// `$$…$$`: at a paragraph's top level a block of its own, elsewhere inline.
+    DisplayMath {
+        tex: String,
+        line: usize,
+    },
 }
 
 /// What an inline HTML tag means to Hanji.
@@ -159,6 +164,7 @@ fn tokenize(pieces: Vec<Piece>) -> Vec<Token> {
             Piece::MarkOpen(tag) => (Token::HtmlOpen(tag), true),
             Piece::MarkClose(tag) => (Token::HtmlClose(tag), true),
             Piece::Image { alt, .. } => (Token::Inline(Inline::Text(alt)), true),
+            Piece::DisplayMath { tex, .. } => (Token::Inline(Inline::Math(tex)), true),
         };
         split_text(&text, solid_before, solid, &mut tokens);
         text.clear();

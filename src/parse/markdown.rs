@@ -37,12 +37,50 @@ pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<B
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_FOOTNOTES;
+    let body = escape_money(body, options);
     let mut reader = Reader {
-        events: Parser::new_ext(body, options).into_offset_iter().peekable(),
-        lines: LineIndex::new(body, first_line),
+        events: Parser::new_ext(&body, options | Options::ENABLE_MATH).into_offset_iter().peekable(),
+        lines: LineIndex::new(&body, first_line),
         path,
     };
     reader.sections()
+}
+
+/// Three or more dollar signs in a row are money (`$$$$ 비용`), never the start of a formula:
+/// outside code they are escaped before formulas are read. Only `\\` is added, so lines keep
+/// their numbers.
+fn escape_money(body: &str, options: Options) -> std::borrow::Cow<'_, str> {
+    if !body.contains("$$$") {
+        return std::borrow::Cow::Borrowed(body);
+    }
+    let mut code: Vec<Range<usize>> = Vec::new();
+    let mut block_start = None;
+    for (event, range) in Parser::new_ext(body, options).into_offset_iter() {
+        match event {
+            Event::Code(_) => code.push(range),
+            Event::Start(Tag::CodeBlock(_)) => block_start = Some(range.start),
+            Event::End(pulldown_cmark::TagEnd::CodeBlock) => {
+                code.push(block_start.take().unwrap_or(range.start)..range.end);
+            }
+            _ => {}
+        }
+    }
+    let bytes = body.as_bytes();
+    let mut out = String::with_capacity(body.len() + 16);
+    let mut i = 0;
+    while i < bytes.len() {
+        let run = bytes[i..].iter().take_while(|&&b| b == b'$').count();
+        let escaped = i > 0 && bytes[i - 1] == b'\\';
+        if run >= 3 && !escaped && !code.iter().any(|r| r.contains(&i)) {
+            out.push_str(&"\\$".repeat(run));
+            i += run;
+            continue;
+        }
+        let next = body[i..].chars().next().map_or(1, char::len_utf8);
+        out.push_str(&body[i..i + next]);
+        i += next;
+    }
+    std::borrow::Cow::Owned(out)
 }
 
 struct Reader<'a> {
@@ -372,7 +410,8 @@ impl<'a> Reader<'a> {
                 return Ok(());
             }
             Event::FootnoteReference(label) => Piece::Inline(Inline::FootnoteRef(label.into_string())),
-            Event::InlineMath(t) | Event::DisplayMath(t) => Piece::Inline(Inline::Text(t.into_string())),
+            Event::InlineMath(t) => Piece::Inline(Inline::Math(t.into_string())),
+            Event::DisplayMath(t) => Piece::DisplayMath { tex: t.into_string(), line },
             Event::TaskListMarker(done) => {
                 Piece::Inline(Inline::Text(if done { "[x] " } else { "[ ] " }.to_string()))
             }
@@ -393,6 +432,7 @@ fn is_inline(event: &Event) -> bool {
         | Event::InlineHtml(_)
         | Event::FootnoteReference(_)
         | Event::InlineMath(_)
+        | Event::DisplayMath(_)
         | Event::TaskListMarker(_) => true,
         Event::Start(tag) => matches!(
             tag,
@@ -417,6 +457,10 @@ fn paragraph_blocks(pieces: Vec<Piece>, line: usize, out: &mut Vec<Block>) {
             Piece::Image { src, alt, line: image_line } => {
                 push_paragraph(std::mem::take(&mut chunk), line, out);
                 out.push(Block::Image { src, alt, line: image_line });
+            }
+            Piece::DisplayMath { tex, line: math_line } => {
+                push_paragraph(std::mem::take(&mut chunk), line, out);
+                out.push(Block::Math { tex, line: math_line });
             }
             piece => chunk.push(piece),
         }
@@ -460,6 +504,7 @@ fn code_block(kind: CodeBlockKind, mut text: String, line: usize) -> Block {
     match lang {
         // The diagram starts on the line after the fence; mermaid errors count from there.
         Some(lang) if lang.eq_ignore_ascii_case("mermaid") => Block::Mermaid { text, line: line + 1 },
+        Some(lang) if lang.eq_ignore_ascii_case("math") => Block::Math { tex: text, line: line + 1 },
         lang => Block::Code { lang, text, line },
     }
 }

@@ -212,6 +212,30 @@ impl BlockCheck<'_> {
         ))
     }
 
+    /// A formula must parse: the error names its line, the column in the formula and what is
+    /// wrong (an unknown command by its name).
+    fn math(&mut self, tex: &str, line: usize, path: &Path) -> Result<()> {
+        if tex.len() > limits::MAX_FORMULA_BYTES {
+            return Err(error_at(
+                path,
+                line,
+                format!("a formula is longer than {} bytes, the limit: split it", limits::MAX_FORMULA_BYTES),
+            ));
+        }
+        crate::math::check(tex).map_err(|e| {
+            let at = e.column.map_or(String::new(), |c| format!(", column {}", c + 1));
+            let shown: String = tex.chars().take(60).collect();
+            error_at(
+                path,
+                line,
+                format!(
+                    "the formula `{shown}`{at}: {}; fix the TeX (Hanji reads the KaTeX subset)",
+                    e.message
+                ),
+            )
+        })
+    }
+
     fn add(&mut self, text: &str, line: usize, path: &Path) -> Result<()> {
         self.emoji += text.chars().filter(|&c| crate::emoji::may_start_emoji(c)).count();
         if self.emoji > limits::MAX_EMOJI {
@@ -272,6 +296,7 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockChe
                 }
             }
             Block::Code { text, line, .. } | Block::Mermaid { text, line } => walk.add(text, *line, path)?,
+            Block::Math { tex, line } => walk.math(tex, *line, path)?,
             Block::Image { alt, line, .. } => walk.add(alt, *line, path)?,
             Block::Rule { .. } => {}
             Block::PageBreak { line } if walk.sheet => {
@@ -303,6 +328,10 @@ fn check_inlines(
             }
             Inline::Text(text) | Inline::Code(text) => {
                 walk.add(text, line, path)?;
+                continue;
+            }
+            Inline::Math(tex) => {
+                walk.math(tex, line, path)?;
                 continue;
             }
             Inline::LineBreak | Inline::FootnoteRef(_) => continue,

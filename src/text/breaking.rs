@@ -88,6 +88,29 @@ fn shaped_break_points(shaped: &ShapedText) -> Vec<BreakPoint> {
             || !in_code(p.offset)
             || shaped.text[..p.offset].chars().next_back().is_some_and(char::is_whitespace)
     });
+    // Next to a formula a line ends only at a space, or after a piece of it that ends in a
+    // relation or an operator.
+    let formula_ending = |offset: usize| {
+        shaped.spans.iter().find(|s| s.range.end == offset).and_then(|s| s.style.formula.as_ref())
+    };
+    let formula_starting =
+        |offset: usize| shaped.spans.iter().any(|s| s.range.start == offset && s.style.formula.is_some());
+    if shaped.spans.iter().any(|s| s.style.formula.is_some()) {
+        points.retain(|p| {
+            let after_space = shaped.text[..p.offset].chars().next_back().is_some_and(char::is_whitespace);
+            match formula_ending(p.offset) {
+                Some(formula) => p.mandatory || formula.breaks_after,
+                None => p.mandatory || after_space || !formula_starting(p.offset),
+            }
+        });
+        // Between two pieces UAX #14 may offer no break: add those a piece allows.
+        for span in shaped.spans.iter().filter(|s| s.style.formula.as_ref().is_some_and(|f| f.breaks_after)) {
+            if !points.iter().any(|p| p.offset == span.range.end) {
+                points.push(BreakPoint { offset: span.range.end, mandatory: false });
+            }
+        }
+        points.sort_by_key(|p| p.offset);
+    }
     points
 }
 

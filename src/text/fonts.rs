@@ -22,6 +22,27 @@ pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
     ("NanumGothicCoding.ttf", include_bytes!("../../fonts/NanumGothicCoding.ttf")),
     ("DejaVuSans.ttf", include_bytes!("../../fonts/DejaVuSans.ttf")),
     ("DejaVuSansMono.ttf", include_bytes!("../../fonts/DejaVuSansMono.ttf")),
+    // The KaTeX fonts, for math (loaded only by documents with formulas).
+    ("KaTeX_AMS-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_AMS-Regular.ttf")),
+    ("KaTeX_Caligraphic-Bold.ttf", include_bytes!("../../fonts/katex/KaTeX_Caligraphic-Bold.ttf")),
+    ("KaTeX_Caligraphic-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Caligraphic-Regular.ttf")),
+    ("KaTeX_Fraktur-Bold.ttf", include_bytes!("../../fonts/katex/KaTeX_Fraktur-Bold.ttf")),
+    ("KaTeX_Fraktur-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Fraktur-Regular.ttf")),
+    ("KaTeX_Main-Bold.ttf", include_bytes!("../../fonts/katex/KaTeX_Main-Bold.ttf")),
+    ("KaTeX_Main-BoldItalic.ttf", include_bytes!("../../fonts/katex/KaTeX_Main-BoldItalic.ttf")),
+    ("KaTeX_Main-Italic.ttf", include_bytes!("../../fonts/katex/KaTeX_Main-Italic.ttf")),
+    ("KaTeX_Main-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Main-Regular.ttf")),
+    ("KaTeX_Math-BoldItalic.ttf", include_bytes!("../../fonts/katex/KaTeX_Math-BoldItalic.ttf")),
+    ("KaTeX_Math-Italic.ttf", include_bytes!("../../fonts/katex/KaTeX_Math-Italic.ttf")),
+    ("KaTeX_SansSerif-Bold.ttf", include_bytes!("../../fonts/katex/KaTeX_SansSerif-Bold.ttf")),
+    ("KaTeX_SansSerif-Italic.ttf", include_bytes!("../../fonts/katex/KaTeX_SansSerif-Italic.ttf")),
+    ("KaTeX_SansSerif-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_SansSerif-Regular.ttf")),
+    ("KaTeX_Script-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Script-Regular.ttf")),
+    ("KaTeX_Size1-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Size1-Regular.ttf")),
+    ("KaTeX_Size2-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Size2-Regular.ttf")),
+    ("KaTeX_Size3-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Size3-Regular.ttf")),
+    ("KaTeX_Size4-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Size4-Regular.ttf")),
+    ("KaTeX_Typewriter-Regular.ttf", include_bytes!("../../fonts/katex/KaTeX_Typewriter-Regular.ttf")),
 ];
 
 pub use crate::frame::FontId;
@@ -231,6 +252,14 @@ impl FontBook {
         };
         self.fonts.push(LoadedFont::load(name, data)?);
         Ok(FontId((self.fonts.len() - 1) as u16))
+    }
+
+    /// Loads the KaTeX fonts math is drawn with.
+    pub fn load_math(&mut self) -> Result<()> {
+        for name in crate::math::KATEX_FONTS {
+            self.load(&format!("KaTeX_{name}.ttf"))?;
+        }
+        Ok(())
     }
 
     pub fn get(&self, id: FontId) -> &LoadedFont {

@@ -65,8 +65,20 @@ fn stack_lines(
     let mut boxes = Vec::new();
     for (line, indent) in lines {
         let (center, size) = line_metrics(book, shaped, &line);
-        let height = size * line_height * scale;
-        let baseline = top + height / 2.0 + center * scale;
+        let mut height = size * line_height * scale;
+        let mut baseline = top + height / 2.0 + center * scale;
+        // A formula taller or deeper than the line's text makes room for itself.
+        let formulas = shaped.glyphs[line.glyphs.clone()]
+            .iter()
+            .filter_map(|g| shaped.spans[g.span].style.formula.as_ref());
+        let (up, down) = formulas.fold((0.0f32, 0.0f32), |(u, d), f| (u.max(f.height), d.max(f.depth)));
+        if up > 0.0 || down > 0.0 {
+            let pad = 0.12 * size * scale;
+            let above = (up * scale + pad - (baseline - top)).max(0.0);
+            let below = (down * scale + pad - (top + height - baseline)).max(0.0);
+            baseline += above;
+            height += above + below;
+        }
         boxes.push(LineBox { line, top, height, baseline, indent });
         top += height;
     }
@@ -208,7 +220,16 @@ pub fn draw_paragraph(
             let style = &shaped.spans[g.span].style;
             let advance = g.advance * scale;
             let dy = if g.emoji.is_some() || g.missing { floor * scale } else { lift(g.font, g.em) };
-            if let Some(name) = g.emoji {
+            if let Some(formula) = &style.formula {
+                // On the line where the text's capitals stand, as its role says for a reader.
+                let items = formula.scaled(scale);
+                glyph_items.push(FrameItem::Group(crate::frame::Group {
+                    x: pen,
+                    y: baseline - floor * scale,
+                    items,
+                    role: Some(crate::frame::Role::Formula { alt: formula.tex.clone() }),
+                }));
+            } else if let Some(name) = g.emoji {
                 let size = g.em * scale;
                 let text = shaped.text[shaped.cluster_range(index)].to_string();
                 draw_emoji(name, pen, baseline, dy, size, advance, g.font, text, &mut glyph_items);

@@ -28,6 +28,8 @@ pub struct TextStyle {
     pub link: Option<String>,
     /// A tinted panel behind the text (code spans).
     pub background: Option<Color>,
+    /// A formula set in the text: the span's one character stands for it.
+    pub formula: Option<std::sync::Arc<crate::math::Formula>>,
 }
 
 impl TextStyle {
@@ -43,6 +45,7 @@ impl TextStyle {
             underline: false,
             link: None,
             background: None,
+            formula: None,
         }
     }
 }
@@ -222,6 +225,21 @@ fn is_wide(c: char) -> bool {
 pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -> ShapedText {
     let mut glyphs = Vec::new();
     for (span_index, span) in text.spans.iter().enumerate() {
+        if let Some(formula) = &span.style.formula {
+            glyphs.push(ShapedGlyph {
+                gid: 0,
+                font: span.style.font,
+                cluster: span.range.start,
+                advance: formula.width,
+                x_offset: 0.0,
+                y_offset: 0.0,
+                span: span_index,
+                missing: false,
+                emoji: None,
+                em: span.style.size,
+            });
+            continue;
+        }
         let span_text = &text.text[span.range.clone()];
         for run in itemize(span_text, span.style.font, fonts) {
             let absolute = span.range.start + run.range.start..span.range.start + run.range.end;
