@@ -221,3 +221,61 @@ fn reference_image_of_the_formula_sheet() {
     let t = typeset(&root().join(SHEET));
     check_reference("math-sheet-pen-notes", &t.pngs(40.0).unwrap()[0]);
 }
+
+/// The subset the issue names: each construct parses, lays out and draws glyphs.
+#[test]
+fn the_common_katex_subset_sets() {
+    let dir = temp_dir("math-subset");
+    let constructs = [
+        r"\frac{a}{b}",
+        r"x_i^2",
+        r"\sqrt{x}",
+        r"\sqrt[3]{x}",
+        r"\sum_{i=1}^{n} i",
+        r"\int_0^1 f(x)\,dx",
+        r"\prod_{k} a_k",
+        r"\left( \frac{a}{b} \right)",
+        r"\hat{x} \bar{x} \vec{x} \tilde{x}",
+        r"\alpha \beta \gamma \Delta \Omega",
+        r"\mathbb{R} \mathcal{L} \mathrm{d}x",
+        r"\operatorname{argmax}_x f",
+        r"\text{손실 } L",
+        r"\begin{pmatrix} 1 & 0 \\ 0 & 1 \end{pmatrix}",
+        r"\begin{bmatrix} a \\ b \end{bmatrix}",
+        r"\begin{aligned} a &= b \\ c &= d \end{aligned}",
+        r"|x| = \begin{cases} x & x \ge 0 \\ -x & x < 0 \end{cases}",
+        r"a \, b \; c \quad d \qquad e",
+        r"\lVert x \rVert \top \nabla \approx \in \mid \times",
+    ];
+    let mut source = String::from("## 부분집합\n\n");
+    for tex in constructs {
+        source.push_str(&format!("$${tex}$$\n\n"));
+    }
+    let t = typeset(&write(&dir, "subset.md", &source));
+    let found = formulas(&t);
+    for tex in constructs {
+        assert!(found.iter().any(|f| f.1 == tex), "`{tex}` was not set");
+    }
+    assert!(t.warnings.is_empty(), "{:?}", t.warnings);
+    let text = runs(&t, 0).into_iter().map(|g| g.1).collect::<String>();
+    for symbol in ["∑", "∫", "∏", "√", "α", "Ω", "R", "손실", "∥", "⊤", "∇", "≈", "∈", "∣", "×"]
+    {
+        assert!(text.contains(symbol), "`{symbol}` is not drawn: {text}");
+    }
+}
+
+#[test]
+fn a_displayed_formula_wider_than_its_box_is_set_smaller_with_a_warning() {
+    let dir = temp_dir("math-wide");
+    let wide = (1..=30).map(|i| format!("a_{{{i}}}")).collect::<Vec<_>>().join(" + ");
+    let source = format!(
+        "---\ntitle: 넓은 식\nlayout:\n  - height: 15%\n    boxes: [title]\n  - height: 85%\n    boxes: [{{ id: a, width: 25% }}, b]\n---\n## 좁다 {{#a}}\n\n$${wide}$$\n\n## 메모 {{#b}}\n\n- 한 줄.\n"
+    );
+    let t = typeset(&write(&dir, "wide.md", &source));
+    let warning = t.warnings.iter().find(|w| w.message.contains("wider than box `a`")).expect("a warning");
+    assert_eq!(warning.line, Some(11));
+    let rect = t.fits.iter().find(|f| f.id == "a").unwrap().rect;
+    for g in runs(&t, 0).iter().filter(|g| g.0.starts_with("KaTeX")) {
+        assert!(g.2 >= rect.x && g.2 <= rect.right(), "{g:?} leaves the box {rect:?}");
+    }
+}
