@@ -89,12 +89,23 @@ pub fn typeset_with(
     style: Option<&str>,
     draft: bool,
 ) -> std::result::Result<Typeset, Failure> {
+    typeset_in(doc, source, style, draft, text::fonts::FontBook::new())
+}
+
+/// As [`typeset_with`], with fonts already loaded (a watch loop keeps them between renders;
+/// take them back from [`Typeset::book`]).
+pub fn typeset_in(
+    doc: &Document,
+    source: &Path,
+    style: Option<&str>,
+    draft: bool,
+    mut book: text::fonts::FontBook,
+) -> std::result::Result<Typeset, Failure> {
     let source_dir = files::source_folder(source);
     let (style_name, style_dir) = match style {
         Some(name) => (name, Path::new(".")),
         None => (doc.meta.style.as_str(), source_dir),
     };
-    let mut book = text::fonts::FontBook::new();
     let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
         .map_err(|e| Failure::from_error(e.in_file(source)))?;
     if model::has_math(doc) {

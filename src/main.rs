@@ -4,13 +4,20 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use hanji::error::{HanjiError, Warning};
+use hanji::error::HanjiError;
+
+mod cli;
+
+use cli::render::{located, print_warnings, render, Options, Outputs, RenderError};
 
 const EXAMPLES: &str = "Examples:
   hanji render samples/pretraining-to-post-training.md   # writes samples/pretraining-to-post-training.pdf
   hanji render notes.md -o handout.pdf --style clean
   hanji render notes.md --png --dpi 200                    # notes.pdf and notes.png
   hanji render notes.md -o preview.png                     # only a PNG (150 dpi)
+  hanji render notes/ *.md -o out/                         # many at once, in parallel
+  hanji watch notes.md                                     # render again on every save
+  hanji init sheet                                         # a starting sheet.md
   hanji check notes.md --format json                       # errors and warnings, nothing written
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
 
@@ -35,12 +42,14 @@ enum Command {
     /// Render a Markdown source (or its JSON model) to PDF and/or PNG.
     #[command(after_help = EXAMPLES)]
     Render {
-        /// The source: a `.md` cheat sheet, a `.json` document model from `hanji parse`, or a
-        /// PDF written with `--embed-source` (its source is rendered again).
-        source: PathBuf,
+        /// The sources: `.md` cheat sheets or notes, `.json` document models from `hanji
+        /// parse`, PDFs written with `--embed-source` (rendered again), or folders (their `.md`
+        /// files). Several are rendered in parallel, each beside its source.
+        #[arg(required = true, num_args = 1..)]
+        sources: Vec<PathBuf>,
         /// Where to write the PDF (default: the source's name with `.pdf`); a name ending in
-        /// `.png` writes only a PNG.
-        #[arg(short, long, value_name = "OUT.pdf")]
+        /// `.png` writes only a PNG. With several sources: a folder (ending in `/`) for all.
+        #[arg(short, long, value_name = "OUT.pdf|DIR/")]
         output: Option<PathBuf>,
         /// Also write a PNG (default: the PDF's name with `.png`; several pages: NAME-1.png, …).
         #[arg(long, value_name = "OUT.png", num_args = 0..=1)]
@@ -66,6 +75,37 @@ enum Command {
         /// `hanji render that.pdf -o again.pdf` renders them again.
         #[arg(long)]
         embed_source: bool,
+    },
+    /// Render, then render again whenever the source, its style or its images change.
+    Watch {
+        /// The source to watch.
+        source: PathBuf,
+        /// Where to write the PDF (default: the source's name with `.pdf`).
+        #[arg(short, long, value_name = "OUT.pdf")]
+        output: Option<PathBuf>,
+        /// Also write a PNG (default: the PDF's name with `.png`).
+        #[arg(long, value_name = "OUT.png", num_args = 0..=1)]
+        png: Option<Option<PathBuf>>,
+        /// Resolution of the PNG in dots per inch.
+        #[arg(long, default_value_t = 150, value_parser = clap::value_parser!(u32).range(1..=2400))]
+        dpi: u32,
+        /// A style name or path, overriding the front matter.
+        #[arg(long, value_name = "NAME|PATH")]
+        style: Option<String>,
+        /// Write the sheet even when boxes cannot fit, marked in red (see `render --draft`).
+        #[arg(long)]
+        draft: bool,
+        /// Do not print warnings.
+        #[arg(short, long)]
+        quiet: bool,
+    },
+    /// Write a starting file that renders as it is: a sheet or notes.
+    Init {
+        /// What to start.
+        #[arg(value_enum, default_value_t = cli::init::Kind::Sheet)]
+        kind: cli::init::Kind,
+        /// The file to write (default: sheet.md or notes.md).
+        path: Option<PathBuf>,
     },
     /// Run everything but writing: report errors and warnings with their source lines.
     Check {
@@ -94,18 +134,65 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { source, output, png, dpi, style, quiet, force, draft, embed_source } => {
-            let outputs = Outputs::choose(&source, output, png);
-            let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source };
-            match render(&source, &outputs, style.as_deref(), &options) {
+        Command::Render { sources, output, png, dpi, style, quiet, force, draft, embed_source } => {
+            let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source, forget: true };
+            let files = match cli::batch::expand(&sources) {
+                Ok(files) => files,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
+            if files.len() > 1 || sources.iter().any(|s| s.is_dir()) {
+                let folder = match &output {
+                    Some(dir) if dir.is_dir() || dir.to_string_lossy().ends_with('/') => {
+                        if let Err(e) = std::fs::create_dir_all(dir) {
+                            eprintln!("error: cannot make the folder {} ({e})", dir.display());
+                            return ExitCode::from(2);
+                        }
+                        Some(dir.as_path())
+                    }
+                    Some(file) => {
+                        eprintln!(
+                            "error: several sources need a folder for -o (write `{}/`), not a file",
+                            file.display()
+                        );
+                        return ExitCode::from(2);
+                    }
+                    None => None,
+                };
+                let png = png.is_some();
+                return ExitCode::from(cli::batch::render_all(
+                    &files,
+                    folder,
+                    png,
+                    style.as_deref(),
+                    &options,
+                ));
+            }
+            let source = &files[0];
+            let outputs = Outputs::choose(source, output, png);
+            match render(source, &outputs, style.as_deref(), &options, &mut None) {
                 Err(RenderError::Refused(refusal)) => {
                     eprintln!("error: {refusal}");
                     return ExitCode::from(2);
                 }
                 Err(RenderError::Input(failure)) => Err(failure),
-                Ok(()) => Ok(()),
+                Ok(warnings) => {
+                    if !quiet {
+                        print_warnings(source, &warnings);
+                    }
+                    Ok(())
+                }
             }
         }
+        Command::Watch { source, output, png, dpi, style, draft, quiet } => {
+            let outputs = Outputs::choose(&source, output, png);
+            let options =
+                Options { dpi: dpi as f32, quiet, force: false, draft, embed_source: false, forget: false };
+            return ExitCode::from(cli::watch::watch(&source, &outputs, style.as_deref(), &options));
+        }
+        Command::Init { kind, path } => return ExitCode::from(cli::init::init(kind, path)),
         Command::Check { source, style, format } => return check(&source, style.as_deref(), format),
         Command::Parse { source } => parse(&source).map_err(hanji::Failure::from_error),
     };
@@ -117,19 +204,6 @@ fn main() -> ExitCode {
             }
             ExitCode::from(1)
         }
-    }
-}
-
-fn print_warnings(source: &Path, warnings: &[Warning]) {
-    for warning in warnings {
-        eprintln!("warning: {}", located(source, warning));
-    }
-}
-
-fn located(source: &Path, warning: &Warning) -> String {
-    match warning.line {
-        Some(line) => format!("{}:{}: {}", source.display(), line, warning.message),
-        None => format!("{}: {}", source.display(), warning.message),
     }
 }
 
@@ -204,115 +278,6 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
     }
 }
 
-/// Which files a render writes.
-struct Outputs {
-    pdf: Option<PathBuf>,
-    png: Option<PathBuf>,
-}
-
-impl Outputs {
-    fn choose(source: &Path, output: Option<PathBuf>, png: Option<Option<PathBuf>>) -> Outputs {
-        let is_png = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
-        match output {
-            Some(out) if is_png(&out) => Outputs { pdf: None, png: Some(out) },
-            out => {
-                let pdf = out.unwrap_or_else(|| source.with_extension("pdf"));
-                let png = png.map(|p| p.unwrap_or_else(|| pdf.with_extension("png")));
-                Outputs { pdf: Some(pdf), png }
-            }
-        }
-    }
-}
-
-/// Why a render wrote nothing: bad input (exit 1) or an output path that would destroy data
-/// (exit 2).
-enum RenderError {
-    Input(hanji::Failure),
-    Refused(hanji::guard::Refusal),
-}
-
-impl From<hanji::Failure> for RenderError {
-    fn from(failure: hanji::Failure) -> Self {
-        RenderError::Input(failure)
-    }
-}
-
-/// How `hanji render` was asked to render.
-struct Options {
-    dpi: f32,
-    quiet: bool,
-    force: bool,
-    draft: bool,
-    embed_source: bool,
-}
-
-fn render(
-    source: &Path,
-    outputs: &Outputs,
-    style: Option<&str>,
-    options: &Options,
-) -> Result<(), RenderError> {
-    if !hanji::embed::is_pdf(source) {
-        return render_source(source, source, outputs, style, options);
-    }
-    // An archive: its files are rendered again from a temporary folder, and carried again.
-    let unpacked = hanji::embed::unpack(source).map_err(hanji::Failure::from_error)?;
-    let style = style.map(str::to_string).or_else(|| unpacked.style.clone());
-    let again = Options { embed_source: true, ..*options };
-    let result = render_source(&unpacked.source, source, outputs, style.as_deref(), &again);
-    unpacked.remove();
-    result
-}
-
-/// Renders `source`; `shown` is the path messages name (the archive, for an unpacked source).
-fn render_source(
-    source: &Path,
-    shown: &Path,
-    outputs: &Outputs,
-    style: Option<&str>,
-    options: &Options,
-) -> Result<(), RenderError> {
-    let Options { dpi, quiet, force, draft, embed_source } = *options;
-    let fail = hanji::Failure::from_error;
-    let doc = hanji::load_document(source).map_err(fail)?;
-    let mut inputs = hanji::guard::input_files(&doc, source, style);
-    inputs.push(shown.to_path_buf());
-    // Checked before the (slower) typesetting so a wrong name fails at once, and again below
-    // with the page-numbered PNG names.
-    let planned: Vec<PathBuf> = outputs.png.iter().chain(&outputs.pdf).cloned().collect();
-    hanji::guard::check_outputs(&planned, &inputs, force).map_err(RenderError::Refused)?;
-    let typeset = hanji::typeset_with(&doc, source, style, draft)?;
-    if !quiet {
-        print_warnings(shown, &typeset.warnings);
-    }
-    let mut files = Vec::new();
-    if let Some(png) = &outputs.png {
-        let pages = typeset.pngs(dpi).map_err(fail)?;
-        let many = pages.len() > 1;
-        for (i, bytes) in pages.into_iter().enumerate() {
-            let path = if many { numbered(png, i + 1) } else { png.clone() };
-            files.push((path, bytes));
-        }
-    }
-    if let Some(pdf) = &outputs.pdf {
-        let bytes = if embed_source {
-            let attachments = hanji::embed::attachments(&doc, source, style).map_err(fail)?;
-            typeset.archive_pdf(&attachments)
-        } else {
-            typeset.pdf()
-        };
-        files.push((pdf.clone(), bytes.map_err(fail)?));
-    }
-    let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
-    hanji::guard::check_outputs(&paths, &inputs, force).map_err(RenderError::Refused)?;
-    let written = write_atomically(&files).map_err(|e| RenderError::Input(fail(e)));
-    // The process ends after this: the system takes the pages' memory back at once, which
-    // is faster than freeing every glyph of a long document one by one.
-    std::mem::forget(typeset);
-    std::mem::forget(doc);
-    written
-}
-
 /// Prints a line to standard output. A reader that stops early (`hanji parse x.md | head`)
 /// closes the pipe: that ends the program quietly, as for other command-line tools, instead
 /// of a panic.
@@ -328,46 +293,10 @@ fn stdout_line(text: &str) {
     }
 }
 
-/// `out.png` → `out-2.png`.
-fn numbered(path: &Path, page: usize) -> PathBuf {
-    let stem = path.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
-    path.with_file_name(format!("{stem}-{page}.png"))
-}
-
 fn parse(source: &Path) -> Result<(), HanjiError> {
     let doc = hanji::load_document(source)?;
     let json = serde_json::to_string_pretty(&doc)
         .map_err(|e| HanjiError::new(format!("cannot print the model: {e}")))?;
     stdout_line(&json);
-    Ok(())
-}
-
-/// Writes every file to a temporary name beside its target, then renames them all, so a
-/// failure never leaves a half-written file under a target name.
-fn write_atomically(files: &[(PathBuf, Vec<u8>)]) -> Result<(), HanjiError> {
-    let temps: Vec<PathBuf> = files
-        .iter()
-        .map(|(path, _)| {
-            let name =
-                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_else(|| "out".into());
-            path.with_file_name(format!(".{name}.{}.tmp", std::process::id()))
-        })
-        .collect();
-    let clean = || temps.iter().for_each(|t| drop(std::fs::remove_file(t)));
-    for ((path, bytes), temp) in files.iter().zip(&temps) {
-        if let Err(e) = std::fs::write(temp, bytes) {
-            clean();
-            return Err(HanjiError::new(format!(
-                "cannot write {} ({e}): check that the folder exists and is writable",
-                path.display()
-            )));
-        }
-    }
-    for ((path, _), temp) in files.iter().zip(&temps) {
-        if let Err(e) = std::fs::rename(temp, path) {
-            clean();
-            return Err(HanjiError::new(format!("cannot write {} ({e}): check the path", path.display())));
-        }
-    }
     Ok(())
 }
