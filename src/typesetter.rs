@@ -27,6 +27,8 @@ pub struct Typesetter<'a> {
     pub line_log: Option<Vec<f32>>,
     /// Above 0, text is set without logging its lines (headings, labels, cells, diagrams).
     pub mute: u32,
+    /// Only heights are wanted (a sheet trying scales for a box): nothing is drawn.
+    pub measuring: bool,
     shape_cache: HashMap<(u64, usize), Rc<ShapedText>>,
     keep_shapes: bool,
 }
@@ -67,6 +69,7 @@ impl<'a> Typesetter<'a> {
             mute: 0,
             shape_cache: HashMap::new(),
             keep_shapes: true,
+            measuring: false,
         }
     }
 
@@ -94,7 +97,9 @@ impl<'a> Typesetter<'a> {
         let style = self.style;
         let shaped = self.shaped(text);
         let layout = layout_paragraph(self.book, &shaped, width, self.scale, style.text.line_height, align);
-        draw_paragraph(self.book, &shaped, &layout, x, y, out);
+        if !self.measuring {
+            draw_paragraph(self.book, &shaped, &layout, x, y, out);
+        }
         self.log_lines(&layout.lines, y);
         Extent { height: layout.height, first_baseline: layout.lines.first().map(|l| l.baseline) }
     }

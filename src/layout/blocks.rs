@@ -480,7 +480,9 @@ impl<'a> Ctx<'a> {
                 self.figure_area += w * h * scale * scale;
                 self.figure_scale = self.figure_scale.min(scale);
                 self.mute += 1;
-                diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
+                if !self.measuring {
+                    diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
+                }
                 self.mute -= 1;
                 role = Role::Figure { alt: diagram.describe(&self.inputs.lang) };
                 Extent { height: h * scale, first_baseline: None }
@@ -1013,7 +1015,9 @@ impl<'a> Ctx<'a> {
         let mark_width = size * code_scale * 1.1;
         let (layout, continued) =
             layout_code(self.book, &shaped, room, code_scale, self.style.text.line_height, mark_width);
-        draw_paragraph(self.book, &shaped, &layout, x + pad, y + pad, &mut content);
+        if !self.measuring {
+            draw_paragraph(self.book, &shaped, &layout, x + pad, y + pad, &mut content);
+        }
         self.typo.log_lines(&layout.lines, y + pad);
         for &index in &continued {
             let line = &layout.lines[index];

@@ -63,6 +63,23 @@ fn draft_box(
     ctx: &mut Ctx,
     error: HanjiError,
 ) -> Result<(Attempt, f32)> {
+    // A draft shows what the box holds: laid out with its drawing at once.
+    let measuring = std::mem::replace(&mut ctx.measuring, false);
+    let drawn = draft_drawn(section, cell, accent, cells, area, ctx, error);
+    ctx.measuring = measuring;
+    drawn
+}
+
+#[allow(clippy::too_many_arguments)]
+fn draft_drawn(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    cells: &[Cell],
+    area: Rect,
+    ctx: &mut Ctx,
+    error: HanjiError,
+) -> Result<(Attempt, f32)> {
     let scale = ctx.style.min_scale();
     let mut attempt = box_content(section, cell, accent, ctx, scale)?;
     let Some(short) = attempt.shortfall.clone() else { return Ok((attempt, scale)) };
@@ -245,6 +262,8 @@ pub fn layout_sheet(
     items.push(Group::tagged(Role::Artifact, paper));
     let area = page_rect.inset(style.page.margin);
     let mut cycle = 0;
+    // Boxes are fitted by measuring alone; each is drawn once, at the scale found.
+    ctx.measuring = true;
     let wants = measure_wants(doc, rows, area, ctx);
     let cells = place_wanted(rows, area, style.page.gap, &wants);
     // Each box at the largest scale that fits it; errors are collected so that every box
@@ -291,6 +310,7 @@ pub fn layout_sheet(
         harmonize(&cells, &mut placed, ctx);
     }
     boost_figures(&cells, &mut placed, ctx);
+    ctx.measuring = false;
     for cell in cells.iter().filter(|c| c.id == "title") {
         title_band(&doc.meta, cell.rect, ctx, &mut items);
     }
@@ -298,6 +318,20 @@ pub fn layout_sheet(
     // Boxes are written in source order, which is the order a reader of the structure hears.
     placed.sort_by_key(|p| p.1.line);
     for (index, section, accent, mut attempt, scale) in placed {
+        if !attempt.drawn {
+            ctx.figure_boost = attempt.boost;
+            ctx.figure_stretch = attempt.stretch;
+            let drawn = box_content(section, &cells[index], accent, ctx, scale);
+            ctx.figure_boost = 1.0;
+            ctx.figure_stretch = 1.0;
+            match drawn {
+                Ok(drawn) => attempt = drawn,
+                Err(e) => {
+                    ctx.diagnostics.errors.push(e);
+                    continue;
+                }
+            }
+        }
         let mut boxed =
             vec![Group::tagged(Role::Artifact, vec![box_frame(section, cells[index].rect, accent, style)])];
         let fill = attempt.fill;
@@ -621,6 +655,11 @@ struct Attempt {
     figure_scale: f32,
     /// Where the body (what follows the title and its rule) starts in `content`.
     body_from: usize,
+    /// The diagram boost and spacing it was laid out with (see `boost_figures`).
+    boost: f32,
+    stretch: f32,
+    /// Laid out with its drawing (a draft), not only measured.
+    drawn: bool,
     /// The height left below the body (none for a box with an inner grid, which fills it).
     slack: f32,
 }
@@ -809,7 +848,15 @@ fn box_content(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx, sca
     let result = box_content_at_scale(section, cell, accent, ctx);
     ctx.scale = saved;
     ctx.figures_in_row = false;
-    result.map(|attempt| Attempt { figure_area: ctx.figure_area, figure_scale: ctx.figure_scale, ..attempt })
+    let (boost, stretch, drawn) = (ctx.figure_boost, ctx.figure_stretch, !ctx.measuring);
+    result.map(|attempt| Attempt {
+        figure_area: ctx.figure_area,
+        figure_scale: ctx.figure_scale,
+        boost,
+        stretch,
+        drawn,
+        ..attempt
+    })
 }
 
 fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut Ctx) -> Result<Attempt> {
@@ -922,6 +969,9 @@ fn box_content_at_scale(section: &Section, cell: &Cell, accent: Color, ctx: &mut
         figure_scale: f32::INFINITY,
         body_from,
         slack,
+        boost: 1.0,
+        stretch: 1.0,
+        drawn: false,
     })
 }
 
