@@ -406,6 +406,28 @@ fn measure_wants(doc: &Document, rows: &[LayoutRow], area: Rect, ctx: &mut Ctx) 
         clamp_to_mean(&mut wants.boxes[r]);
         at += row.boxes.len();
     }
+    // A box whose content cannot be set at its share (a diagram too wide for it) gets the
+    // equal share back, which it had when measured.
+    let sized = place_wanted(rows, area, gap, &wants);
+    let mut at = 0;
+    for (r, row) in rows.iter().enumerate() {
+        let free = row.boxes.iter().filter(|b| b.width.is_none()).count();
+        let equal_share = free.max(1) as f32;
+        let total: f32 = wants.boxes[r].iter().sum();
+        for (b, layout_box) in row.boxes.iter().enumerate() {
+            let cell = &sized[at + b];
+            // Only a box narrowed below the equal share (where it was measured) can fail.
+            let narrowed = free > 1 && cell.rect.width < equal[at + b].rect.width - 0.5;
+            if layout_box.width.is_none()
+                && narrowed
+                && cell.inner.is_none()
+                && need_height(doc, cell, ctx).is_none()
+            {
+                wants.boxes[r][b] = wants.boxes[r][b].max(total / equal_share);
+            }
+        }
+        at += row.boxes.len();
+    }
     let sized = place_wanted(rows, area, gap, &wants);
     let mut at = 0;
     for (r, row) in rows.iter().enumerate() {
