@@ -34,6 +34,7 @@ test: deps
 
 bench: build
 	python3 scripts/bench.py $(HANJI) $(SAMPLE)
+	python3 scripts/sheet_bench.py $(HANJI) $(SAMPLE)
 	cargo run --release --quiet --example diagram_bench $(SAMPLE)
 	python3 scripts/flow_bench.py $(HANJI)
 	python3 scripts/math_bench.py $(HANJI)
