@@ -187,9 +187,12 @@ pub enum Block {
         items: Vec<ListItem>,
         line: usize,
     },
+    /// A block quote; with `alert`, a GitHub alert (`> [!NOTE]` …) set as a titled callout.
     Quote {
         blocks: Vec<Block>,
         line: usize,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        alert: Option<AlertKind>,
     },
     Table {
         aligns: Vec<Align>,
@@ -238,6 +241,61 @@ pub enum Block {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ListItem {
     pub blocks: Vec<Block>,
+    /// A task (`- [ ]`, `- [x]`): whether it is done; `None` for a plain item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub task: Option<bool>,
+}
+
+/// The kind of a GitHub alert: it picks the callout's icon, title and colour.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Note,
+    Tip,
+    Important,
+    Warning,
+    Caution,
+}
+
+impl AlertKind {
+    /// The title as GitHub shows it, in Korean for a Korean document.
+    pub fn title(self, lang: &str) -> &'static str {
+        let korean = lang.get(..2).is_some_and(|l| l.eq_ignore_ascii_case("ko"));
+        match (self, korean) {
+            (AlertKind::Note, true) => "참고",
+            (AlertKind::Tip, true) => "팁",
+            (AlertKind::Important, true) => "중요",
+            (AlertKind::Warning, true) => "경고",
+            (AlertKind::Caution, true) => "주의",
+            (AlertKind::Note, false) => "Note",
+            (AlertKind::Tip, false) => "Tip",
+            (AlertKind::Important, false) => "Important",
+            (AlertKind::Warning, false) => "Warning",
+            (AlertKind::Caution, false) => "Caution",
+        }
+    }
+
+    /// The emoji before the title (drawn from Twemoji like any emoji).
+    pub fn icon(self) -> &'static str {
+        match self {
+            AlertKind::Note => "\u{2139}\u{FE0F}",
+            AlertKind::Tip => "\u{1F4A1}",
+            AlertKind::Important => "\u{2757}",
+            AlertKind::Warning => "\u{26A0}\u{FE0F}",
+            AlertKind::Caution => "\u{1F6D1}",
+        }
+    }
+
+    /// The palette colour of the callout, as GitHub colours its alerts.
+    pub fn color_name(self) -> &'static str {
+        match self {
+            AlertKind::Note => "blue",
+            AlertKind::Tip => "green",
+            AlertKind::Important => "purple",
+            AlertKind::Warning => "orange",
+            AlertKind::Caution => "red",
+        }
+    }
 }
 
 /// An inline element.

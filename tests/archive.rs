@@ -20,6 +20,7 @@ const SAMPLES: &[&str] = &[
     "samples/lecture-notes.md",
     "samples/ml-formulas.md",
     "samples/math-notes.md",
+    "samples/habits.md",
 ];
 
 /// Renders a source (with extra arguments) into `dir`; returns the PDF's path.

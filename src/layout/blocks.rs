@@ -6,7 +6,7 @@ use crate::error::{HanjiError, Result};
 use crate::frame::{
     Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Role, Segment, Stroke,
 };
-use crate::model::{plain_text, Align as ColumnAlign, Block, Inline};
+use crate::model::{plain_text, AlertKind, Align as ColumnAlign, Block, Inline};
 use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
 use crate::text::breaking::natural_widths;
@@ -403,7 +403,12 @@ impl<'a> Ctx<'a> {
                 self.footnote(label, blocks, accent, x, y, width, out)?
             }
             Block::List { start, items, .. } => self.list(*start, items, accent, x, y, width, out)?,
-            Block::Quote { blocks, line } => self.quote(blocks, *line, accent, x, y, width, out)?,
+            Block::Quote { blocks, line, alert: None } => {
+                self.quote(blocks, *line, accent, x, y, width, out)?
+            }
+            Block::Quote { blocks, line, alert: Some(kind) } => {
+                self.alert(*kind, blocks, *line, accent, x, y, width, out)?
+            }
             Block::Table { aligns, header, rows, line } => {
                 self.table(aligns, header, rows, *line, accent, x, y, width, out)?
             }
@@ -528,6 +533,23 @@ impl<'a> Ctx<'a> {
             let extent =
                 self.blocks(&item.blocks, accent, x + indent, cursor, width - indent, &mut content)?;
             let baseline = extent.first_baseline.unwrap_or(0.0);
+            if let Some(done) = item.task {
+                if done && matches!(item.blocks.first(), Some(Block::Paragraph { .. })) {
+                    // A done task's words step back; what is nested under it does not.
+                    if let Some(first) = content.first_mut() {
+                        fade_text(std::slice::from_mut(first), self.style.page.paper);
+                    }
+                }
+                let key = format!("task{}-{i}", item.blocks.first().map_or(0, Block::line));
+                let label = self.check_box(done, accent, x, cursor + baseline, &key);
+                content.insert(0, Group::tagged(Role::Label, label));
+                out.push(Group::tagged(Role::ListItem, content));
+                if first_baseline.is_none() {
+                    first_baseline = Some(cursor - y + baseline);
+                }
+                cursor += extent.height;
+                continue;
+            }
             let marker = match start {
                 Some(n) => format!("{}.", n + i as u64),
                 None => "•".to_string(),
@@ -554,6 +576,128 @@ impl<'a> Ctx<'a> {
             cursor += extent.height;
         }
         Ok(Extent { height: cursor - y, first_baseline })
+    }
+
+    /// A task's check box standing on the item's first baseline: a hand-drawn square, ticked
+    /// when done. The drawing is decoration; the box's state is read as `☐` or `☑`.
+    fn check_box(&self, done: bool, accent: Color, x: f32, baseline: f32, key: &str) -> Vec<FrameItem> {
+        let s = self.scale;
+        let side = 0.66 * self.style.text.size * s;
+        let bottom = baseline + 0.06 * side;
+        let square = Rect::new(x + 0.5 * s, bottom - side, side, side);
+        let mut jitter = Jitter::from_key(key);
+        let pen =
+            |width: f32| Stroke { paint: Paint::solid(accent), width, dash: Vec::new(), cap: LineCap::Round };
+        let mut drawing = vec![FrameItem::Path(PathItem {
+            segments: rounded_rect(square, 0.18 * side, self.style.boxes.wobble * 0.4, &mut jitter),
+            fill: Some(Paint { color: accent.tint(0.9), alpha: 0.8 }),
+            stroke: Some(pen(0.09 * side)),
+        })];
+        if done {
+            // A pen tick: down into the box, then a long stroke out past its top right corner.
+            let (l, t, w) = (square.x, square.y, side);
+            let bend = jitter.signed() * 0.04 * w;
+            drawing.push(FrameItem::Path(PathItem {
+                segments: vec![
+                    Segment::MoveTo(Point::new(l + 0.2 * w, t + 0.5 * w)),
+                    Segment::LineTo(Point::new(l + 0.43 * w, t + 0.78 * w)),
+                    Segment::CubicTo(
+                        Point::new(l + 0.6 * w + bend, t + 0.4 * w),
+                        Point::new(l + 0.85 * w, t + 0.05 * w + bend),
+                        Point::new(l + 1.15 * w, t - 0.22 * w),
+                    ),
+                ],
+                fill: None,
+                stroke: Some(pen(0.14 * side)),
+            }));
+        }
+        let body = self.body_style();
+        let size = body.size * self.style.fonts.size_factor(body.font) * s;
+        vec![
+            Group::tagged(Role::Artifact, drawing),
+            FrameItem::HiddenText(crate::frame::HiddenText {
+                font: body.font,
+                size,
+                rect: square,
+                baseline,
+                text: if done { "\u{2611}" } else { "\u{2610}" }.to_string(),
+            }),
+        ]
+    }
+
+    /// A GitHub alert: a panel tinted in the kind's colour with a coloured edge, its icon and
+    /// title on the first line, then its blocks, set as in the box and coloured by the kind.
+    #[allow(clippy::too_many_arguments)]
+    fn alert(
+        &mut self,
+        kind: AlertKind,
+        blocks: &[Block],
+        line: usize,
+        accent: Color,
+        x: f32,
+        y: f32,
+        width: f32,
+        out: &mut Vec<FrameItem>,
+    ) -> Result<Extent> {
+        let s = self.scale;
+        let color = self.style.color(kind.color_name()).unwrap_or(accent);
+        let pad = 3.0 * s;
+        let edge = 1.8 * s;
+        let left = x + pad + 2.0 * edge;
+        let inner_width = (width - (left - x) - pad).max(1.0);
+        let mut content = Vec::new();
+        let mut cursor = y + pad;
+        let title_style = TextStyle { size: self.style.text.size, ..self.heading_style(0.0, color) };
+        let mut title = StyledText { line, ..StyledText::default() };
+        title.push(&format!("{} {}", kind.icon(), kind.title(&self.inputs.lang)), &title_style);
+        let mut title_items = Vec::new();
+        self.mute += 1;
+        let extent = self.text(title, left, cursor, inner_width, Align::Left, &mut title_items);
+        self.mute -= 1;
+        content.push(Group::tagged(Role::Paragraph, title_items));
+        cursor += extent.height;
+        for block in blocks {
+            cursor += self.gap();
+            let extent = self.block(block, color, left, cursor, inner_width, &mut content)?;
+            cursor += extent.height;
+        }
+        let height = cursor + pad - y;
+        let mut jitter = Jitter::from_key(&format!("alert{line}"));
+        let wobble = self.style.boxes.wobble * 0.5;
+        out.push(FrameItem::Path(PathItem {
+            segments: rounded_rect(Rect::new(x, y, width, height), 2.0 * s, wobble, &mut jitter),
+            fill: Some(Paint::solid(color.tint(self.style.quote.tint + 0.04))),
+            stroke: Some(Stroke {
+                paint: Paint { color, alpha: 0.3 },
+                width: 0.5 * s,
+                dash: Vec::new(),
+                cap: LineCap::Round,
+            }),
+        }));
+        // The coloured edge: one marker stroke down the panel's left side.
+        let mut segments = Vec::new();
+        let edge_x = x + edge;
+        let (top, bottom) = (y + 1.6 * s, y + height - 1.6 * s);
+        crate::pen::wobbly_line(
+            Point::new(edge_x, top),
+            Point::new(edge_x, bottom),
+            wobble,
+            &mut jitter,
+            &mut segments,
+            true,
+        );
+        out.push(FrameItem::Path(PathItem {
+            segments,
+            fill: None,
+            stroke: Some(Stroke {
+                paint: Paint::solid(color),
+                width: edge,
+                dash: Vec::new(),
+                cap: LineCap::Round,
+            }),
+        }));
+        out.extend(content);
+        Ok(Extent { height, first_baseline: None })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1150,6 +1294,25 @@ fn continuation_mark(x: f32, baseline: f32, size: f32, color: Color) -> FrameIte
             cap: LineCap::Round,
         }),
     })
+}
+
+/// Text set lighter, mixed `FADE` of the way towards the paper.
+fn fade_text(items: &mut [FrameItem], paper: Color) {
+    for item in items {
+        match item {
+            FrameItem::Text(run) => run.color = mix(run.color, paper, FADE),
+            FrameItem::Group(group) => fade_text(&mut group.items, paper),
+            _ => {}
+        }
+    }
+}
+
+/// How far a done task's text fades towards the paper.
+const FADE: f32 = 0.5;
+
+fn mix(a: Color, b: Color, amount: f32) -> Color {
+    let m = |x: f32, y: f32| x + (y - x) * amount;
+    Color { r: m(a.r, b.r), g: m(a.g, b.g), b: m(a.b, b.b) }
 }
 
 /// A last paragraph starting with `—` or `--` is the quote's attribution.

@@ -143,7 +143,8 @@ fn close_frame(out: &mut Vec<Inline>, at: usize) {
     out.push(Inline::Mark(merge_texts(children)));
 }
 
-/// Merges runs of text pieces and splits them at `==` delimiters.
+/// Merges runs of text pieces, turns their emoji shortcodes into emoji (only whole runs
+/// hold a whole `:name:`: the parser splits text at `_`) and splits them at `==` delimiters.
 ///
 /// A `==` opens when the next character is not whitespace and closes when the previous one is
 /// not; a neighbouring element (e.g. `**bold**`) counts as non-whitespace. Runs of one or three
@@ -166,12 +167,12 @@ fn tokenize(pieces: Vec<Piece>) -> Vec<Token> {
             Piece::Image { alt, .. } => (Token::Inline(Inline::Text(alt)), true),
             Piece::DisplayMath { tex, .. } => (Token::Inline(Inline::Math(tex)), true),
         };
-        split_text(&text, solid_before, solid, &mut tokens);
+        split_text(&super::shortcodes::replace(&text), solid_before, solid, &mut tokens);
         text.clear();
         tokens.push(token);
         solid_before = solid;
     }
-    split_text(&text, solid_before, false, &mut tokens);
+    split_text(&super::shortcodes::replace(&text), solid_before, false, &mut tokens);
     tokens
 }
 

@@ -8,13 +8,15 @@ use std::iter::Peekable;
 use std::ops::Range;
 use std::path::Path;
 
-use pulldown_cmark::{Alignment, CodeBlockKind, Event, HeadingLevel, OffsetIter, Options, Parser, Tag};
+use pulldown_cmark::{
+    Alignment, BlockQuoteKind, CodeBlockKind, Event, HeadingLevel, OffsetIter, Options, Parser, Tag,
+};
 
 use super::inline::{html_piece, html_pieces, merge_texts, resolve, Piece};
 use super::lines::{error_at, LineIndex};
 use super::slug::slugify;
 use crate::error::{HanjiError, Result};
-use crate::model::{Align, Block, Inline, ListItem, Section};
+use crate::model::{AlertKind, Align, Block, Inline, ListItem, Section};
 
 use crate::limits::{MAX_BLOCK_DEPTH as MAX_DEPTH, MAX_INLINE_DEPTH};
 
@@ -36,12 +38,15 @@ pub(crate) fn parse_body(body: &str, first_line: usize, path: &Path) -> Result<B
     let options = Options::ENABLE_TABLES
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_HEADING_ATTRIBUTES
-        | Options::ENABLE_FOOTNOTES;
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_GFM;
     let body = escape_money(body, options);
     let mut reader = Reader {
         events: Parser::new_ext(&body, options | Options::ENABLE_MATH).into_offset_iter().peekable(),
         lines: LineIndex::new(&body, first_line),
         path,
+        tasks: Vec::new(),
     };
     reader.sections()
 }
@@ -87,6 +92,9 @@ struct Reader<'a> {
     events: Peekable<OffsetIter<'a>>,
     lines: LineIndex,
     path: &'a Path,
+    /// One slot per open list item, innermost last: a task marker belongs to the innermost
+    /// item (it comes before anything nested in it).
+    tasks: Vec<Option<bool>>,
 }
 
 impl<'a> Reader<'a> {
@@ -207,11 +215,11 @@ impl<'a> Reader<'a> {
                 let inlines = trim_title(self.inline_children(1, line)?);
                 out.push(Block::Heading { level: level as u8, inlines, line });
             }
-            Event::Start(Tag::BlockQuote(_)) => {
+            Event::Start(Tag::BlockQuote(kind)) => {
                 let depth = self.deeper(depth, line)?;
                 let mut blocks = Vec::new();
                 self.blocks_until_end(depth, &mut blocks)?;
-                out.push(Block::Quote { blocks, line });
+                out.push(Block::Quote { blocks, line, alert: kind.map(alert_kind) });
             }
             Event::Start(Tag::List(start)) => {
                 let depth = self.deeper(depth, line)?;
@@ -282,8 +290,11 @@ impl<'a> Reader<'a> {
             match event {
                 Event::Start(Tag::Item) => {
                     let mut blocks = Vec::new();
-                    self.blocks_until_end(depth, &mut blocks)?;
-                    items.push(ListItem { blocks });
+                    self.tasks.push(None);
+                    let read = self.blocks_until_end(depth, &mut blocks);
+                    let task = self.tasks.pop().flatten();
+                    read?;
+                    items.push(ListItem { blocks, task });
                 }
                 Event::End(_) => break,
                 Event::Start(_) => self.skip_until_end(),
@@ -413,7 +424,12 @@ impl<'a> Reader<'a> {
             Event::InlineMath(t) => Piece::Inline(Inline::Math(t.into_string())),
             Event::DisplayMath(t) => Piece::DisplayMath { tex: t.into_string(), line },
             Event::TaskListMarker(done) => {
-                Piece::Inline(Inline::Text(if done { "[x] " } else { "[ ] " }.to_string()))
+                match self.tasks.last_mut() {
+                    Some(slot) => *slot = Some(done),
+                    // Not in a list item (pulldown-cmark never does this): keep it as written.
+                    None => out.push(Piece::Inline(Inline::Text(if done { "[x] " } else { "[ ] " }.into()))),
+                }
+                return Ok(());
             }
             Event::End(_) | Event::Rule => return Ok(()),
         };
@@ -506,6 +522,16 @@ fn code_block(kind: CodeBlockKind, mut text: String, line: usize) -> Block {
         Some(lang) if lang.eq_ignore_ascii_case("mermaid") => Block::Mermaid { text, line: line + 1 },
         Some(lang) if lang.eq_ignore_ascii_case("math") => Block::Math { tex: text, line: line + 1 },
         lang => Block::Code { lang, text, line },
+    }
+}
+
+fn alert_kind(kind: BlockQuoteKind) -> AlertKind {
+    match kind {
+        BlockQuoteKind::Note => AlertKind::Note,
+        BlockQuoteKind::Tip => AlertKind::Tip,
+        BlockQuoteKind::Important => AlertKind::Important,
+        BlockQuoteKind::Warning => AlertKind::Warning,
+        BlockQuoteKind::Caution => AlertKind::Caution,
     }
 }
 
@@ -735,7 +761,7 @@ mod tests {
         let got = blocks("- a\n  - b\n    1. c\n    2. d\n- e\n");
         let list = |start, items: Vec<Vec<Block>>, line| Block::List {
             start,
-            items: items.into_iter().map(|blocks| ListItem { blocks }).collect(),
+            items: items.into_iter().map(|blocks| ListItem { blocks, task: None }).collect(),
             line,
         };
         let expected = vec![list(
@@ -775,10 +801,67 @@ mod tests {
     #[test]
     fn quotes_hold_blocks() {
         let got = blocks("> 베이스 모델은\n> > inner\n>\n> - x\n");
-        let Block::Quote { blocks, line: 2 } = &got[0] else { panic!("{got:?}") };
+        let Block::Quote { blocks, line: 2, alert: None } = &got[0] else { panic!("{got:?}") };
         assert_eq!(blocks[0], para(vec![t("베이스 모델은")], 2));
         assert!(matches!(&blocks[1], Block::Quote { line: 3, .. }), "{blocks:?}");
         assert!(matches!(&blocks[2], Block::List { line: 5, .. }), "{blocks:?}");
+    }
+
+    #[test]
+    fn github_alerts_are_quotes_with_their_kind() {
+        let got = blocks(
+            "> [!NOTE]\n> 참고 글\n\n> [!tip]\n> a\n\n> [!Important]\n\n> [!WARNING]\n> - x\n\n> [!CAUTION]\n> b\n\n> [!NOTE] same line\n\n> [!DANGER]\n> c\n",
+        );
+        let kinds: Vec<Option<AlertKind>> = got
+            .iter()
+            .map(|b| match b {
+                Block::Quote { alert, .. } => *alert,
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        use AlertKind::*;
+        assert_eq!(kinds, [Some(Note), Some(Tip), Some(Important), Some(Warning), Some(Caution), None, None]);
+        // The marker line is not text; the body starts on the next line.
+        let Block::Quote { blocks, line: 2, .. } = &got[0] else { panic!("{got:?}") };
+        assert_eq!(blocks, &vec![para(vec![t("참고 글")], 3)]);
+        assert!(matches!(&got[3], Block::Quote { blocks, .. } if matches!(blocks[..], [Block::List { .. }])));
+        let Block::Quote { blocks, .. } = &got[5] else { panic!() };
+        assert_eq!(blocks, &vec![para(vec![t("[!NOTE] same line")], 16)]);
+    }
+
+    #[test]
+    fn task_markers_belong_to_their_own_item() {
+        let got = blocks("- [x] done\n- [ ] open\n  - [X] inner\n  - plain\n- text [ ] stays\n\n1. [ ] numbered\n\n   loose\n");
+        let Block::List { items, .. } = &got[0] else { panic!("{got:?}") };
+        let tasks: Vec<Option<bool>> = items.iter().map(|i| i.task).collect();
+        assert_eq!(tasks, [Some(true), Some(false), None]);
+        assert_eq!(items[0].blocks, vec![para(vec![t("done")], 2)]);
+        let Block::List { items: inner, .. } = &items[1].blocks[1] else { panic!("{items:?}") };
+        assert_eq!(inner.iter().map(|i| i.task).collect::<Vec<_>>(), [Some(true), None]);
+        assert_eq!(items[2].blocks, vec![para(vec![t("text [ ] stays")], 6)]);
+        let Block::List { items, .. } = &got[1] else { panic!("{got:?}") };
+        assert_eq!(items[0].task, Some(false));
+        assert_eq!(items[0].blocks[0], para(vec![t("numbered")], 8));
+    }
+
+    #[test]
+    fn shortcodes_become_emoji_but_not_in_code() {
+        assert_eq!(
+            inlines("출시 :rocket: `:rocket:` **:tada:** :nope: :white_check_mark:"),
+            vec![
+                t("출시 🚀 "),
+                Inline::Code(":rocket:".into()),
+                t(" "),
+                Inline::Strong(vec![t("🎉")]),
+                t(" :nope: ✅"),
+            ]
+        );
+        assert_eq!(
+            blocks("```\n:rocket:\n```\n"),
+            vec![Block::Code { lang: None, text: ":rocket:".into(), line: 2 }]
+        );
+        let sections = ok("## :memo: 노트\n");
+        assert_eq!(sections[0].title, vec![t("📝 노트")]);
     }
 
     #[test]

@@ -6,6 +6,7 @@ mod front_matter;
 mod inline;
 mod lines;
 mod markdown;
+mod shortcodes;
 mod slug;
 mod validate;
 

@@ -262,7 +262,7 @@ fn check_blocks(blocks: &[Block], depth: usize, path: &Path, walk: &mut BlockChe
             )
         };
         match block {
-            Block::Quote { blocks, line } | Block::Footnote { blocks, line, .. } => {
+            Block::Quote { blocks, line, .. } | Block::Footnote { blocks, line, .. } => {
                 if depth >= limits::MAX_BLOCK_DEPTH {
                     return Err(nested(*line));
                 }
