@@ -14,6 +14,8 @@ use std::sync::OnceLock;
 
 use syntect::parsing::{ParseState, Scope, ScopeStack, SyntaxSet};
 
+use crate::limits::{MAX_HIGHLIGHT_BYTES, MAX_HIGHLIGHT_LINE_BYTES, MAX_HIGHLIGHT_TOTAL_BYTES};
+
 /// What a token is, as far as its colour goes. Text in no class is set in the ink colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Class {
@@ -68,14 +70,6 @@ pub struct Token {
     pub range: Range<usize>,
     pub class: Class,
 }
-
-/// Code longer than this many bytes is set in one colour: a page shows far less, and
-/// highlighting time grows with the text.
-pub const MAX_BYTES: usize = 64 * 1024;
-
-/// Highlighting stops (the rest of the block in one colour) at a line longer than this: the
-/// grammars' patterns are tried at every position of a line.
-pub const MAX_LINE_BYTES: usize = 2_000;
 
 /// Fence info strings (lower case) and the grammar each names.
 const LANGUAGES: &[(&str, Grammar)] = &[
@@ -158,7 +152,7 @@ pub fn is_known(lang: &str) -> bool {
 /// ones of one class merged; text between them has no class. `None` when the language is
 /// unknown (or the text too long): the block is set in one colour.
 pub fn highlight(lang: &str, text: &str) -> Option<Vec<Token>> {
-    if text.len() > MAX_BYTES {
+    if text.len() > MAX_HIGHLIGHT_BYTES {
         return None;
     }
     let tokens = match grammar(lang)? {
@@ -171,7 +165,11 @@ pub fn highlight(lang: &str, text: &str) -> Option<Vec<Token>> {
 /// Highlighted code blocks by text, then language: fitting lays a box out at several scales,
 /// and each highlighting would be done again.
 #[derive(Default)]
-pub struct Cache(HashMap<String, Vec<(String, Highlighted)>>);
+pub struct Cache {
+    blocks: HashMap<String, Vec<(String, Highlighted)>>,
+    /// Bytes highlighted so far, against `MAX_HIGHLIGHT_TOTAL_BYTES`.
+    spent: usize,
+}
 
 /// A block's tokens, shared between its layouts; `None` when it is set in one colour.
 pub type Highlighted = Option<Rc<[Token]>>;
@@ -183,20 +181,29 @@ impl Cache {
             return None;
         }
         if let Some((_, tokens)) =
-            self.0.get(text).and_then(|of_text| of_text.iter().find(|(l, _)| l == lang))
+            self.blocks.get(text).and_then(|of_text| of_text.iter().find(|(l, _)| l == lang))
         {
             return tokens.clone();
         }
-        let tokens: Highlighted = highlight(lang, text).map(Rc::from);
-        self.0.entry(text.to_string()).or_default().push((lang.to_string(), tokens.clone()));
+        self.spent += text.len();
+        let tokens: Highlighted =
+            if self.spent > MAX_HIGHLIGHT_TOTAL_BYTES { None } else { highlight(lang, text).map(Rc::from) };
+        self.blocks.entry(text.to_string()).or_default().push((lang.to_string(), tokens.clone()));
         tokens
     }
 }
 
 /// The bundled syntaxes, read from their dump on first use.
+static SYNTAXES: OnceLock<SyntaxSet> = OnceLock::new();
+
 fn syntaxes() -> &'static SyntaxSet {
-    static SET: OnceLock<SyntaxSet> = OnceLock::new();
-    SET.get_or_init(SyntaxSet::load_defaults_newlines)
+    SYNTAXES.get_or_init(SyntaxSet::load_defaults_newlines)
+}
+
+/// Whether this process has read the bundled syntaxes: only code in a language that needs
+/// them does.
+pub fn syntaxes_loaded() -> bool {
+    SYNTAXES.get().is_some()
 }
 
 fn syntect_tokens(name: &str, text: &str) -> Option<Vec<Token>> {
@@ -209,7 +216,7 @@ fn syntect_tokens(name: &str, text: &str) -> Option<Vec<Token>> {
     let mut line_start = 0;
     let mut buffer = String::new();
     for line in text.split_inclusive('\n') {
-        if line.len() > MAX_LINE_BYTES {
+        if line.len() > MAX_HIGHLIGHT_LINE_BYTES {
             break;
         }
         // The grammars expect each line to end with a newline, the last one too.
@@ -863,11 +870,33 @@ mod tests {
     }
 
     #[test]
+    fn the_cache_highlights_each_block_once_within_a_documents_budget() {
+        let mut cache = Cache::default();
+        let block = "x = 1  # one\n".repeat(MAX_HIGHLIGHT_BYTES / 14);
+        assert!(cache.get("text", &block).is_none());
+        assert_eq!(cache.spent, 0, "unknown languages cost nothing");
+        let first = cache.get("python", &block);
+        assert!(first.is_some());
+        let again = cache.get("python", &block);
+        assert!(matches!((&first, &again), (Some(a), Some(b)) if Rc::ptr_eq(a, b)), "highlighted once");
+        assert!(cache.get("rust", &block).is_some(), "another language is another entry");
+        let mut other = 0;
+        let mut coloured = 0;
+        while cache.spent <= MAX_HIGHLIGHT_TOTAL_BYTES {
+            other += 1;
+            coloured += usize::from(cache.get("python", &format!("{block}# {other}\n")).is_some());
+        }
+        assert!(coloured >= 1 && coloured < other, "{coloured} of {other}");
+        assert!(cache.get("python", &format!("{block}# last\n")).is_none(), "past the budget: one colour");
+        assert!(cache.get("python", &block).is_some(), "what was highlighted stays so");
+    }
+
+    #[test]
     fn long_code_is_left_in_one_colour() {
-        let long = "x = 1\n".repeat(MAX_BYTES / 6 + 1);
+        let long = "x = 1\n".repeat(MAX_HIGHLIGHT_BYTES / 6 + 1);
         assert_eq!(highlight("python", &long), None);
         // A line too long to highlight ends the highlighting there.
-        let text = format!("x = 1\ny = \"{}\"\nz = 2\n", "a".repeat(MAX_LINE_BYTES));
+        let text = format!("x = 1\ny = \"{}\"\nz = 2\n", "a".repeat(MAX_HIGHLIGHT_LINE_BYTES));
         let tokens = highlight("python", &text).unwrap_or_default();
         assert_eq!(class_of(&tokens, &text, "1"), Some(Class::Number));
         assert_eq!(class_of(&tokens, &text, "2"), None);

@@ -194,13 +194,28 @@ fn renders_are_byte_identical() {
     let first = std::fs::read(render(&dir, "a", &text, "pen-notes")).unwrap();
     let second = std::fs::read(render(&dir, "b", &text, "pen-notes")).unwrap();
     assert!(first == second, "two renders differ");
-    // In one process too, where the syntaxes are loaded once.
-    let md = dir.join("a.md");
-    let doc = hanji::load_document(&md).unwrap();
-    let once =
-        hanji::render(&doc, &md, Some("pen-notes")).map_err(|f| format!("{:?}", f.errors)).unwrap().pdf;
-    let again =
-        hanji::render(&doc, &md, Some("pen-notes")).map_err(|f| format!("{:?}", f.errors)).unwrap().pdf;
+}
+
+/// The only test of this file that renders in its own process: the others run `hanji`.
+#[test]
+fn syntaxes_are_read_once_and_only_for_a_language_that_needs_them() {
+    let dir = temp_dir("highlight-lazy");
+    let render_here = |name: &str, text: &str| {
+        let md = dir.join(format!("{name}.md"));
+        std::fs::write(&md, text).unwrap();
+        let doc = hanji::load_document(&md).unwrap();
+        hanji::render(&doc, &md, Some("pen-notes")).map_err(|f| format!("{:?}", f.errors)).unwrap().pdf
+    };
+    let plain = format!("# Plain\n\n```text\n{PYTHON}```\n\n```toml\n[a]\nb = 1\n```\n\n    indented\n");
+    let plain_pdf = render_here("plain", &plain);
+    assert!(!hanji::highlight::syntaxes_loaded(), "no block needed the syntaxes");
+    // TOML has a lexer of its own: coloured all the same.
+    std::fs::write(dir.join("plain.pdf"), &plain_pdf).unwrap();
+    assert!(distinct_colours(&code_runs(&dir.join("plain.pdf"))).len() > 2);
+    let once = render_here("code", &source(""));
+    assert!(hanji::highlight::syntaxes_loaded());
+    let again = render_here("code", &source(""));
     assert!(once == again, "two renders in one process differ");
-    assert!(once == first, "the library and the command line differ");
+    let cli = std::fs::read(render(&dir, "code", &source(""), "pen-notes")).unwrap();
+    assert!(once == cli, "the library and the command line differ");
 }
