@@ -38,6 +38,7 @@ bench: build
 	cargo run --release --quiet --example diagram_bench $(SAMPLE)
 	python3 scripts/flow_bench.py $(HANJI)
 	python3 scripts/math_bench.py $(HANJI)
+	python3 scripts/highlight_bench.py $(HANJI)
 
 # A long fuzz run (tests/fuzz.rs): ten minutes of generated and mutated inputs, every distinct
 # finding printed with its input; the summary line says how many inputs were tried. The address

@@ -11,6 +11,7 @@ pub mod export;
 pub mod files;
 pub mod frame;
 pub mod guard;
+pub mod highlight;
 pub mod layout;
 pub mod limits;
 pub mod math;

@@ -66,3 +66,14 @@ pub const MAX_ARCHIVE_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Length of one TeX formula, in bytes.
 pub const MAX_FORMULA_BYTES: usize = 8 * 1024;
+
+/// A code block longer than this (in bytes) is set in one colour, not highlighted: a page
+/// shows far less, and highlighting takes about 60 µs a line.
+pub const MAX_HIGHLIGHT_BYTES: usize = 64 * 1024;
+
+/// Highlighting stops at a code line longer than this (the rest of its block in one colour):
+/// a grammar's patterns are tried at every position of a line.
+pub const MAX_HIGHLIGHT_LINE_BYTES: usize = 2_000;
+
+/// Code highlighted in one document, in bytes; blocks past it are set in one colour.
+pub const MAX_HIGHLIGHT_TOTAL_BYTES: usize = 256 * 1024;

@@ -472,7 +472,21 @@ fn table() -> BoxedStrategy<String> {
 fn code_fence() -> BoxedStrategy<String> {
     (
         pick(&["```", "~~~", "````"]),
-        pick(&["", "rust", "python", "text", "한글", "{.x}", "mermaid-ish", "sh"]),
+        pick(&[
+            "",
+            "rust",
+            "python",
+            "text",
+            "한글",
+            "{.x}",
+            "mermaid-ish",
+            "sh",
+            "toml",
+            "cpp",
+            "yaml",
+            "json",
+            "ts",
+        ]),
         prop::collection::vec(prop_oneof![3 => phrase(8), 1 => long_run(), 1 => Just(String::new())], 0..6),
         prop::bool::weighted(0.95),
     )
@@ -1442,6 +1456,10 @@ const STYLE_KEYS: &[(&str, &str, KeyKind)] = &[
     ("quote", "mark_color_tint", KeyKind::Float),
     ("code", "font", KeyKind::Font),
     ("code", "tint", KeyKind::Float),
+    ("code.highlight", "enabled", KeyKind::Bool),
+    ("code.highlight", "keyword", KeyKind::Color),
+    ("code.highlight", "comment", KeyKind::Color),
+    ("code.highlight", "italic", KeyKind::Bool),
     ("palette", "order", KeyKind::Names),
     ("fonts.size_factor", "\"NanumPen.ttf\"", KeyKind::Float),
     ("fonts.size_factor", "\"DejaVuSans.ttf\"", KeyKind::Float),

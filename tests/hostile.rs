@@ -287,3 +287,26 @@ fn one_paragraph_over_many_pages_stays_small() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Highlighting is bounded: a document of many long code blocks in slow grammars, with lines
+/// that make patterns search far, highlights only up to its budget and lays out in seconds.
+#[test]
+fn many_long_highlighted_code_blocks_lay_out_in_seconds() {
+    let mut body = String::from("# Code\n\n");
+    let lines: [(&str, String); 4] = [
+        ("cpp", "a<".repeat(990)),
+        ("sql", "'a".repeat(990)),
+        ("js", "/a".repeat(990)),
+        ("python", "def f(x): return x + 1  # c ".repeat(60)),
+    ];
+    for i in 0..24 {
+        let (lang, line) = &lines[i % lines.len()];
+        body.push_str(&format!("```{lang}\n{}```\n\n", format!("{line} {i}\n").repeat(30)));
+    }
+    let dir = temp_dir("long-code");
+    std::fs::write(dir.join("notes.md"), body).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "notes.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -68,6 +68,8 @@ pub struct Caches {
     pub images: ImageCache,
     /// Mermaid diagrams laid out so far (see `diagram::build_cached`).
     pub diagrams: crate::diagram::Cache,
+    /// Code blocks highlighted so far.
+    pub highlights: crate::highlight::Cache,
 }
 
 /// What layout found besides the warnings: every box that failed (layout goes on to report
@@ -412,7 +414,9 @@ impl<'a> Ctx<'a> {
             Block::Table { aligns, header, rows, line } => {
                 self.table(aligns, header, rows, *line, accent, x, y, width, out)?
             }
-            Block::Code { text, line, .. } => self.code_block(text, *line, accent, x, y, width, out),
+            Block::Code { lang, text, line } => {
+                self.code_block(lang.as_deref(), text, *line, accent, x, y, width, out)
+            }
             Block::Mermaid { text, line } => {
                 let mut diagram = crate::diagram::build_cached(
                     &mut self.typo,
@@ -1131,6 +1135,7 @@ impl<'a> Ctx<'a> {
     #[allow(clippy::too_many_arguments)]
     fn code_block(
         &mut self,
+        lang: Option<&str>,
         text: &str,
         line: usize,
         accent: Color,
@@ -1146,7 +1151,16 @@ impl<'a> Ctx<'a> {
         let size = self.style.text.size * 0.8;
         let style = TextStyle { font: self.style.fonts.code, size, ..self.body_style() };
         let mut t = StyledText { line, ..StyledText::default() };
-        t.push(text.trim_end_matches(['\n', '\r', ' ', '\t']), &style);
+        let text = text.trim_end_matches(['\n', '\r', ' ', '\t']);
+        let highlight = &self.typo.style.highlight;
+        let tokens = match lang {
+            Some(lang) if highlight.enabled => self.caches.highlights.get(lang, text),
+            _ => None,
+        };
+        match tokens {
+            Some(tokens) => push_highlighted(&mut t, text, &tokens, &style, highlight),
+            None => t.push(text, &style),
+        }
         let shaped = self.shaped(t);
         // Code keeps its lines: a block wider than the box is set smaller first, down to
         // `CODE_SHRINK` of its size (never under the minimum size), and only then are its
@@ -1181,6 +1195,32 @@ impl<'a> Ctx<'a> {
         }));
         out.extend(content);
         Extent { height, first_baseline: None }
+    }
+}
+
+/// Code as spans of its tokens' colours (same font and size). White space between tokens
+/// takes the colour before it, so the colour changes only where a token does (fewer runs).
+fn push_highlighted(
+    t: &mut StyledText,
+    text: &str,
+    tokens: &[crate::highlight::Token],
+    plain: &TextStyle,
+    colors: &crate::style::HighlightStyle,
+) {
+    let mut at = 0;
+    let mut last = plain.clone();
+    for token in tokens {
+        let (Some(gap), Some(word)) = (text.get(at..token.range.start), text.get(token.range.clone())) else {
+            continue;
+        };
+        let blank = gap.chars().all(char::is_whitespace);
+        t.push(gap, if blank { &last } else { plain });
+        last = TextStyle { color: colors.color(token.class), ..plain.clone() };
+        t.push(word, &last);
+        at = token.range.end;
+    }
+    if let Some(rest) = text.get(at..) {
+        t.push(rest, plain);
     }
 }
 

@@ -7,6 +7,7 @@ use std::path::Path;
 
 use crate::error::{HanjiError, Result, Warning};
 use crate::frame::Color;
+use crate::highlight::Class;
 use crate::text::fonts::{FontBook, FontId};
 
 /// Styles built into the binary, by name.
@@ -118,6 +119,21 @@ pub struct QuoteStyle {
     pub mark_color_tint: f32,
 }
 
+/// Colours of highlighted code, one per token class; text in no class keeps the ink colour.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HighlightStyle {
+    /// Off: every code block in one colour, as one of an unknown language.
+    pub enabled: bool,
+    /// By [`Class`] in the order of [`Class::ALL`].
+    pub colors: [Color; Class::ALL.len()],
+}
+
+impl HighlightStyle {
+    pub fn color(&self, class: Class) -> Color {
+        self.colors[class as usize]
+    }
+}
+
 /// A fully resolved style.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Style {
@@ -132,6 +148,7 @@ pub struct Style {
     pub mark: (Color, f32),
     pub quote: QuoteStyle,
     pub code_tint: f32,
+    pub highlight: HighlightStyle,
     /// Named colours; `order` lists the names boxes cycle through.
     pub palette: Vec<(String, Color)>,
     pub order: Vec<String>,
@@ -413,6 +430,47 @@ mod tests {
         let colour = load("colour.toml", &dir, &mut book).unwrap_err();
         assert!(colour.message.contains("#rrggbb"), "{}", colour.message);
         assert!(load("nope", &dir, &mut book).unwrap_err().message.contains("pen-notes"));
+        std::fs::remove_dir_all(&dir).ok();
+    }
+
+    #[test]
+    fn code_highlight_colours_are_read_and_checked() {
+        let mut book = FontBook::new();
+        for name in BUILTIN_STYLES {
+            let style = load(name, Path::new("."), &mut book).unwrap();
+            let colors = style.highlight.colors;
+            assert!(style.highlight.enabled, "{name}");
+            for (i, a) in colors.iter().enumerate() {
+                assert_ne!(*a, style.page.ink, "{name}: {:?} is the ink colour", Class::ALL[i]);
+                for (j, b) in colors.iter().enumerate().skip(i + 1) {
+                    assert_ne!(a, b, "{name}: {:?} and {:?} share a colour", Class::ALL[i], Class::ALL[j]);
+                }
+            }
+        }
+        let pen = load("pen-notes", Path::new("."), &mut book).unwrap();
+        let clean = load("clean", Path::new("."), &mut book).unwrap();
+        assert_ne!(pen.highlight.color(Class::Keyword), clean.highlight.color(Class::Keyword));
+        let dir = std::env::temp_dir().join(format!("hanji-style-highlight-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(
+            dir.join("mine.toml"),
+            "[code.highlight]\nenabled = false\nkeyword = \"#ff0000\"\nitalic = true\n",
+        )
+        .unwrap();
+        let (mine, warnings) = load_with_warnings("mine.toml", &dir, &mut book).unwrap();
+        assert!(!mine.highlight.enabled);
+        assert_eq!(Some(mine.highlight.color(Class::Keyword)), Color::from_hex("#ff0000"));
+        assert_eq!(mine.highlight.color(Class::Comment), pen.highlight.color(Class::Comment));
+        assert_eq!(warnings.len(), 1);
+        assert!(warnings[0].message.contains("`code.highlight.italic`"), "{}", warnings[0].message);
+        std::fs::write(dir.join("bad.toml"), "[code.highlight]\n\ncomment = \"grey\"\n").unwrap();
+        let err = load("bad.toml", &dir, &mut book).unwrap_err();
+        assert_eq!(err.line, Some(3), "{}", err.message);
+        assert!(err.message.contains("code.highlight.comment"), "{}", err.message);
+        std::fs::write(dir.join("kind.toml"), "[code.highlight]\nenabled = \"yes\"\n").unwrap();
+        let err = load("kind.toml", &dir, &mut book).unwrap_err();
+        assert_eq!(err.line, Some(2), "{}", err.message);
+        assert!(err.message.contains("true or false"), "{}", err.message);
         std::fs::remove_dir_all(&dir).ok();
     }
 

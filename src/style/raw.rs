@@ -5,11 +5,12 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 
 use super::{
-    color, mm, BoxStyle, FitStyle, FontStyle, GridStyle, PageStyle, QuoteStyle, Style, TextSettings,
-    TitleStyle,
+    color, mm, BoxStyle, FitStyle, FontStyle, GridStyle, HighlightStyle, PageStyle, QuoteStyle, Style,
+    TextSettings, TitleStyle,
 };
 use crate::error::{HanjiError, Result};
 use crate::frame::Color;
+use crate::highlight::Class;
 use crate::text::fonts::{FontBook, FontId};
 
 #[derive(Deserialize)]
@@ -131,6 +132,42 @@ struct RawCode {
     font: String,
     fallbacks: Vec<String>,
     tint: f32,
+    highlight: RawHighlight,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawHighlight {
+    enabled: bool,
+    keyword: String,
+    string: String,
+    comment: String,
+    number: String,
+    function: String,
+    #[serde(rename = "type")]
+    type_: String,
+    constant: String,
+    operator: String,
+    punctuation: String,
+    property: String,
+}
+
+impl RawHighlight {
+    /// The colour written for a token class.
+    fn hex(&self, class: Class) -> &str {
+        match class {
+            Class::Keyword => &self.keyword,
+            Class::String => &self.string,
+            Class::Comment => &self.comment,
+            Class::Number => &self.number,
+            Class::Function => &self.function,
+            Class::Type => &self.type_,
+            Class::Constant => &self.constant,
+            Class::Operator => &self.operator,
+            Class::Punctuation => &self.punctuation,
+            Class::Property => &self.property,
+        }
+    }
 }
 
 #[derive(Deserialize)]
@@ -226,6 +263,11 @@ impl RawStyle {
                 format!("`palette.order` names `{missing}`, which `palette.colors` does not define"),
             ));
         }
+        let h = &self.code.highlight;
+        let mut token_colors = [Color::BLACK; Class::ALL.len()];
+        for (slot, class) in token_colors.iter_mut().zip(Class::ALL) {
+            *slot = c.color(&format!("code.highlight.{}", class.key()), h.hex(class))?;
+        }
         let g = &self.grid;
         let (t, b, q) = (&self.text, &self.boxes, &self.quote);
         Ok(Style {
@@ -286,6 +328,7 @@ impl RawStyle {
                 mark_color_tint: c.unit("quote.mark_color_tint", q.mark_color_tint)?,
             },
             code_tint: c.unit("code.tint", self.code.tint)?,
+            highlight: HighlightStyle { enabled: h.enabled, colors: token_colors },
             order: self.palette.order,
             palette,
         })

@@ -77,17 +77,21 @@ fn keeps_all(text: &str, offset: usize) -> bool {
 /// spaces, so `C:\\Windows\\System32` or `task->next` stays whole unless it is wider than a line.
 fn shaped_break_points(shaped: &ShapedText) -> Vec<BreakPoint> {
     let mut points = break_points(&shaped.text);
+    // The spans of inline code, in order, looked up by bisection: a highlighted code block
+    // has a span per token and a break point per word, and none of them is inline code.
+    let code: Vec<&std::ops::Range<usize>> =
+        shaped.spans.iter().filter(|s| s.style.background.is_some()).map(|s| &s.range).collect();
     let in_code = |offset: usize| {
-        shaped
-            .spans
-            .iter()
-            .any(|s| s.style.background.is_some() && s.range.start < offset && offset < s.range.end)
+        let next = code.partition_point(|r| r.end <= offset);
+        code.get(next).is_some_and(|r| r.start < offset)
     };
-    points.retain(|p| {
-        p.mandatory
-            || !in_code(p.offset)
-            || shaped.text[..p.offset].chars().next_back().is_some_and(char::is_whitespace)
-    });
+    if !code.is_empty() {
+        points.retain(|p| {
+            p.mandatory
+                || !in_code(p.offset)
+                || shaped.text[..p.offset].chars().next_back().is_some_and(char::is_whitespace)
+        });
+    }
     // Next to a formula a line ends only at a space, or after a piece of it that ends in a
     // relation or an operator.
     let formula_ending = |offset: usize| {
