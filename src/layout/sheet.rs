@@ -780,7 +780,7 @@ fn fit_box_as_chosen(
     // needed until it fits, then bisect between that and the last scale that did not.
     let min = ctx.style.min_scale();
     let (mut hi, mut short) = (1.0f32, short);
-    let (mut lo, mut best) = loop {
+    let (lo, best) = loop {
         let guess = (hi * short.available / (short.available + short.missing) * 0.998).clamp(min, hi);
         let attempt = box_content(section, cell, accent, ctx, guess)?;
         match attempt.shortfall.clone() {
@@ -792,14 +792,67 @@ fn fit_box_as_chosen(
             }
         }
     };
+    let over = short.missing / short.available.max(1.0);
+    largest_fitting(section, cell, accent, ctx, (lo, best), (hi, Some(over)))
+}
+
+/// How far an attempt is from filling its box exactly, as a share of the box's height:
+/// below 0 it fits with room, above 0 it overflows.
+fn excess(attempt: &Attempt) -> f32 {
+    match &attempt.shortfall {
+        Some(short) => short.missing / short.available.max(1.0),
+        None => attempt.fill - 1.0,
+    }
+}
+
+/// The largest scale within `FIT_PRECISION` between `fits` (a scale whose attempt fits) and
+/// `too_big` (one that does not, with how far it overflows when known). Content height grows
+/// about linearly with the scale, so the next try is interpolated between the two, and a
+/// found scale is confirmed one precision step up: two or three layouts instead of seven
+/// halvings.
+fn largest_fitting(
+    section: &Section,
+    cell: &Cell,
+    accent: Color,
+    ctx: &mut Ctx,
+    fits: (f32, Attempt),
+    too_big: (f32, Option<f32>),
+) -> Result<(Attempt, f32)> {
+    let (mut lo, mut best) = fits;
+    let (mut hi, mut over) = too_big;
+    let mut probe_up = false;
     while hi - lo > FIT_PRECISION {
-        let mid = (lo + hi) / 2.0;
-        let attempt = box_content(section, cell, accent, ctx, mid)?;
-        if attempt.shortfall.is_none() {
-            lo = mid;
-            best = attempt;
+        let under = excess(&best).min(0.0);
+        let next = if probe_up {
+            lo + FIT_PRECISION
         } else {
-            hi = mid;
+            match over {
+                Some(over) if over > 0.0 && under < 0.0 => {
+                    let t = -under / (over - under);
+                    (lo + (hi - lo) * t).clamp(lo + (hi - lo) * 0.05, hi - (hi - lo) * 0.05)
+                }
+                _ => (lo + hi) / 2.0,
+            }
+        };
+        let next = next.min(hi - FIT_PRECISION * 0.5);
+        match box_content(section, cell, accent, ctx, next) {
+            Ok(attempt) if attempt.shortfall.is_none() => {
+                lo = next;
+                best = attempt;
+                // Just found from below: see whether one step more still fits.
+                probe_up = !probe_up;
+            }
+            Ok(attempt) => {
+                hi = next;
+                over = Some(excess(&attempt));
+                probe_up = false;
+            }
+            // Content that cannot be set at this scale (a table wider than its box).
+            Err(_) => {
+                hi = next;
+                over = None;
+                probe_up = false;
+            }
         }
     }
     Ok((best, lo))
@@ -819,25 +872,12 @@ fn grow(
         return Ok((fits, 1.0));
     }
     // Larger content that cannot be set at all (a table wider than the box) does not fit.
-    let fitting = |scale: f32, ctx: &mut Ctx| match box_content(section, cell, accent, ctx, scale) {
-        Ok(attempt) if attempt.shortfall.is_none() => Some(attempt),
-        _ => None,
+    let over = match box_content(section, cell, accent, ctx, max) {
+        Ok(top) if top.shortfall.is_none() => return Ok((top, max)),
+        Ok(top) => Some(excess(&top)),
+        Err(_) => None,
     };
-    if let Some(top) = fitting(max, ctx) {
-        return Ok((top, max));
-    }
-    let (mut lo, mut hi, mut best) = (1.0f32, max, fits);
-    while hi - lo > FIT_PRECISION {
-        let mid = (lo + hi) / 2.0;
-        match fitting(mid, ctx) {
-            Some(attempt) => {
-                lo = mid;
-                best = attempt;
-            }
-            None => hi = mid,
-        }
-    }
-    Ok((best, lo))
+    largest_fitting(section, cell, accent, ctx, (1.0, fits), (max, over))
 }
 
 fn ctx_line_height(style: &Style) -> f32 {
