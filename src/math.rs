@@ -162,41 +162,16 @@ pub fn typeset(tex: &str, setting: &Setting) -> Result<Formula, MathError> {
                     }],
                 }));
             }
+            // A rule is a rectangle as thick as the rule, centred on its line.
             DisplayItem::Line { x, y, width, thickness, color, .. } => {
-                let (x0, y0) = (*x, *y - thickness / 2.0);
-                let corners =
-                    [(x0, y0), (x0 + width, y0), (x0 + width, y0 + thickness), (x0, y0 + thickness)];
-                let mut segments: Vec<Segment> =
-                    corners
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (cx, cy))| {
-                            if i == 0 {
-                                Segment::MoveTo(at(*cx, *cy))
-                            } else {
-                                Segment::LineTo(at(*cx, *cy))
-                            }
-                        })
-                        .collect();
-                segments.push(Segment::Close);
-                items.push(filled(segments, paint(*color, setting.color)));
+                let (x0, y0, x1, y1) = (*x, *y - thickness / 2.0, x + width, y + thickness / 2.0);
+                items.push(filled(rectangle(at(x0, y0), at(x1, y1)), paint(*color, setting.color)));
             }
             DisplayItem::Rect { x, y, width, height, color } => {
-                let corners = [(*x, *y), (x + width, *y), (x + width, y + height), (*x, y + height)];
-                let mut segments: Vec<Segment> =
-                    corners
-                        .iter()
-                        .enumerate()
-                        .map(|(i, (cx, cy))| {
-                            if i == 0 {
-                                Segment::MoveTo(at(*cx, *cy))
-                            } else {
-                                Segment::LineTo(at(*cx, *cy))
-                            }
-                        })
-                        .collect();
-                segments.push(Segment::Close);
-                items.push(filled(segments, paint(*color, setting.color)));
+                items.push(filled(
+                    rectangle(at(*x, *y), at(x + width, y + height)),
+                    paint(*color, setting.color),
+                ));
             }
             DisplayItem::Path { x, y, commands, fill, color } => {
                 let mut segments = Vec::with_capacity(commands.len());
@@ -261,6 +236,17 @@ pub fn typeset(tex: &str, setting: &Setting) -> Result<Formula, MathError> {
         depth: laid.depth as f32 * em,
         items,
     })
+}
+
+/// The closed outline of the rectangle between two corners.
+fn rectangle(a: Point, b: Point) -> Vec<Segment> {
+    vec![
+        Segment::MoveTo(a),
+        Segment::LineTo(Point::new(b.x, a.y)),
+        Segment::LineTo(b),
+        Segment::LineTo(Point::new(a.x, b.y)),
+        Segment::Close,
+    ]
 }
 
 fn filled(segments: Vec<Segment>, color: Color) -> FrameItem {

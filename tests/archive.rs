@@ -8,7 +8,7 @@ mod common;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use common::{hanji, root, squeeze, temp_dir, tool};
+use common::{hanji, root, squeeze, temp_dir, to_unicode, tool};
 use lopdf::{Document, Object, ObjectId};
 
 const SAMPLES: &[&str] = &[
@@ -258,24 +258,6 @@ fn utf16(bytes: &[u8]) -> String {
         .map(|c| u16::from_be_bytes([c[0], c[1]]))
         .collect();
     String::from_utf16_lossy(&units)
-}
-
-/// A font's ToUnicode map (Hanji writes `bfchar` entries).
-fn to_unicode(doc: &Document, font: &lopdf::Dictionary) -> BTreeMap<u16, String> {
-    let mut map = BTreeMap::new();
-    let Ok(reference) = font.get(b"ToUnicode").and_then(Object::as_reference) else { return map };
-    let stream = doc.get_object(reference).unwrap().as_stream().unwrap();
-    let text = String::from_utf8(stream.decompressed_content().unwrap()).unwrap();
-    for line in text.lines().filter(|l| l.starts_with('<')) {
-        let parts: Vec<&str> = line.split(['<', '>', ' ']).filter(|p| !p.is_empty()).collect();
-        if let [code, unicode] = parts[..] {
-            let units: Vec<u16> = (0..unicode.len() / 4)
-                .map(|i| u16::from_str_radix(&unicode[i * 4..i * 4 + 4], 16).unwrap())
-                .collect();
-            map.insert(u16::from_str_radix(code, 16).unwrap(), String::from_utf16_lossy(&units));
-        }
-    }
-    map
 }
 
 /// The structure tree's text in reading order, depth first: what a screen reader reads.

@@ -313,6 +313,27 @@ impl<'a> Ctx<'a> {
         Ok(Extent { height: cursor - y, first_baseline })
     }
 
+    /// A mermaid block laid out at `width` with its spacing `stretch` times the natural (once
+    /// per layout: see `diagram::build_cached`).
+    fn diagram(
+        &mut self,
+        text: &str,
+        line: usize,
+        accent: Color,
+        width: f32,
+        stretch: f32,
+    ) -> Result<std::rc::Rc<crate::diagram::Diagram>> {
+        crate::diagram::build_cached(
+            &mut self.typo,
+            &mut self.caches.diagrams,
+            text,
+            line,
+            accent,
+            width,
+            stretch,
+        )
+    }
+
     /// Diagrams side by side: each in a column as wide as its share of their natural widths,
     /// centred on the row's middle.
     fn figure_row(&mut self, run: &[Block], accent: Color, width: f32) -> Result<Piece> {
@@ -321,15 +342,7 @@ impl<'a> Ctx<'a> {
         let mut naturals = Vec::with_capacity(run.len());
         for block in run {
             if let Block::Mermaid { text, line } = block {
-                let diagram = crate::diagram::build_cached(
-                    &mut self.typo,
-                    &mut self.caches.diagrams,
-                    text,
-                    *line,
-                    accent,
-                    room,
-                    self.figure_stretch,
-                )?;
+                let diagram = self.diagram(text, *line, accent, room, self.figure_stretch)?;
                 naturals.push(diagram.size().0.max(1.0));
             }
         }
@@ -339,15 +352,7 @@ impl<'a> Ctx<'a> {
         let mut common = f32::INFINITY;
         for (block, &column) in run.iter().zip(&widths) {
             if let Block::Mermaid { text, line } = block {
-                let diagram = crate::diagram::build_cached(
-                    &mut self.typo,
-                    &mut self.caches.diagrams,
-                    text,
-                    *line,
-                    accent,
-                    column,
-                    self.figure_stretch,
-                )?;
+                let diagram = self.diagram(text, *line, accent, column, self.figure_stretch)?;
                 common = common.min(column / diagram.size().0.max(1.0));
             }
         }
@@ -418,26 +423,10 @@ impl<'a> Ctx<'a> {
                 self.code_block(lang.as_deref(), text, *line, accent, x, y, width, out)
             }
             Block::Mermaid { text, line } => {
-                let mut diagram = crate::diagram::build_cached(
-                    &mut self.typo,
-                    &mut self.caches.diagrams,
-                    text,
-                    *line,
-                    accent,
-                    width,
-                    self.figure_stretch,
-                )?;
+                let mut diagram = self.diagram(text, *line, accent, width, self.figure_stretch)?;
                 // A diagram too wide for its box first closes up its gaps between nodes.
                 if width / diagram.size().0 < diagram.min_scale() {
-                    let tight = crate::diagram::build_cached(
-                        &mut self.typo,
-                        &mut self.caches.diagrams,
-                        text,
-                        *line,
-                        accent,
-                        width,
-                        TIGHT_SPACING,
-                    )?;
+                    let tight = self.diagram(text, *line, accent, width, TIGHT_SPACING)?;
                     if width / tight.size().0 >= tight.min_scale() {
                         diagram = tight;
                     }
@@ -445,15 +434,7 @@ impl<'a> Ctx<'a> {
                 // A left-to-right flowchart still too wide for its box is drawn top to bottom.
                 if width / diagram.size().0 < diagram.min_scale() {
                     if let Some(turned) = turned_top_to_bottom(text) {
-                        let tall = crate::diagram::build_cached(
-                            &mut self.typo,
-                            &mut self.caches.diagrams,
-                            &turned,
-                            *line,
-                            accent,
-                            width,
-                            self.figure_stretch,
-                        )?;
+                        let tall = self.diagram(&turned, *line, accent, width, self.figure_stretch)?;
                         if width / tall.size().0 >= tall.min_scale() {
                             self.typo.warnings.push(crate::error::Warning {
                                 line: Some(*line),

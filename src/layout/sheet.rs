@@ -63,23 +63,6 @@ fn draft_box(
     ctx: &mut Ctx,
     error: HanjiError,
 ) -> Result<(Attempt, f32)> {
-    // A draft shows what the box holds: laid out with its drawing at once.
-    let measuring = std::mem::replace(&mut ctx.measuring, false);
-    let drawn = draft_drawn(section, cell, accent, cells, area, ctx, error);
-    ctx.measuring = measuring;
-    drawn
-}
-
-#[allow(clippy::too_many_arguments)]
-fn draft_drawn(
-    section: &Section,
-    cell: &Cell,
-    accent: Color,
-    cells: &[Cell],
-    area: Rect,
-    ctx: &mut Ctx,
-    error: HanjiError,
-) -> Result<(Attempt, f32)> {
     let scale = ctx.style.min_scale();
     let mut attempt = box_content(section, cell, accent, ctx, scale)?;
     let Some(short) = attempt.shortfall.clone() else { return Ok((attempt, scale)) };
@@ -284,10 +267,16 @@ pub fn layout_sheet(
         let accent = box_color(section, style, &mut cycle, &mut ctx.warnings);
         match fit_box(section, cell, accent, ctx, None) {
             Ok((attempt, scale)) => placed.push((index, section, accent, attempt, scale)),
-            Err(e) if ctx.draft => match draft_box(section, cell, accent, &cells, area, ctx, e) {
-                Ok(drawn) => placed.push((index, section, accent, drawn.0, drawn.1)),
-                Err(e) => ctx.diagnostics.errors.push(e),
-            },
+            Err(e) if ctx.draft => {
+                // A draft shows what the box holds: laid out with its drawing at once.
+                ctx.measuring = false;
+                let drawn = draft_box(section, cell, accent, &cells, area, ctx, e);
+                ctx.measuring = true;
+                match drawn {
+                    Ok(drawn) => placed.push((index, section, accent, drawn.0, drawn.1)),
+                    Err(e) => ctx.diagnostics.errors.push(e),
+                }
+            }
             Err(e) => ctx.diagnostics.errors.push(e),
         }
     }

@@ -139,3 +139,24 @@ pub fn numbers(object: &lopdf::Object) -> Vec<f32> {
         .map(|o| o.as_float().or_else(|_| o.as_i64().map(|i| i as f32)).expect("a number"))
         .collect()
 }
+
+/// A font's ToUnicode map (Hanji writes `bfchar` entries).
+pub fn to_unicode(
+    doc: &lopdf::Document,
+    font: &lopdf::Dictionary,
+) -> std::collections::BTreeMap<u16, String> {
+    let mut map = std::collections::BTreeMap::new();
+    let Ok(reference) = font.get(b"ToUnicode").and_then(lopdf::Object::as_reference) else { return map };
+    let stream = doc.get_object(reference).unwrap().as_stream().unwrap();
+    let text = String::from_utf8(stream.decompressed_content().unwrap()).unwrap();
+    for line in text.lines().filter(|l| l.starts_with('<')) {
+        let parts: Vec<&str> = line.split(['<', '>', ' ']).filter(|p| !p.is_empty()).collect();
+        if let [code, unicode] = parts[..] {
+            let units: Vec<u16> = (0..unicode.len() / 4)
+                .map(|i| u16::from_str_radix(&unicode[i * 4..i * 4 + 4], 16).unwrap())
+                .collect();
+            map.insert(u16::from_str_radix(code, 16).unwrap(), String::from_utf16_lossy(&units));
+        }
+    }
+    map
+}
