@@ -518,6 +518,12 @@ fn toml_tokens(text: &str) -> Vec<Token> {
                     {
                         end += 1;
                     }
+                    if end == i {
+                        // `+` or `:` where a key would start is no key: step over it (a
+                        // token of nothing here was a loop without end, fuzz finding 12).
+                        i += 1;
+                        continue;
+                    }
                     push(&mut tokens, i..end, Class::Property);
                 } else {
                     while end < bytes.len() && (is_bare(bytes[end]) || bytes[end] == b'.') {
@@ -814,6 +820,14 @@ mod tests {
         for (lang, text, expected) in cases {
             check(lang, text, expected);
         }
+    }
+
+    #[test]
+    fn toml_tokens_always_move_on() {
+        // Fuzz finding 12: `:` after a quoted key, where a key could start, never ended.
+        let tokens = toml_tokens("\"50% world\" : 1e400\n+ = 1\n");
+        assert!(tokens.iter().all(|t| !t.range.is_empty()), "{tokens:?}");
+        assert!(tokens.iter().any(|t| t.class == Class::Number));
     }
 
     #[test]

@@ -310,3 +310,16 @@ fn many_long_highlighted_code_blocks_lay_out_in_seconds() {
     assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// Fuzz finding 12 (tests/fuzz_findings.md): `:` after a quoted key in a TOML block made the
+/// highlighter push empty tokens without end.
+#[test]
+fn a_toml_block_with_a_colon_after_a_quoted_key_renders() {
+    let body = "* ````toml\n    \"50% world 좋은가?\" : 1e400\n    \"model x\" : 51\n  ```\n";
+    let dir = temp_dir("toml-colon");
+    std::fs::write(dir.join("sheet.md"), sheet(body)).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "sheet.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(10), "took {took:?}");
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}
