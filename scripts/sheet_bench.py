@@ -1,11 +1,32 @@
 #!/usr/bin/env python3
 """One sheet and a hundred: the CPU time (user + system) of rendering one sheet in a fresh
 process, median of 40, and the throughput of `hanji render` given a folder of 100 sheets
-(all cores), against the one-process-per-sheet rate.
+(all cores), against the one-process-per-sheet rate. With the `typst` Python package
+(pip install typst==0.15.2), also Typst compiling the same sheet hand-set in Typst
+(scripts/seed-sheet.typ, same fonts) in a fresh interpreter, and the ratio of the two.
 
 Usage: sheet_bench.py HANJI SHEET
 """
 import os, resource, shutil, statistics, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TYPST_SHEET = os.path.join(HERE, "seed-sheet.typ")
+FONTS = os.path.join(HERE, "..", "fonts")
+# Typst's CPU for one compile in a fresh interpreter: the interpreter's own start and the
+# module import are not counted; Typst's font loading is.
+TYPST_RUN = '''
+import resource, sys, typst
+before = resource.getrusage(resource.RUSAGE_SELF)
+typst.compile(sys.argv[1], output=sys.argv[2], font_paths=[sys.argv[3]], root=sys.argv[4])
+after = resource.getrusage(resource.RUSAGE_SELF)
+print((after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000.0)
+'''
+
+
+def typst_cpu_ms(out: str) -> float:
+    run = subprocess.run([sys.executable, "-c", TYPST_RUN, TYPST_SHEET, out, FONTS, os.path.join(HERE, "..")],
+                         check=True, capture_output=True, text=True)
+    return float(run.stdout.strip())
 
 
 def cpu_ms(cmd: list) -> float:
@@ -31,6 +52,14 @@ def main() -> int:
         walls = [wall_ms(one) for _ in range(20)]
         print(f"one sheet ({os.path.basename(sheet)}), fresh process: CPU median {statistics.median(cpus):.1f} ms "
               f"(min {min(cpus):.1f}), wall median {statistics.median(walls):.1f} ms")
+        try:
+            import typst  # noqa: F401
+            typst_cpus = [typst_cpu_ms(os.path.join(tmp, "typst.pdf")) for _ in range(10)]
+            print(f"the same sheet in Typst 0.15 (typst-py, {os.path.basename(TYPST_SHEET)}): CPU median "
+                  f"{statistics.median(typst_cpus):.1f} ms (min {min(typst_cpus):.1f}); Hanji/Typst "
+                  f"{statistics.median(cpus) / statistics.median(typst_cpus):.2f}")
+        except ImportError:
+            print("(typst not installed: pip install typst==0.15.2 to compare)")
         folder = os.path.join(tmp, "sheets")
         os.makedirs(folder)
         for i in range(100):

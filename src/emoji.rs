@@ -5,9 +5,12 @@ use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::rc::Rc;
 
-use crate::vector::{parse_svg, Drawing};
+use crate::vector::{pack, Drawing};
 
 include!(concat!(env!("OUT_DIR"), "/twemoji_index.rs"));
+
+/// The drawings of [`TWEMOJI`], in its order, parsed when the pack was made.
+pub static PACK: &[u8] = include_bytes!("../assets/twemoji.pack");
 
 const ZWJ: char = '\u{200D}';
 const VS16: char = '\u{FE0F}';
@@ -47,9 +50,7 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
         }
         candidates.push(hex(&mut qualified.iter()));
     }
-    candidates
-        .iter()
-        .find_map(|name| TWEMOJI.binary_search_by(|(k, _)| k.cmp(&name.as_str())).ok().map(|i| TWEMOJI[i].0))
+    candidates.iter().find_map(|name| TWEMOJI.binary_search(&name.as_str()).ok().map(|i| TWEMOJI[i]))
 }
 
 /// Whether a grapheme starting with `c` (or holding it) may be drawn as a colour emoji: a
@@ -86,15 +87,15 @@ thread_local! {
     static DRAWINGS: RefCell<BTreeMap<&'static str, Option<Rc<Drawing>>>> = const { RefCell::new(BTreeMap::new()) };
 }
 
-/// The emoji's drawing, parsed once per thread; `None` if its SVG cannot be read.
+/// The emoji's drawing, unpacked once per thread; `None` if its SVG could not be read.
 pub fn drawing(name: &'static str) -> Option<Rc<Drawing>> {
     DRAWINGS.with(|cache| {
         cache
             .borrow_mut()
             .entry(name)
             .or_insert_with(|| {
-                let i = TWEMOJI.binary_search_by(|(k, _)| k.cmp(&name)).ok()?;
-                parse_svg(TWEMOJI[i].1).ok().map(Rc::new)
+                let i = TWEMOJI.binary_search(&name).ok()?;
+                pack::decode(PACK, i).map(Rc::new)
             })
             .clone()
     })
@@ -125,8 +126,13 @@ mod tests {
 
     #[test]
     fn the_index_is_sorted_for_binary_search() {
-        assert!(TWEMOJI.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(TWEMOJI.windows(2).all(|w| w[0] < w[1]));
         assert!(TWEMOJI.len() > 3000);
+        assert_eq!(
+            pack::count(PACK),
+            TWEMOJI.len(),
+            "the pack is stale: cargo run --release --example twemoji_pack"
+        );
     }
 
     #[test]

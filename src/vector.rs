@@ -1,6 +1,8 @@
 //! SVG → Frame paths (usvg resolves the SVG into plain paths with absolute transforms), for
 //! colour emoji and SVG images. Both exporters then draw them as vectors.
 
+pub mod pack;
+
 use std::sync::{Arc, Mutex};
 
 use crate::frame::{Color, LineCap, Paint, PathItem, Point, Segment, Stroke};
