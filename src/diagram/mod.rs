@@ -3,6 +3,7 @@
 //!
 //! Supported: `flowchart`/`graph`, `mindmap`, `pie`, `xychart-beta` (DESIGN.md §1).
 
+pub mod check;
 pub mod describe;
 mod draw;
 pub mod label;

@@ -67,14 +67,16 @@ pub struct NodeBox {
     pub rect: Rect,
 }
 
-/// An edge as routed: what it joins (`Node` indexes `nodes`, `Group` indexes `groups`) and
-/// its two ends.
+/// An edge as routed: what it joins (`Node` indexes `nodes`, `Group` indexes `groups`), its
+/// two ends and which of `items` draws it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EdgeEnds {
     pub from: Endpoint,
     pub to: Endpoint,
     pub start: Point,
     pub end: Point,
+    /// Index of the edge's `Item::Path` in `Scene::items`.
+    pub path: usize,
 }
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -85,6 +87,8 @@ pub struct Scene {
     pub nodes: Vec<NodeBox>,
     /// Subgraphs (they hold nodes, so they are not checked for overlaps with them).
     pub groups: Vec<NodeBox>,
+    /// Per group, the band its title is written in: edges keep out of it.
+    pub titles: Vec<Rect>,
     pub edges: Vec<EdgeEnds>,
 }
 
@@ -199,6 +203,10 @@ impl Scene {
         for n in self.nodes.iter_mut().chain(self.groups.iter_mut()) {
             n.rect.x += dx;
             n.rect.y += dy;
+        }
+        for t in &mut self.titles {
+            t.x += dx;
+            t.y += dy;
         }
         for e in &mut self.edges {
             mv(&mut e.start);

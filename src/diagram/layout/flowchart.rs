@@ -438,8 +438,9 @@ impl Flow<'_> {
             points.push(end);
             let segments = smooth(&points, plan.exit, plan.entry, plan.m);
             if e.kind != LineKind::Invisible {
+                let path = scene.items.len() + edge_items.len();
                 edge_items.push(Item::Path { segments, pen: edge_pen(e, env), start: e.start, end: e.end });
-                scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end });
+                scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end, path });
             }
             if let (Some(label), Some(at)) = (&self.edge_labels[plan.edge], plan.label) {
                 push_edge_label(&mut label_items, label, at, env);
@@ -471,8 +472,9 @@ impl Flow<'_> {
                         end,
                     ),
                 ];
+                let path = scene.items.len() + edge_items.len();
                 edge_items.push(Item::Path { segments, pen: edge_pen(e, env), start: e.start, end: e.end });
-                scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end });
+                scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end, path });
                 if let Some(label) = &self.edge_labels[i] {
                     // Measured from the node's side, so round shapes do not pull it in.
                     let half = if c.0.abs() > 0.5 { rect.width / 2.0 } else { rect.height / 2.0 };
@@ -484,6 +486,7 @@ impl Flow<'_> {
         }
         // Group titles where no edge runs through them: left, right or centred.
         let crossings: Vec<Point> = edge_items.iter().flat_map(sample).collect();
+        let mut title_rects = vec![Rect::new(0.0, 0.0, 0.0, 0.0); chart.subgraphs.len()];
         for &j in &order {
             let (rect, title) = (group_rects[j], &self.titles[j]);
             let top = rect.y + GROUP_PAD * 0.7;
@@ -513,7 +516,9 @@ impl Flow<'_> {
                 });
             }
             label_items.push(Item::Text { label: title.clone(), cx: x + title.width / 2.0, top });
+            title_rects[j] = Rect::new(x - 1.5, top - 1.5, title.width + 3.0, title.height + 3.0);
         }
+        scene.titles = title_rects;
         scene.items.extend(edge_items);
         scene.items.extend(label_items);
 

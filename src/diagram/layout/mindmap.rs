@@ -224,7 +224,13 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                     start: Head::None,
                     end: Head::None,
                 });
-                scene.edges.push(EdgeEnds { from: Endpoint::Node(0), to: Endpoint::Node(c), start, end });
+                scene.edges.push(EdgeEnds {
+                    from: Endpoint::Node(0),
+                    to: Endpoint::Node(c),
+                    start,
+                    end,
+                    path: links.len() - 1,
+                });
             }
             continue;
         }
@@ -267,6 +273,7 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                     to: Endpoint::Node(c),
                     start: top,
                     end,
+                    path: links.len() - 1,
                 });
             }
         } else {
@@ -280,7 +287,13 @@ fn scene(nodes: &[Node], rects: &[Rect], compact: bool, env: &Env) -> Scene {
                     Segment::CubicTo(Point::new(start.x + dx, start.y), Point::new(end.x - dx, end.y), end),
                 ];
                 links.push(Item::Path { segments, pen, start: Head::None, end: Head::None });
-                scene.edges.push(EdgeEnds { from: Endpoint::Node(v), to: Endpoint::Node(c), start, end });
+                scene.edges.push(EdgeEnds {
+                    from: Endpoint::Node(v),
+                    to: Endpoint::Node(c),
+                    start,
+                    end,
+                    path: links.len() - 1,
+                });
             }
         }
     }
