@@ -1,16 +1,24 @@
 //! Flowchart layout: nodes sized from their measured labels; subgraphs laid out inside out,
-//! each one a block in its parent's layered layout (so groups never cut through other nodes);
-//! then edges routed as smooth curves from border to border through their dummy points, with
-//! their labels on their own dummy vertices.
+//! each one a block in its parent's layered layout (so groups never cut through other nodes).
+//! An edge between nodes of different subgraphs is laid out in pieces: one in the level that
+//! holds both ends, and one inside every subgraph it enters or leaves, from a port on the
+//! subgraph's border to the node. Each piece gets its own lane through the ranks it crosses;
+//! the edge is drawn straight along its lanes and bends only in the gaps between ranks, where
+//! no node is, so it never runs through a node.
 
-use super::layered::{self, LEdge, LNode, Params, Route};
+use super::layered::{self, LEdge, LEnd, LNode, Params, Ranking, Route, Side};
 use super::{darken, Env};
+use crate::diagram::check;
 use crate::diagram::label::Label;
 use crate::diagram::model::{Direction, Endpoint, FlowEdge, Flowchart, LineKind, Shape};
 use crate::diagram::parse::Note;
 use crate::diagram::scene::{Dash, EdgeEnds, Item, NodeBox, Pen, Scene};
 use crate::diagram::shapes;
 use crate::frame::{Paint, Point, Rect, Segment};
+
+mod route;
+
+use route::{Run, Slot};
 
 const NODE_SEP: f32 = 14.0;
 const RANK_SEP: f32 = 24.0;
@@ -35,26 +43,88 @@ impl From<Endpoint> for Block {
     }
 }
 
+/// An end of an edge's piece in one level: a block, or the level's border (a port where the
+/// edge crosses the subgraph's frame).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PartEnd {
+    Block(Block),
+    Border(Side),
+    /// Straight out of the block's side across the ranks, to the frame on that side.
+    Across(Side),
+}
+
+/// The piece of an edge laid out in one level; `inner_from`/`inner_to` are the pieces inside
+/// the subgraph blocks it continues into, as (level, index).
+#[derive(Debug, Clone, Copy)]
+struct Part {
+    edge: usize,
+    from: PartEnd,
+    to: PartEnd,
+    common: bool,
+    inner_from: Option<(usize, usize)>,
+    inner_to: Option<(usize, usize)>,
+    /// Runs along a row up to the top of the subgraph, where the title is.
+    up: bool,
+}
+
+/// A piece inside a subgraph (`part` in its level), or an edge ending on the subgraph's frame,
+/// waiting for its side: `facing` is the way out of the subgraph through the side the edge
+/// crosses (a unit vector), `outer` the piece in the parent level that reaches the subgraph,
+/// `leaves` when the edge goes out there.
+#[derive(Debug, Clone, Copy)]
+struct Pending {
+    part: usize,
+    outer: (usize, usize),
+    facing: (f32, f32),
+    leaves: bool,
+}
+
+/// Where a border crossing facing `facing` lies for a level running `dir`: a row before or
+/// after the ranks, or a side across them.
+fn border_side(facing: (f32, f32), dir: Direction) -> PartEnd {
+    let (m, c) = unit(dir);
+    let along = dot(facing, m);
+    if along > 0.5 {
+        PartEnd::Border(Side::After)
+    } else if along < -0.5 {
+        PartEnd::Border(Side::Before)
+    } else if dot(facing, c) > 0.0 {
+        PartEnd::Across(Side::After)
+    } else {
+        PartEnd::Across(Side::Before)
+    }
+}
+
 /// One level (the chart, or one subgraph) laid out in its own frame.
 struct Level {
     dir: Direction,
     size: (f32, f32),
+    /// Main size in rank space, to turn level coordinates into x and y.
+    main_size: f32,
     centers: Vec<(Block, (f32, f32))>,
-    /// Per edge at this level: its route in the level's frame.
-    routes: Vec<(usize, Route)>,
+    /// Per piece of `Flow::parts[level]`: its route in rank space.
+    routes: Vec<Route>,
+    /// Where the subgraph's title starts, in content x, when it has a place of its own: in the
+    /// room kept for it among the ports, or clear of edges leaving through the top.
+    title_x: Option<f32>,
 }
 
 struct Flow<'f> {
     chart: &'f Flowchart,
     /// Node size and label centre offset.
     nodes: Vec<(f32, f32, f32, f32)>,
-    /// Self-loop edges per node.
+    /// Self-loop edges per node and per subgraph.
     loops: Vec<Vec<usize>>,
+    group_loops: Vec<Vec<usize>>,
     titles: Vec<Label>,
     edge_labels: Vec<Option<Label>>,
     /// Blocks of level 0 (the chart) and level j + 1 (subgraph j).
     levels: Vec<Vec<Block>>,
-    level_edges: Vec<Vec<(usize, Block, Block)>>,
+    dirs: Vec<Direction>,
+    parts: Vec<Vec<Part>>,
+    /// Per edge, its pieces in the edge's direction as (level, index).
+    pieces: Vec<Vec<(usize, usize)>>,
+    rankings: Vec<Option<Ranking>>,
     done: Vec<Option<Level>>,
     /// Gaps between nodes and ranks, stretched when the box has room.
     spacing: Params,
@@ -94,10 +164,12 @@ pub fn layout(chart: &Flowchart, env: &Env, notes: &mut Vec<Note>) -> Scene {
         })
         .collect();
     let mut loops = vec![Vec::new(); chart.nodes.len()];
+    let mut group_loops = vec![Vec::new(); chart.subgraphs.len()];
     for (i, e) in chart.edges.iter().enumerate() {
-        if let (Endpoint::Node(a), Endpoint::Node(b)) = (e.from, e.to) {
-            if a == b && e.kind != LineKind::Invisible {
-                loops[a].push(i);
+        if e.from == e.to && e.kind != LineKind::Invisible {
+            match e.from {
+                Endpoint::Node(a) => loops[a].push(i),
+                Endpoint::Group(j) => group_loops[j].push(i),
             }
         }
     }
@@ -123,27 +195,22 @@ pub fn layout(chart: &Flowchart, env: &Env, notes: &mut Vec<Note>) -> Scene {
         })
         .collect();
 
-    let mut level_edges = vec![Vec::new(); levels.len()];
-    for (i, e) in chart.edges.iter().enumerate() {
-        match edge_level(chart, e) {
-            Some((level, a, b)) => level_edges[level].push((i, a, b)),
-            None => notes.push(Note {
-                line: e.line,
-                message: "an edge between a subgraph and a node inside it is not drawn".into(),
-            }),
-        }
-    }
     let mut flow = Flow {
         chart,
         nodes,
         loops,
+        group_loops,
         titles,
         edge_labels,
         levels,
-        level_edges,
+        dirs: Vec::new(),
+        parts: vec![Vec::new(); chart.subgraphs.len() + 1],
+        pieces: vec![Vec::new(); chart.edges.len()],
+        rankings: (0..chart.subgraphs.len() + 1).map(|_| None).collect(),
         done: (0..chart.subgraphs.len() + 1).map(|_| None).collect(),
         spacing: Params { node_sep: NODE_SEP * env.stretch, rank_sep: RANK_SEP * env.stretch },
     };
+    flow.plan(notes);
     flow.level(0);
     flow.scene(env, &node_labels)
 }
@@ -163,18 +230,26 @@ fn ancestors(chart: &Flowchart, block: Block) -> Vec<usize> {
     out
 }
 
-/// The level an edge is laid out in and the two blocks it joins there.
-fn edge_level(chart: &Flowchart, e: &FlowEdge) -> Option<(usize, Block, Block)> {
+/// How an edge sits in the subgraph tree: the level holding both ends, and the subgraphs it
+/// leaves (`out`, outermost first) and enters (`into`, outermost first) on its way.
+struct Path {
+    level: usize,
+    out: Vec<usize>,
+    into: Vec<usize>,
+}
+
+fn edge_path(chart: &Flowchart, e: &FlowEdge) -> Option<Path> {
     let (a, b) = (Block::from(e.from), Block::from(e.to));
     let (pa, pb) = (ancestors(chart, a), ancestors(chart, b));
     let common = pa.iter().zip(&pb).take_while(|(x, y)| x == y).count();
     let level = if common == 0 { 0 } else { pa[common - 1] + 1 };
-    let at = |path: &[usize], own: Block| path.get(common).map_or(own, |&g| Block::Group(g));
-    let (ba, bb) = (at(&pa, a), at(&pb, b));
-    if ba == bb && a != b {
+    let (out, into) = (pa[common..].to_vec(), pb[common..].to_vec());
+    // A subgraph linked to a node inside it: both ends are the same block at the level.
+    let holds = |groups: &[usize], g: Block| matches!(g, Block::Group(j) if groups.contains(&j));
+    if a != b && (holds(&pb, a) || holds(&pa, b)) {
         return None;
     }
-    Some((level, ba, bb))
+    Some(Path { level, out, into })
 }
 
 fn unit(dir: Direction) -> ((f32, f32), (f32, f32)) {
@@ -188,16 +263,268 @@ fn unit(dir: Direction) -> ((f32, f32), (f32, f32)) {
 }
 
 impl Flow<'_> {
-    fn direction(&self, level: usize) -> Direction {
-        let mut at = level;
-        while at > 0 {
-            let sub = &self.chart.subgraphs[at - 1];
-            if let Some(d) = sub.direction {
-                return d;
-            }
-            at = sub.parent.map_or(0, |p| p + 1);
+    /// Splits every edge into its pieces per level and ranks the levels from the outside in:
+    /// a piece inside a subgraph needs to know which side of it the edge crosses.
+    fn plan(&mut self, notes: &mut Vec<Note>) {
+        let chart = self.chart;
+        let count = self.levels.len();
+        for (i, e) in chart.edges.iter().enumerate() {
+            let Some(path) = edge_path(chart, e) else {
+                notes.push(Note {
+                    line: e.line,
+                    message: "an edge between a subgraph and a node inside it is not drawn".into(),
+                });
+                continue;
+            };
+            let block_at = |groups: &[usize], own: Endpoint| {
+                groups.first().map_or(Block::from(own), |&g| Block::Group(g))
+            };
+            self.parts[path.level].push(Part {
+                edge: i,
+                from: PartEnd::Block(block_at(&path.out, e.from)),
+                to: PartEnd::Block(block_at(&path.into, e.to)),
+                common: true,
+                inner_from: None,
+                inner_to: None,
+                up: false,
+            });
         }
-        self.chart.direction
+        self.dirs = (0..count)
+            .map(|level| {
+                let mut at = level;
+                while at > 0 {
+                    let sub = &chart.subgraphs[at - 1];
+                    if let Some(d) = sub.direction {
+                        return d;
+                    }
+                    at = sub.parent.map_or(0, |p| p + 1);
+                }
+                chart.direction
+            })
+            .collect();
+        // Per level: pieces still to be given their side, and edges that end on the level's
+        // frame, each with the side of the subgraph block in its parent's terms and that
+        // parent's direction.
+        let mut pending: Vec<Vec<Pending>> = vec![Vec::new(); count];
+        let mut frame_ends: Vec<Vec<Pending>> = vec![Vec::new(); count];
+        let mut order: Vec<usize> = (0..count).collect();
+        order.sort_by_key(|&l| if l == 0 { 0 } else { ancestors(chart, Block::Group(l - 1)).len() + 1 });
+        for level in order {
+            let dir = self.dirs[level];
+            let ranking = self.resolve_sides(level, &pending[level]);
+            // Frame ends take their place among the ports where the border has some.
+            for f in &frame_ends[level] {
+                let PartEnd::Border(side) = border_side(f.facing, dir) else { continue };
+                let row = match side {
+                    Side::Before => ranking.before,
+                    Side::After => ranking.after,
+                };
+                if !row {
+                    continue;
+                }
+                let index = self.parts[level].len();
+                let (l, k) = f.outer;
+                let edge = self.parts[l][k].edge;
+                self.parts[level].push(Part {
+                    edge,
+                    from: PartEnd::Border(side),
+                    to: PartEnd::Border(side),
+                    common: false,
+                    inner_from: None,
+                    inner_to: None,
+                    up: false,
+                });
+                if f.leaves {
+                    self.parts[l][k].inner_from = Some((level, index));
+                } else {
+                    self.parts[l][k].inner_to = Some((level, index));
+                }
+            }
+            // Pieces on into the subgraph blocks of this level.
+            let (m, c) = unit(dir);
+            let row_of = |end: PartEnd| match end {
+                PartEnd::Block(b) => {
+                    self.levels[level].iter().position(|&x| x == b).map(|i| ranking.ranks[i])
+                }
+                PartEnd::Border(Side::Before) => Some(0),
+                PartEnd::Border(Side::After) => Some(ranking.rows.saturating_sub(1)),
+                PartEnd::Across(_) => None,
+            };
+            // The way out of a block towards the piece's other end.
+            let facing = |end: PartEnd, other: PartEnd| match (row_of(end), other) {
+                (_, PartEnd::Across(Side::After)) => Some(c),
+                (_, PartEnd::Across(Side::Before)) => Some((-c.0, -c.1)),
+                (Some(r), _) => row_of(other).map(|o| if r < o { m } else { (-m.0, -m.1) }),
+                (None, _) => None,
+            };
+            for k in 0..self.parts[level].len() {
+                let part = self.parts[level][k];
+                let e = &chart.edges[part.edge];
+                if part.from == part.to {
+                    continue;
+                }
+                let ends = [(part.from, part.to, e.from, true), (part.to, part.from, e.to, false)];
+                for (end, other, real, leaves) in ends {
+                    let PartEnd::Block(Block::Group(g)) = end else { continue };
+                    let Some(facing) = facing(end, other) else { continue };
+                    let note = Pending { part: 0, outer: (level, k), facing, leaves };
+                    if real == Endpoint::Group(g) {
+                        frame_ends[g + 1].push(note);
+                        continue;
+                    }
+                    // The block inside g that holds the edge's end.
+                    let path = ancestors(chart, Block::from(real));
+                    let inner = path
+                        .iter()
+                        .position(|&x| x == g)
+                        .and_then(|at| path.get(at + 1))
+                        .map_or(Block::from(real), |&h| Block::Group(h));
+                    let index = self.parts[g + 1].len();
+                    // The side is settled when the subgraph's level is ranked.
+                    let (from, to) = if leaves {
+                        (PartEnd::Block(inner), PartEnd::Border(Side::After))
+                    } else {
+                        (PartEnd::Border(Side::After), PartEnd::Block(inner))
+                    };
+                    self.parts[g + 1].push(Part {
+                        edge: part.edge,
+                        from,
+                        to,
+                        common: false,
+                        inner_from: None,
+                        inner_to: None,
+                        up: false,
+                    });
+                    if leaves {
+                        self.parts[level][k].inner_from = Some((g + 1, index));
+                    } else {
+                        self.parts[level][k].inner_to = Some((g + 1, index));
+                    }
+                    pending[g + 1].push(Pending { part: index, ..note });
+                }
+            }
+            self.rankings[level] = Some(ranking);
+        }
+        // Every edge's pieces in its own direction: out of the innermost subgraph first.
+        for (level, parts) in self.parts.iter().enumerate() {
+            for (k, part) in parts.iter().enumerate() {
+                if !part.common {
+                    continue;
+                }
+                let mut seq = vec![(level, k)];
+                let mut at = part.inner_from;
+                while let Some((l, i)) = at {
+                    seq.insert(0, (l, i));
+                    at = self.parts[l][i].inner_from;
+                }
+                let mut at = part.inner_to;
+                while let Some((l, i)) = at {
+                    seq.push((l, i));
+                    at = self.parts[l][i].inner_to;
+                }
+                self.pieces[part.edge] = seq;
+            }
+        }
+    }
+
+    /// Gives a piece that crosses the level's border its end there.
+    fn set_end(&mut self, level: usize, p: &Pending, end: PartEnd) {
+        let part = &mut self.parts[level][p.part];
+        if p.leaves {
+            part.to = end;
+        } else {
+            part.from = end;
+        }
+    }
+
+    /// Settles the ends of the pieces that cross a level's border, and ranks the level. A
+    /// crossing along the ranks ends in a row before or after them. One across the ranks goes
+    /// straight out of its block's side when the block can be kept outermost in its rank on
+    /// that side; else it ends in the nearer row and runs along it to the frame (the right one
+    /// when it leaves through the top, where the title is written on the left).
+    fn resolve_sides(&mut self, level: usize, pending: &[Pending]) -> Ranking {
+        let dir = self.dirs[level];
+        let mut across = Vec::new();
+        for p in pending {
+            match border_side(p.facing, dir) {
+                PartEnd::Across(side) => across.push((*p, side)),
+                end => self.set_end(level, p, end),
+            }
+        }
+        if across.is_empty() {
+            let edges = self.ledges(level, |_, _| (0.0, 0.0));
+            return layered::rank(self.levels[level].len(), &edges);
+        }
+        // Ranks without the crossings across, to see which blocks share a rank.
+        for (p, _) in &across {
+            let part = &mut self.parts[level][p.part];
+            let inner = if p.leaves { part.from } else { part.to };
+            (part.from, part.to) = (inner, inner);
+        }
+        let edges = self.ledges(level, |_, _| (0.0, 0.0));
+        let first = layered::rank(self.levels[level].len(), &edges);
+        let low = first.ranks.iter().copied().min().unwrap_or(0);
+        let high = first.ranks.iter().copied().max().unwrap_or(0);
+        let mut taken: std::collections::BTreeMap<(usize, Side), usize> = std::collections::BTreeMap::new();
+        let mut pinned_side: std::collections::BTreeMap<usize, Side> = std::collections::BTreeMap::new();
+        for (p, side) in &across {
+            let part = self.parts[level][p.part];
+            let PartEnd::Block(b) = part.from else { continue };
+            let Some(block) = self.levels[level].iter().position(|&x| x == b) else { continue };
+            let rank = first.ranks[block];
+            let owner = *taken.entry((rank, *side)).or_insert(block);
+            let one_side = *pinned_side.entry(block).or_insert(*side) == *side;
+            let end = if owner == block && one_side {
+                PartEnd::Across(*side)
+            } else if p.facing.1 < -0.5 && dir.horizontal() {
+                PartEnd::Border(if dir == Direction::LeftRight { Side::After } else { Side::Before })
+            } else if 2 * (rank - low) < high - low {
+                PartEnd::Border(Side::Before)
+            } else {
+                PartEnd::Border(Side::After)
+            };
+            let part = &mut self.parts[level][p.part];
+            part.up = matches!(end, PartEnd::Border(_)) && p.facing.1 < -0.5;
+            if p.leaves {
+                part.to = end;
+            } else {
+                part.from = end;
+            }
+        }
+        // The ranks stay as decided on: a row must not pull a block into a taken rank.
+        let edges = self.ledges(level, |_, _| (0.0, 0.0));
+        layered::with_terminal_rows(&first, &edges)
+    }
+
+    /// The pieces of a level as layered edges; `offsets` gives where each meets its ends.
+    fn ledges(&self, level: usize, offsets: impl Fn(usize, &Part) -> (f32, f32)) -> Vec<LEdge> {
+        let horizontal = self.dirs[level].horizontal();
+        let blocks = &self.levels[level];
+        let end = |e: PartEnd| match e {
+            PartEnd::Block(b) => LEnd::Node(blocks.iter().position(|&x| x == b).unwrap_or(usize::MAX)),
+            PartEnd::Border(side) => LEnd::Border(side),
+            PartEnd::Across(side) => LEnd::Across(side),
+        };
+        self.parts[level]
+            .iter()
+            .enumerate()
+            .map(|(k, part)| {
+                let label = if part.common {
+                    self.edge_labels[part.edge].as_ref().map(|l| {
+                        let (w, h) = (l.width + 6.0, l.height + 2.0);
+                        if horizontal {
+                            (h, w)
+                        } else {
+                            (w, h)
+                        }
+                    })
+                } else {
+                    None
+                };
+                let min_len = if part.common { self.chart.edges[part.edge].min_len } else { 1 };
+                LEdge { from: end(part.from), to: end(part.to), min_len, label, offsets: offsets(k, part) }
+            })
+            .collect()
     }
 
     /// Width and height of a block (a group's size needs its level laid out first).
@@ -206,12 +533,107 @@ impl Flow<'_> {
             Block::Node(i) => (self.nodes[i].0, self.nodes[i].1),
             Block::Group(j) => {
                 let content = self.level(j + 1);
-                let title = &self.titles[j];
-                let w = content.0.max(title.width) + 2.0 * GROUP_PAD;
-                let h = content.1 + 2.0 * GROUP_PAD + title.height + TITLE_GAP;
-                (w, h)
+                self.group_size(j, content)
             }
         }
+    }
+
+    /// Size of group `j` around its laid-out content, and its title's place.
+    fn group_size(&self, j: usize, content: (f32, f32)) -> (f32, f32) {
+        let title = &self.titles[j];
+        let title_x = self.done[j + 1].as_ref().and_then(|l| l.title_x);
+        let w = content.0.max(title_x.unwrap_or(0.0) + title.width) + 2.0 * GROUP_PAD;
+        let h = content.1 + 2.0 * GROUP_PAD + title.height + TITLE_GAP;
+        (w, h)
+    }
+
+    /// Where the content of group `j` starts inside its rectangle: centred, or at the left
+    /// when the title has its own place.
+    fn content_offset(&self, j: usize, size: (f32, f32), content: (f32, f32)) -> (f32, f32) {
+        let fixed = self.done[j + 1].as_ref().is_some_and(|l| l.title_x.is_some());
+        let x = if fixed { GROUP_PAD } else { (size.0 - content.0) / 2.0 };
+        (x, GROUP_PAD + self.titles[j].height + TITLE_GAP)
+    }
+
+    /// Where the title of a subgraph laid out across (left to right or back) goes: left, or
+    /// right of where edges leave through the top, so that none crosses it.
+    fn title_place(&self, level: usize, laid: &layered::Layered, lnodes: &[LNode]) -> f32 {
+        let Some(title) = level.checked_sub(1).map(|j| &self.titles[j]) else { return 0.0 };
+        let to_xy = level_xy(self.dirs[level], laid.main_size);
+        let mut blocked: Vec<(f32, f32)> = Vec::new();
+        for (k, part) in self.parts[level].iter().enumerate() {
+            let up =
+                [(part.from, part.to), (part.to, part.from)].into_iter().find_map(|(end, other)| match end {
+                    PartEnd::Across(Side::Before) => Some(other),
+                    _ => None,
+                });
+            if let Some(PartEnd::Block(b)) = up {
+                if let Some(i) = self.levels[level].iter().position(|&x| x == b) {
+                    let x = to_xy(laid.centers[i]).0;
+                    blocked.push((x - lnodes[i].main / 2.0, x + lnodes[i].main / 2.0));
+                }
+            } else if part.up {
+                let lane = laid.routes.get(k).and_then(|r| r.lanes.first().zip(r.lanes.last()));
+                if let Some((a, b)) = lane {
+                    for lane in [a, b] {
+                        let x = to_xy((lane.cross, lane.from)).0;
+                        blocked.push((x - 3.0, x + 3.0));
+                    }
+                }
+            }
+        }
+        blocked.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let gap = 3.0;
+        let fits = |t: f32| blocked.iter().all(|&(a, b)| t + title.width + gap <= a || t - gap >= b - 0.01);
+        let last = blocked.iter().map(|&(_, b)| b + gap).fold(0.0, f32::max);
+        std::iter::once(0.0).chain(blocked.iter().map(|&(_, b)| b + gap)).find(|&t| fits(t)).unwrap_or(last)
+    }
+
+    /// Where a piece crosses into the group block `g` (its port), across the parent's ranks
+    /// (`parent_horizontal`: they run along x) and from the block's centre.
+    fn port_offset(
+        &self,
+        g: usize,
+        inner: Option<(usize, usize)>,
+        leaves: bool,
+        parent_horizontal: bool,
+    ) -> f32 {
+        let Some(rel) = inner.and_then(|piece| self.port_in_group(g, piece, leaves)) else { return 0.0 };
+        if parent_horizontal {
+            rel.1
+        } else {
+            rel.0
+        }
+    }
+
+    /// The port of the piece inside group `g`, from the group's centre.
+    fn port_in_group(&self, g: usize, piece: (usize, usize), leaves: bool) -> Option<(f32, f32)> {
+        let content = self.done[g + 1].as_ref()?.size;
+        let size = self.group_size(g, content);
+        let offset = self.content_offset(g, size, content);
+        let p = self.port_point(piece, leaves)?;
+        Some((offset.0 + p.0 - size.0 / 2.0, offset.1 + p.1 - size.1 / 2.0))
+    }
+
+    /// Where a piece crosses its level's border, in the level's content coordinates: its
+    /// terminal, or for a straight exit the block it leaves from (or that block's own port).
+    fn port_point(&self, (l, i): (usize, usize), leaves: bool) -> Option<(f32, f32)> {
+        let part = self.parts[l].get(i)?;
+        let done = self.done[l].as_ref()?;
+        if direct(part) {
+            let PartEnd::Block(b) = (if leaves { part.from } else { part.to }) else { return None };
+            let centre = done.centers.iter().find(|(x, _)| *x == b)?.1;
+            let inner = if leaves { part.inner_from } else { part.inner_to };
+            if let (Block::Group(h), Some(piece)) = (b, inner) {
+                if let Some(rel) = self.port_in_group(h, piece, leaves) {
+                    return Some((centre.0 + rel.0, centre.1 + rel.1));
+                }
+            }
+            return Some(centre);
+        }
+        let route = done.routes.get(i)?;
+        let lane = if leaves { route.lanes.last() } else { route.lanes.first() }?;
+        Some(level_xy(done.dir, done.main_size)((lane.cross, lane.from)))
     }
 
     /// Lays out a level (after the groups in it) and returns its content size.
@@ -219,61 +641,63 @@ impl Flow<'_> {
         if let Some(done) = &self.done[level] {
             return done.size;
         }
-        let dir = self.direction(level);
+        let dir = self.dirs[level];
         let horizontal = dir.horizontal();
         let blocks = self.levels[level].clone();
         let mut lnodes = Vec::with_capacity(blocks.len());
         for &b in &blocks {
             let (w, h) = self.size(b);
             let (cross, main) = if horizontal { (h, w) } else { (w, h) };
-            let (room, main_min) = match b {
-                Block::Node(i) => self.loop_room(i, horizontal),
-                Block::Group(_) => (0.0, 0.0),
-            };
+            let (room, main_min) = self.loop_room(b, horizontal);
             lnodes.push(LNode { cross: cross + 2.0 * room, main: main.max(main_min) });
         }
-        let index_of = |b: Block| blocks.iter().position(|&x| x == b);
-        let mut ledges = Vec::new();
-        let mut which = Vec::new();
-        for &(i, a, b) in &self.level_edges[level] {
-            let (Some(from), Some(to)) = (index_of(a), index_of(b)) else { continue };
-            let label = self.edge_labels[i].as_ref().map(|l| {
-                let (w, h) = (l.width + 6.0, l.height + 2.0);
-                if horizontal {
-                    (h, w)
-                } else {
-                    (w, h)
-                }
-            });
-            ledges.push(LEdge { from, to, min_len: self.chart.edges[i].min_len, label });
-            which.push(i);
-        }
-        let laid = layered::layout(&lnodes, &ledges, self.spacing);
-        let (c, m) = (laid.cross_size, laid.main_size);
-        let to_xy = |(cross, main): (f32, f32)| match dir {
-            Direction::TopDown => (cross, main),
-            Direction::BottomUp => (cross, m - main),
-            Direction::LeftRight => (main, cross),
-            Direction::RightLeft => (m - main, cross),
+        let edges = self.ledges(level, |_, part| {
+            let at = |end: PartEnd, inner: Option<(usize, usize)>, start: bool| match end {
+                PartEnd::Block(Block::Group(g)) => self.port_offset(g, inner, start, horizontal),
+                _ => 0.0,
+            };
+            (at(part.from, part.inner_from, true), at(part.to, part.inner_to, false))
+        });
+        let title = (level > 0).then(|| {
+            let side = match dir {
+                Direction::TopDown => Some(Side::Before),
+                Direction::BottomUp => Some(Side::After),
+                _ => None,
+            };
+            side.map(|s| (s, self.titles[level - 1].width + 4.0))
+        });
+        let ranking = match &self.rankings[level] {
+            Some(r) => r.clone(),
+            None => layered::rank(blocks.len(), &edges),
         };
+        let laid = layered::layout(&lnodes, &edges, &ranking, title.flatten(), self.spacing);
+        let (c, m) = (laid.cross_size, laid.main_size);
         let size = if horizontal { (m, c) } else { (c, m) };
+        let to_xy = level_xy(dir, m);
         let centers = blocks.iter().zip(&laid.centers).map(|(&b, &p)| (b, to_xy(p))).collect();
-        let routes = which
-            .iter()
-            .zip(laid.routes)
-            .map(|(&i, r)| {
-                let points = r.points.into_iter().map(to_xy).collect();
-                (i, Route { points, label: r.label.map(to_xy), reversed: r.reversed })
-            })
-            .collect();
-        self.done[level] = Some(Level { dir, size, centers, routes });
+        let title_x = if level == 0 {
+            None
+        } else if horizontal {
+            Some(self.title_place(level, &laid, &lnodes))
+        } else {
+            laid.title.map(|t| t + 2.0)
+        };
+        self.done[level] = Some(Level { dir, size, main_size: m, centers, routes: laid.routes, title_x });
         size
     }
 
-    /// Each self-loop of a node: its edge, how far it reaches out of the node, and how far
-    /// its label's centre sits from the node border.
-    fn loop_plan(&self, node: usize, horizontal: bool) -> Vec<(usize, f32, f32)> {
-        let loops = &self.loops[node];
+    /// Self-loop edges of a block.
+    fn loops_of(&self, block: Block) -> &[usize] {
+        match block {
+            Block::Node(i) => &self.loops[i],
+            Block::Group(j) => &self.group_loops[j],
+        }
+    }
+
+    /// Each self-loop of a block: its edge, how far it reaches out of the block, and how far
+    /// its label's centre sits from the block border.
+    fn loop_plan(&self, block: Block, horizontal: bool) -> Vec<(usize, f32, f32)> {
+        let loops = self.loops_of(block);
         let outer = 0.75 * (LOOP + 2.0 + 8.0 * loops.len().saturating_sub(1) as f32);
         let mut at = outer + 2.0;
         loops
@@ -292,10 +716,10 @@ impl Flow<'_> {
             .collect()
     }
 
-    /// Room a node's self-loops need beside it, and the length along the ranks their labels
+    /// Room a block's self-loops need beside it, and the length along the ranks their labels
     /// need.
-    fn loop_room(&self, node: usize, horizontal: bool) -> (f32, f32) {
-        let plan = self.loop_plan(node, horizontal);
+    fn loop_room(&self, block: Block, horizontal: bool) -> (f32, f32) {
+        let plan = self.loop_plan(block, horizontal);
         let Some(&(_, reach, _)) = plan.last() else { return (0.0, 0.0) };
         let mut room = 0.75 * reach + 4.0;
         let mut main: f32 = 0.0;
@@ -309,8 +733,17 @@ impl Flow<'_> {
         (room, main)
     }
 
-    /// Absolute rectangles of every node and group, placing each level inside its group.
-    fn place(&self, level: usize, origin: (f32, f32), nodes: &mut [Rect], groups: &mut [Rect]) {
+    /// Absolute rectangles of every node and group and the origin of every level's content,
+    /// placing each level inside its group.
+    fn place(
+        &self,
+        level: usize,
+        origin: (f32, f32),
+        nodes: &mut [Rect],
+        groups: &mut [Rect],
+        origins: &mut [(f32, f32)],
+    ) {
+        origins[level] = origin;
         let Some(done) = &self.done[level] else { return };
         for &(block, (x, y)) in &done.centers {
             let (cx, cy) = (origin.0 + x, origin.1 + y);
@@ -321,56 +754,37 @@ impl Flow<'_> {
                 }
                 Block::Group(j) => {
                     let content = self.done[j + 1].as_ref().map_or((0.0, 0.0), |l| l.size);
-                    let title = &self.titles[j];
-                    let w = content.0.max(title.width) + 2.0 * GROUP_PAD;
-                    let h = content.1 + 2.0 * GROUP_PAD + title.height + TITLE_GAP;
+                    let (w, h) = self.group_size(j, content);
                     let rect = Rect::new(cx - w / 2.0, cy - h / 2.0, w, h);
                     groups[j] = rect;
-                    let inner =
-                        (rect.x + (w - content.0) / 2.0, rect.y + GROUP_PAD + title.height + TITLE_GAP);
-                    self.place(j + 1, inner, nodes, groups);
+                    let offset = self.content_offset(j, (w, h), content);
+                    self.place(j + 1, (rect.x + offset.0, rect.y + offset.1), nodes, groups, origins);
                 }
             }
         }
-    }
-
-    fn origins(&self, groups: &[Rect]) -> Vec<(f32, f32)> {
-        (0..self.levels.len())
-            .map(|level| {
-                if level == 0 {
-                    return (0.0, 0.0);
-                }
-                let j = level - 1;
-                let content = self.done[level].as_ref().map_or((0.0, 0.0), |l| l.size);
-                let title = &self.titles[j];
-                let rect = groups[j];
-                (rect.x + (rect.width - content.0) / 2.0, rect.y + GROUP_PAD + title.height + TITLE_GAP)
-            })
-            .collect()
     }
 
     fn scene(&self, env: &Env, node_labels: &[Label]) -> Scene {
         let chart = self.chart;
         let mut node_rects = vec![Rect::new(0.0, 0.0, 0.0, 0.0); chart.nodes.len()];
         let mut group_rects = vec![Rect::new(0.0, 0.0, 0.0, 0.0); chart.subgraphs.len()];
-        self.place(0, (0.0, 0.0), &mut node_rects, &mut group_rects);
-        let origins = self.origins(&group_rects);
-        let geometry = |e: Endpoint| match e {
-            Endpoint::Node(i) => (chart.nodes[i].shape, node_rects[i]),
-            Endpoint::Group(j) => (Shape::Rect, group_rects[j]),
+        let mut origins = vec![(0.0, 0.0); self.levels.len()];
+        self.place(0, (0.0, 0.0), &mut node_rects, &mut group_rects, &mut origins);
+        let geometry = |b: Block| match b {
+            Block::Node(i) => (chart.nodes[i].shape, node_rects[i]),
+            Block::Group(j) => (Shape::Rect, group_rects[j]),
         };
 
         let mut scene = Scene::default();
-        // Groups, outermost first, with their titles.
+        // Groups, outermost first.
         let mut order: Vec<usize> = (0..chart.subgraphs.len()).collect();
         order.sort_by_key(|&j| ancestors(chart, Block::Group(j)).len());
         for &j in &order {
             let sub = &chart.subgraphs[j];
             let color = env.other(j);
-            let rect = group_rects[j];
             scene.items.push(Item::Shape {
                 shape: Shape::Rect,
-                rect,
+                rect: group_rects[j],
                 fill: Some(Paint { color: sub.style.fill.unwrap_or(color.tint(0.86)), alpha: 0.55 }),
                 pen: Some(Pen {
                     color: sub.style.stroke.unwrap_or(color),
@@ -381,88 +795,58 @@ impl Flow<'_> {
             });
         }
 
-        // Edges: decide each end's side, spread ends that share a side, then route.
-        let mut plans = Vec::new();
-        for (level, done) in self.done.iter().enumerate() {
-            let Some(done) = done else { continue };
-            let (m, c) = unit(done.dir);
-            for (i, route) in &done.routes {
-                let e = &chart.edges[*i];
-                let o = origins[level];
-                let mids: Vec<Point> =
-                    route.points.iter().map(|&(x, y)| Point::new(o.0 + x, o.1 + y)).collect();
-                let label = route.label.map(|(x, y)| Point::new(o.0 + x, o.1 + y));
-                let (sa, ra) = geometry(e.from);
-                let (sb, rb) = geometry(e.to);
-                let ca = center(ra);
-                let cb = center(rb);
-                let next = mids.first().copied().unwrap_or(cb);
-                let prev = mids.last().copied().unwrap_or(ca);
-                let exit = side(ca, next, m, c);
-                let entry = side(prev, cb, m, c);
-                plans.push(Plan {
-                    edge: *i,
-                    m,
-                    c,
-                    mids,
-                    label,
-                    sa,
-                    ra,
-                    sb,
-                    rb,
-                    exit,
-                    entry,
-                    next,
-                    prev,
-                    off: (0.0, 0.0),
-                });
+        // Edges: each one's runs through its pieces, then ports spread along the sides.
+        let mut routed: Vec<(usize, Vec<Run>, Option<Point>)> = Vec::new();
+        for (i, pieces) in self.pieces.iter().enumerate() {
+            if pieces.is_empty() || chart.edges[i].from == chart.edges[i].to {
+                continue;
+            }
+            if let Some((mut runs, label)) = self.runs(pieces, &origins, &geometry) {
+                route::prepare(&mut runs, i);
+                routed.push((i, runs, label));
             }
         }
-        spread_ports(&mut plans);
+        let mut slots: Vec<&mut Slot> =
+            routed.iter_mut().flat_map(|(_, runs, _)| runs.iter_mut()).filter_map(Run::slot).collect();
+        route::spread(&mut slots);
 
         let mut edge_items = Vec::new();
         let mut label_items = Vec::new();
-        for plan in &plans {
-            let e = &chart.edges[plan.edge];
-            let perp = |d: (f32, f32)| if dot(d, plan.m).abs() > 0.5 { plan.c } else { plan.m };
-            let pa = perp(plan.exit);
-            let origin_a =
-                Point::new(center(plan.ra).x + pa.0 * plan.off.0, center(plan.ra).y + pa.1 * plan.off.0);
-            let start = shapes::boundary(plan.sa, plan.ra, origin_a, plan.exit);
-            let pb = perp(plan.entry);
-            let origin_b =
-                Point::new(center(plan.rb).x + pb.0 * plan.off.1, center(plan.rb).y + pb.1 * plan.off.1);
-            let end = shapes::boundary(plan.sb, plan.rb, origin_b, (-plan.entry.0, -plan.entry.1));
-            let mut points = vec![start];
-            points.extend(plan.mids.iter().copied());
-            points.push(end);
-            let segments = smooth(&points, plan.exit, plan.entry, plan.m);
+        for (i, runs, label_at) in &routed {
+            let e = &chart.edges[*i];
+            let (m, _) = unit(self.dirs[self.pieces[*i][0].0]);
+            let (segments, start, end) = route::draw(runs, m);
             if e.kind != LineKind::Invisible {
                 let path = scene.items.len() + edge_items.len();
                 edge_items.push(Item::Path { segments, pen: edge_pen(e, env), start: e.start, end: e.end });
                 scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end, path });
             }
-            if let (Some(label), Some(at)) = (&self.edge_labels[plan.edge], plan.label) {
-                push_edge_label(&mut label_items, label, at, env);
+            if let (Some(label), Some(at)) = (&self.edge_labels[*i], label_at) {
+                push_edge_label(&mut label_items, label, *at, env);
             }
         }
         // Self-loops: out of one side and back in, each a little wider, labels beyond them.
-        for (a, node) in chart.nodes.iter().enumerate() {
-            if self.loops[a].is_empty() {
+        let blocks =
+            (0..chart.nodes.len()).map(Block::Node).chain((0..chart.subgraphs.len()).map(Block::Group));
+        for block in blocks {
+            if self.loops_of(block).is_empty() {
                 continue;
             }
-            let rect = node_rects[a];
-            let level =
-                self.done.iter().flatten().find(|l| l.centers.iter().any(|(b, _)| *b == Block::Node(a)));
-            let dir = level.map_or(chart.direction, |l| l.dir);
+            let (shape, rect) = geometry(block);
+            let level = match block {
+                Block::Node(i) => chart.nodes[i].parent,
+                Block::Group(j) => chart.subgraphs[j].parent,
+            }
+            .map_or(0, |p| p + 1);
+            let dir = self.dirs[level];
             let (m, c) = unit(dir);
             let ctr = center(rect);
             let quarter = if dot(m, (0.0, 1.0)).abs() > 0.5 { rect.height / 4.0 } else { rect.width / 4.0 };
             let o1 = Point::new(ctr.x - m.0 * quarter, ctr.y - m.1 * quarter);
             let o2 = Point::new(ctr.x + m.0 * quarter, ctr.y + m.1 * quarter);
-            let start = shapes::boundary(node.shape, rect, o1, c);
-            let end = shapes::boundary(node.shape, rect, o2, c);
-            for (i, reach, label_at) in self.loop_plan(a, dir.horizontal()) {
+            let start = shapes::boundary(shape, rect, o1, c);
+            let end = shapes::boundary(shape, rect, o2, c);
+            for (i, reach, label_at) in self.loop_plan(block, dir.horizontal()) {
                 let e = &chart.edges[i];
                 let segments = vec![
                     Segment::MoveTo(start),
@@ -476,7 +860,7 @@ impl Flow<'_> {
                 edge_items.push(Item::Path { segments, pen: edge_pen(e, env), start: e.start, end: e.end });
                 scene.edges.push(EdgeEnds { from: e.from, to: e.to, start, end, path });
                 if let Some(label) = &self.edge_labels[i] {
-                    // Measured from the node's side, so round shapes do not pull it in.
+                    // Measured from the block's side, so round shapes do not pull it in.
                     let half = if c.0.abs() > 0.5 { rect.width / 2.0 } else { rect.height / 2.0 };
                     let side = Point::new(ctr.x + c.0 * half, ctr.y + c.1 * half);
                     let at = Point::new(side.x + c.0 * label_at, side.y + c.1 * label_at);
@@ -484,29 +868,43 @@ impl Flow<'_> {
                 }
             }
         }
-        // Group titles where no edge runs through them: left, right or centred.
-        let crossings: Vec<Point> = edge_items.iter().flat_map(sample).collect();
+        // Group titles where their level kept room for them, else left, right or centred,
+        // wherever no edge runs.
         let mut title_rects = vec![Rect::new(0.0, 0.0, 0.0, 0.0); chart.subgraphs.len()];
+        let lines: Vec<Vec<Vec<Point>>> = if chart.subgraphs.is_empty() {
+            Vec::new()
+        } else {
+            edge_items
+                .iter()
+                .filter_map(|item| match item {
+                    Item::Path { segments, .. } => Some(check::flatten(segments)),
+                    _ => None,
+                })
+                .collect()
+        };
         for &j in &order {
             let (rect, title) = (group_rects[j], &self.titles[j]);
             let top = rect.y + GROUP_PAD * 0.7;
+            let band = |x: f32| Rect::new(x - 1.0, top - 1.0, title.width + 2.0, title.height + 2.0);
+            let hits = |x: f32| {
+                let inner = band(x).inset(check::TOLERANCE);
+                lines.iter().filter(|l| check::polyline_enters(l, inner)).count()
+            };
+            let room = self.done[j + 1].as_ref().and_then(|l| l.title_x).map(|t| origins[j + 1].0 + t);
             let candidates = [
                 rect.x + GROUP_PAD,
                 rect.right() - GROUP_PAD - title.width,
                 rect.x + (rect.width - title.width) / 2.0,
             ];
-            let hits = |x: f32| {
-                let r = Rect::new(x - 1.5, top - 1.5, title.width + 3.0, title.height + 3.0);
-                crossings
+            let (x, count) = match room {
+                Some(x) => (x, 0),
+                None => candidates
                     .iter()
-                    .filter(|p| p.x >= r.x && p.x <= r.right() && p.y >= r.y && p.y <= r.bottom())
-                    .count()
+                    .map(|&x| (x, hits(x)))
+                    .fold((candidates[0], usize::MAX), |best, c| if c.1 < best.1 { c } else { best }),
             };
-            let (x, count) = candidates
-                .iter()
-                .map(|&x| (x, hits(x)))
-                .fold((candidates[0], usize::MAX), |best, c| if c.1 < best.1 { c } else { best });
             if count > 0 {
+                // No clear place: a paper patch keeps the title readable over the edge.
                 let back = Rect::new(x - 2.0, top - 0.5, title.width + 4.0, title.height + 1.0);
                 label_items.push(Item::Shape {
                     shape: Shape::Plain,
@@ -516,7 +914,7 @@ impl Flow<'_> {
                 });
             }
             label_items.push(Item::Text { label: title.clone(), cx: x + title.width / 2.0, top });
-            title_rects[j] = Rect::new(x - 1.5, top - 1.5, title.width + 3.0, title.height + 3.0);
+            title_rects[j] = band(x);
         }
         scene.titles = title_rects;
         scene.items.extend(edge_items);
@@ -557,25 +955,138 @@ impl Flow<'_> {
         scene.normalize(MARGIN);
         scene
     }
+
+    /// An edge's runs through all its pieces in absolute coordinates, its real ends left as
+    /// slots for the port spreading, and where its label goes.
+    fn runs(
+        &self,
+        pieces: &[(usize, usize)],
+        origins: &[(f32, f32)],
+        geometry: &dyn Fn(Block) -> (Shape, Rect),
+    ) -> Option<(Vec<Run>, Option<Point>)> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut label = None;
+        let count = pieces.len();
+        // Pieces with nothing to draw of their own: a frame end's place, a straight exit.
+        let shown =
+            |i: usize| self.parts[pieces[i].0].get(pieces[i].1).is_some_and(|p| !lone(p) && !direct(p));
+        let end_block = |i: usize, from: bool| {
+            let part = self.parts[pieces[i].0].get(pieces[i].1)?;
+            match if from { part.from } else { part.to } {
+                PartEnd::Block(b) => Some(b),
+                _ => None,
+            }
+        };
+        for (n, &(level, k)) in pieces.iter().enumerate() {
+            let done = self.done[level].as_ref()?;
+            let part = self.parts[level].get(k)?;
+            let route = done.routes.get(k)?;
+            let (m, c) = unit(done.dir);
+            let to_xy = level_xy(done.dir, done.main_size);
+            let o = origins[level];
+            let at = |cross: f32, main: f32| {
+                let (x, y) = to_xy((cross, main));
+                Point::new(o.0 + x, o.1 + y)
+            };
+            if part.common {
+                label = route.label.map(|(cross, main)| at(cross, main));
+            }
+            if !shown(n) {
+                continue;
+            }
+            if let PartEnd::Block(block) = part.from {
+                let edge = at(0.0, route.from_edge);
+                if (0..n).any(shown) {
+                    if let Some(Run::Line(_, last)) = runs.last().copied() {
+                        // Out of a subgraph's port: on along the same line to the rank's edge.
+                        runs.push(Run::Line(last, with_cross(edge, dot((last.x, last.y), c), c)));
+                    }
+                } else if let Some(port) = self.lone_port(pieces[0], origins) {
+                    // From its place among the ports of the subgraph it starts on.
+                    let edge = with_cross(edge, dot((port.x, port.y), c), c);
+                    runs.push(Run::Line(frame_point(geometry(block).1, port, edge), edge));
+                } else {
+                    // From the real start, maybe straight out of subgraphs around it.
+                    let start = end_block(0, true).unwrap_or(block);
+                    let (shape, rect) = geometry(start);
+                    runs.push(Run::Slot(Slot::new(start, shape, rect, edge, m, c, true)));
+                }
+            }
+            for lane in &route.lanes {
+                runs.push(Run::Line(at(lane.cross, lane.from), at(lane.cross, lane.to)));
+            }
+            if let PartEnd::Block(block) = part.to {
+                let edge = at(0.0, route.to_edge);
+                if let Some(next) = (n + 1..count).find(|&i| shown(i)) {
+                    if let Some(port) = self.next_port(pieces[next], origins) {
+                        // Into a subgraph's port: from the rank's edge along the port's line.
+                        runs.push(Run::Line(with_cross(edge, dot((port.x, port.y), c), c), port));
+                    }
+                } else if let Some(port) = self.lone_port(pieces[count - 1], origins) {
+                    // To its place among the ports of the subgraph it ends on.
+                    let edge = with_cross(edge, dot((port.x, port.y), c), c);
+                    runs.push(Run::Line(edge, frame_point(geometry(block).1, port, edge)));
+                } else {
+                    let end = end_block(count - 1, false).unwrap_or(block);
+                    let (shape, rect) = geometry(end);
+                    runs.push(Run::Slot(Slot::new(end, shape, rect, edge, m, c, false)));
+                }
+            }
+        }
+        Some((runs, label))
+    }
+
+    /// The port of a lone terminal piece (an edge ending on a subgraph's frame).
+    fn lone_port(&self, (level, k): (usize, usize), origins: &[(f32, f32)]) -> Option<Point> {
+        lone(self.parts[level].get(k)?).then(|| self.next_port((level, k), origins)).flatten()
+    }
+
+    /// Where the piece inside a subgraph starts: its port lane at the content's border.
+    fn next_port(&self, (level, k): (usize, usize), origins: &[(f32, f32)]) -> Option<Point> {
+        let done = self.done[level].as_ref()?;
+        let lane = done.routes.get(k)?.lanes.first()?;
+        let (x, y) = level_xy(done.dir, done.main_size)((lane.cross, lane.from));
+        Some(Point::new(origins[level].0 + x, origins[level].1 + y))
+    }
 }
 
-struct Plan {
-    edge: usize,
-    m: (f32, f32),
-    c: (f32, f32),
-    mids: Vec<Point>,
-    label: Option<Point>,
-    sa: Shape,
-    ra: Rect,
-    sb: Shape,
-    rb: Rect,
-    /// Direction leaving the start, and direction of travel arriving at the end.
-    exit: (f32, f32),
-    entry: (f32, f32),
-    next: Point,
-    prev: Point,
-    /// Port offsets at the start and the end.
-    off: (f32, f32),
+/// A piece that goes straight out of its block's side: drawn as part of its outer piece.
+fn direct(part: &Part) -> bool {
+    matches!(part.from, PartEnd::Across(_)) || matches!(part.to, PartEnd::Across(_))
+}
+
+/// A piece that only keeps an edge's place among a subgraph's ports.
+fn lone(part: &Part) -> bool {
+    matches!((part.from, part.to), (PartEnd::Border(a), PartEnd::Border(b)) if a == b)
+}
+
+/// Where the line from a port inside a group's rectangle towards `outside` meets its frame.
+fn frame_point(rect: Rect, port: Point, outside: Point) -> Point {
+    let (dx, dy) = (outside.x - port.x, outside.y - port.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-4 {
+        return port;
+    }
+    shapes::boundary(Shape::Rect, rect, port, (dx / len, dy / len))
+}
+
+/// Turns rank-space (cross, main) of a level into x and y of its content.
+fn level_xy(dir: Direction, m: f32) -> impl Fn((f32, f32)) -> (f32, f32) {
+    move |(cross, main)| match dir {
+        Direction::TopDown => (cross, main),
+        Direction::BottomUp => (cross, m - main),
+        Direction::LeftRight => (main, cross),
+        Direction::RightLeft => (m - main, cross),
+    }
+}
+
+/// `p` with its coordinate across the ranks set to `cross`.
+fn with_cross(p: Point, cross: f32, c: (f32, f32)) -> Point {
+    if c.0.abs() > 0.5 {
+        Point::new(cross, p.y)
+    } else {
+        Point::new(p.x, cross)
+    }
 }
 
 fn center(r: Rect) -> Point {
@@ -584,162 +1095,6 @@ fn center(r: Rect) -> Point {
 
 fn dot(a: (f32, f32), b: (f32, f32)) -> f32 {
     a.0 * b.0 + a.1 * b.1
-}
-
-/// The direction to leave `from` towards `to`: along the ranks when `to` is in another
-/// rank, sideways when it is in the same one.
-fn side(from: Point, to: Point, m: (f32, f32), c: (f32, f32)) -> (f32, f32) {
-    let d = (to.x - from.x, to.y - from.y);
-    let along = dot(d, m);
-    if along.abs() > 1.0 {
-        let s = along.signum();
-        (m.0 * s, m.1 * s)
-    } else {
-        let s = if dot(d, c) < 0.0 { -1.0 } else { 1.0 };
-        (c.0 * s, c.1 * s)
-    }
-}
-
-/// Ends that leave or enter the same side of the same block are spread along that side,
-/// ordered by where their other end lies, so parallel edges do not run on top of each other.
-fn spread_ports(plans: &mut [Plan]) {
-    #[derive(PartialEq)]
-    struct End {
-        plan: usize,
-        is_start: bool,
-        rect: (i64, i64, i64, i64),
-        side: (i32, i32),
-        key: f32,
-        extent: f32,
-    }
-    let q = |r: Rect| {
-        ((r.x * 100.0) as i64, (r.y * 100.0) as i64, (r.width * 100.0) as i64, (r.height * 100.0) as i64)
-    };
-    let mut ends = Vec::new();
-    for (k, p) in plans.iter().enumerate() {
-        let perp = |d: (f32, f32)| if dot(d, p.m).abs() > 0.5 { p.c } else { p.m };
-        let pa = perp(p.exit);
-        let pb = perp(p.entry);
-        let extent = |r: Rect, v: (f32, f32)| if v.0.abs() > 0.5 { r.width } else { r.height };
-        ends.push(End {
-            plan: k,
-            is_start: true,
-            rect: q(p.ra),
-            side: (p.exit.0.round() as i32, p.exit.1.round() as i32),
-            key: dot((p.next.x, p.next.y), pa),
-            extent: extent(p.ra, pa),
-        });
-        ends.push(End {
-            plan: k,
-            is_start: false,
-            rect: q(p.rb),
-            side: (-p.entry.0.round() as i32, -p.entry.1.round() as i32),
-            key: dot((p.prev.x, p.prev.y), pb),
-            extent: extent(p.rb, pb),
-        });
-    }
-    let mut used = vec![false; ends.len()];
-    for i in 0..ends.len() {
-        if used[i] {
-            continue;
-        }
-        let mut group: Vec<usize> = (i..ends.len())
-            .filter(|&j| !used[j] && ends[j].rect == ends[i].rect && ends[j].side == ends[i].side)
-            .collect();
-        for &j in &group {
-            used[j] = true;
-        }
-        if group.len() < 2 {
-            continue;
-        }
-        group.sort_by(|&a, &b| ends[a].key.total_cmp(&ends[b].key).then(a.cmp(&b)));
-        let k = group.len() as f32;
-        let spacing = (ends[i].extent * 0.6 / (k - 1.0)).min(9.0);
-        for (n, &j) in group.iter().enumerate() {
-            let offset = (n as f32 - (k - 1.0) / 2.0) * spacing;
-            let end = &ends[j];
-            if end.is_start {
-                plans[end.plan].off.0 = offset;
-            } else {
-                plans[end.plan].off.1 = offset;
-            }
-        }
-    }
-}
-
-/// A smooth curve through `points`: cubic pieces whose tangents run along the ranks at every
-/// inner point, leave along `exit` and arrive along `entry`.
-fn smooth(points: &[Point], exit: (f32, f32), entry: (f32, f32), m: (f32, f32)) -> Vec<Segment> {
-    let n = points.len();
-    let mut tangents = Vec::with_capacity(n);
-    for i in 0..n {
-        let t = if i == 0 {
-            exit
-        } else if i == n - 1 {
-            entry
-        } else {
-            let d = (points[i + 1].x - points[i - 1].x, points[i + 1].y - points[i - 1].y);
-            let s = if dot(d, m) < 0.0 { -1.0 } else { 1.0 };
-            (m.0 * s, m.1 * s)
-        };
-        tangents.push(t);
-    }
-    let mut out = vec![Segment::MoveTo(points[0])];
-    for i in 0..n - 1 {
-        let (a, b) = (points[i], points[i + 1]);
-        let d = (b.x - a.x, b.y - a.y);
-        let len = (d.0 * d.0 + d.1 * d.1).sqrt();
-        if len < 0.01 {
-            continue;
-        }
-        let (ta, tb) = (tangents[i], tangents[i + 1]);
-        let h1 = (0.5 * dot(d, ta).abs()).max(0.2 * len);
-        let h2 = (0.5 * dot(d, tb).abs()).max(0.2 * len);
-        let straight = (ta == tb) && (d.0 * ta.1 - d.1 * ta.0).abs() < 0.01 * len;
-        if straight {
-            out.push(Segment::LineTo(b));
-        } else {
-            out.push(Segment::CubicTo(
-                Point::new(a.x + ta.0 * h1, a.y + ta.1 * h1),
-                Point::new(b.x - tb.0 * h2, b.y - tb.1 * h2),
-                b,
-            ));
-        }
-    }
-    out
-}
-
-/// Points along a drawn path, for checking what it runs through.
-fn sample(item: &Item) -> Vec<Point> {
-    let Item::Path { segments, .. } = item else { return Vec::new() };
-    let mut out = Vec::new();
-    let mut last = Point::new(0.0, 0.0);
-    for seg in segments {
-        match *seg {
-            Segment::MoveTo(p) => last = p,
-            Segment::LineTo(p) => {
-                for i in 1..=12 {
-                    let t = i as f32 / 12.0;
-                    out.push(Point::new(last.x + (p.x - last.x) * t, last.y + (p.y - last.y) * t));
-                }
-                last = p;
-            }
-            Segment::CubicTo(a, b, c) => {
-                for i in 1..=16 {
-                    let t = i as f32 / 16.0;
-                    let u = 1.0 - t;
-                    let (w0, w1, w2, w3) = (u * u * u, 3.0 * u * u * t, 3.0 * u * t * t, t * t * t);
-                    out.push(Point::new(
-                        w0 * last.x + w1 * a.x + w2 * b.x + w3 * c.x,
-                        w0 * last.y + w1 * a.y + w2 * b.y + w3 * c.y,
-                    ));
-                }
-                last = c;
-            }
-            Segment::Close => {}
-        }
-    }
-    out
 }
 
 fn edge_pen(e: &FlowEdge, env: &Env) -> Pen {

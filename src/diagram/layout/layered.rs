@@ -1,7 +1,12 @@
-//! Layered (Sugiyama) layout of one graph level: break cycles, assign ranks, insert dummy
-//! vertices on long edges (and one per edge label), order each rank to reduce crossings, then
-//! place vertices across ranks. Works in rank space: `main` runs along the ranks, `cross`
-//! across them; the caller turns that into a direction.
+//! Layered (Sugiyama) layout of one graph level: break cycles, assign ranks, put a dummy
+//! vertex on every rank a long edge crosses (one of them holds its label), order each rank to
+//! reduce crossings, then place vertices across the ranks so that dummies keep clear of nodes
+//! like nodes do: every edge gets a lane of its own through the ranks it crosses.
+//!
+//! A level can be the inside of a subgraph that edges enter or leave: such an edge ends on a
+//! terminal in an extra row before or after every rank ([`Side`]), where it crosses the
+//! subgraph's border. Works in rank space: `main` runs along the ranks, `cross` across them;
+//! the caller turns that into a direction.
 
 /// A vertex to place: its size across and along the ranks.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -10,13 +15,35 @@ pub struct LNode {
     pub main: f32,
 }
 
+/// The border of a level an edge crosses: before its first rank or after its last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Side {
+    Before,
+    After,
+}
+
+/// An edge end: a node of the level, or a terminal on its border. An edge from a border to
+/// the same border is a lone terminal: an edge that ends on the level's frame keeps its place
+/// among the ports there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LEnd {
+    Node(usize),
+    Border(Side),
+    /// Straight out of the node's side across the ranks (`Before`: the low side): the node
+    /// is kept outermost in its rank on that side, so nothing stands in the way.
+    Across(Side),
+}
+
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LEdge {
-    pub from: usize,
-    pub to: usize,
+    pub from: LEnd,
+    pub to: LEnd,
     pub min_len: usize,
     /// Label size (cross, main), placed on a dummy vertex halfway.
     pub label: Option<(f32, f32)>,
+    /// Where the edge meets its `from` and `to` nodes across the ranks, from their centres
+    /// (a subgraph's port for an edge that goes on inside it); 0 for plain nodes.
+    pub offsets: (f32, f32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -25,13 +52,45 @@ pub struct Params {
     pub rank_sep: f32,
 }
 
-/// An edge's way through the ranks: the dummy vertices between its ends, in the edge's own
-/// direction, and where its label goes.
+/// Cross size of an edge's lane: what a dummy vertex takes in its rank.
+pub const LANE: f32 = 2.0;
+
+/// The ranks of a level, which depend on its edges only: subgraphs are ranked before their
+/// insides are measured, so that an edge knows which side of a subgraph it crosses.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ranking {
+    /// Row of every node; row 0 holds the `Before` terminals when there are any.
+    pub ranks: Vec<usize>,
+    /// Rows in all, terminal rows included.
+    pub rows: usize,
+    /// Per edge: it runs against the rows (from a higher row to a lower one).
+    pub reversed: Vec<bool>,
+    /// Rows of terminals before and after the ranks exist.
+    pub before: bool,
+    pub after: bool,
+    labelled: bool,
+}
+
+/// A straight stretch of an edge at one cross position, from main `from` to main `to` in the
+/// edge's direction: through the rank of a dummy vertex, or a terminal (`from == to`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lane {
+    pub cross: f32,
+    pub from: f32,
+    pub to: f32,
+}
+
+/// An edge's way through the level, in the edge's own direction.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Route {
-    pub points: Vec<(f32, f32)>,
+    /// Lanes between the ends (dummies), with a terminal end's lane first or last.
+    pub lanes: Vec<Lane>,
     pub label: Option<(f32, f32)>,
     pub reversed: bool,
+    /// For node ends: the main coordinate where the edge leaves the `from` node's rank and
+    /// where it enters the `to` node's rank.
+    pub from_edge: f32,
+    pub to_edge: f32,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -39,172 +98,84 @@ pub struct Layered {
     /// Centre (cross, main) of every node.
     pub centers: Vec<(f32, f32)>,
     pub routes: Vec<Route>,
+    /// Where the reserved title room sits across the ranks (left edge), when asked for.
+    pub title: Option<f32>,
     pub cross_size: f32,
     pub main_size: f32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Node,
+    Dummy,
+    Label,
+    Terminal,
+    Title,
 }
 
 struct Vertex {
     cross: f32,
     main: f32,
-    real: bool,
-    label: bool,
+    kind: Kind,
     rank: usize,
 }
 
-pub fn layout(nodes: &[LNode], edges: &[LEdge], params: Params) -> Layered {
-    let n = nodes.len();
-    if n == 0 {
-        return Layered {
-            centers: Vec::new(),
-            routes: vec![Route::default(); edges.len()],
-            cross_size: 0.0,
-            main_size: 0.0,
-        };
+impl Vertex {
+    /// Nodes, labels and titles are kept a full node gap apart; lanes come closer.
+    fn solid(&self) -> bool {
+        matches!(self.kind, Kind::Node | Kind::Label | Kind::Title)
     }
-    let reversed = break_cycles(n, edges);
+}
+
+/// A neighbour in the next or previous rank, with the cross offsets where the edge meets this
+/// vertex and the neighbour.
+#[derive(Debug, Clone, Copy)]
+struct Link {
+    to: usize,
+    here: f32,
+    there: f32,
+}
+
+/// Ranks `n` nodes by `edges`: cycles broken, longest paths, then sources pulled down next to
+/// their successors so that edges stay short (an edge out through the `After` border counts as
+/// leading to a rank after all others).
+pub fn rank(n: usize, edges: &[LEdge]) -> Ranking {
     let labelled = edges.iter().any(|e| e.label.is_some() && e.from != e.to);
     let factor = if labelled { 2 } else { 1 };
-    // Edges as the acyclic graph sees them: (tail, head, length); self-loops are left out.
-    let acyclic: Vec<Option<(usize, usize, usize)>> = edges
-        .iter()
-        .zip(&reversed)
-        .map(|(e, &rev)| {
-            (e.from != e.to).then(|| {
-                let (u, v) = if rev { (e.to, e.from) } else { (e.from, e.to) };
-                (u, v, e.min_len.max(1) * factor)
-            })
-        })
-        .collect();
-    let ranks = assign_ranks(n, &acyclic);
-
-    // Vertices: the nodes, then dummies along every edge.
-    let mut vertices: Vec<Vertex> = nodes
-        .iter()
-        .zip(&ranks)
-        .map(|(node, &rank)| Vertex { cross: node.cross, main: node.main, real: true, label: false, rank })
-        .collect();
-    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
-    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
-    let mut label_vertex: Vec<Option<usize>> = vec![None; edges.len()];
-    for (i, e) in acyclic.iter().enumerate() {
-        let Some(&(u, v, _)) = e.as_ref() else {
-            chains.push(Vec::new());
-            continue;
-        };
-        let (ru, rv) = (ranks[u], ranks[v]);
-        let mid = ru + (rv - ru) / 2;
-        let mut chain = vec![u];
-        for r in ru + 1..rv {
-            let label = if r == mid { edges[i].label } else { None };
-            let (cross, main) = label.unwrap_or((0.0, 0.0));
-            vertices.push(Vertex { cross, main, real: false, label: label.is_some(), rank: r });
-            succ.push(Vec::new());
-            pred.push(Vec::new());
-            let id = vertices.len() - 1;
-            if label.is_some() {
-                label_vertex[i] = Some(id);
-            }
-            chain.push(id);
-        }
-        chain.push(v);
-        for w in chain.windows(2) {
-            succ[w[0]].push(w[1]);
-            pred[w[1]].push(w[0]);
-        }
-        chains.push(chain);
-    }
-    let rank_count = vertices.iter().map(|v| v.rank).max().unwrap_or(0) + 1;
-
-    let mut layers = initial_order(&vertices, &succ, rank_count, n);
-    reduce_crossings(&mut layers, &succ, &pred);
-    let cross = place_across(&layers, &vertices, &succ, &pred, params.node_sep);
-
-    // Along the ranks: each rank as thick as its thickest vertex.
-    let gap = if labelled { params.rank_sep / 2.0 } else { params.rank_sep };
-    let mut thickness = vec![0.0f32; rank_count];
-    for v in &vertices {
-        thickness[v.rank] = thickness[v.rank].max(v.main);
-    }
-    let mut centre = vec![0.0f32; rank_count];
-    let mut at = 0.0;
-    for r in 0..rank_count {
-        if r > 0 {
-            at += gap;
-        }
-        centre[r] = at + thickness[r] / 2.0;
-        at += thickness[r];
-    }
-    let main_size = at;
-    let left = vertices.iter().enumerate().map(|(i, v)| cross[i] - v.cross / 2.0).fold(f32::MAX, f32::min);
-    let right = vertices.iter().enumerate().map(|(i, v)| cross[i] + v.cross / 2.0).fold(f32::MIN, f32::max);
-    let pos = |i: usize| (cross[i] - left, centre[vertices[i].rank]);
-
-    let centers = (0..n).map(pos).collect();
-    let routes = chains
-        .iter()
-        .enumerate()
-        .map(|(i, chain)| {
-            let mut points: Vec<(f32, f32)> =
-                chain.iter().skip(1).take(chain.len().saturating_sub(2)).map(|&v| pos(v)).collect();
-            if reversed[i] {
-                points.reverse();
-            }
-            Route { points, label: label_vertex[i].map(pos), reversed: reversed[i] }
-        })
-        .collect();
-    Layered { centers, routes, cross_size: (right - left).max(0.0), main_size }
-}
-
-/// Marks the edges that close a cycle (found by depth-first search in node order); turning
-/// them around makes the graph acyclic.
-fn break_cycles(n: usize, edges: &[LEdge]) -> Vec<bool> {
-    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
-    for (i, e) in edges.iter().enumerate() {
-        if e.from != e.to {
-            out[e.from].push(i);
-        }
-    }
-    let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
-    let mut reversed = vec![false; edges.len()];
-    for root in 0..n {
-        if state[root] != 0 {
-            continue;
-        }
-        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
-        state[root] = 1;
-        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
-            if let Some(&e) = out[v].get(*next) {
-                *next += 1;
-                let w = edges[e].to;
-                match state[w] {
-                    0 => {
-                        state[w] = 1;
-                        stack.push((w, 0));
-                    }
-                    1 => reversed[e] = true,
-                    _ => {}
-                }
-            } else {
-                state[v] = 2;
-                stack.pop();
-            }
-        }
-    }
-    reversed
-}
-
-/// Longest-path ranks, then sources pulled down next to their first successor so that
-/// edges stay short.
-fn assign_ranks(n: usize, edges: &[Option<(usize, usize, usize)>]) -> Vec<usize> {
-    let mut indegree = vec![0usize; n];
+    let reversed_inner = break_cycles(n, edges);
     let mut out: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
     let mut inc: Vec<Vec<(usize, usize)>> = vec![Vec::new(); n];
-    for &(u, v, len) in edges.iter().flatten() {
-        indegree[v] += 1;
-        out[u].push((v, len));
-        inc[v].push((u, len));
+    let mut leaves = vec![false; n];
+    let mut enters = vec![false; n];
+    let mut reversed = vec![false; edges.len()];
+    let (mut before, mut after) = (false, false);
+    for (i, e) in edges.iter().enumerate() {
+        let len = e.min_len.max(1) * factor;
+        match (e.from, e.to) {
+            (LEnd::Node(a), LEnd::Node(b)) if a != b && a < n && b < n => {
+                let (u, v) = if reversed_inner[i] { (b, a) } else { (a, b) };
+                reversed[i] = reversed_inner[i];
+                out[u].push((v, len));
+                inc[v].push((u, len));
+            }
+            (LEnd::Border(side), LEnd::Node(z)) | (LEnd::Node(z), LEnd::Border(side)) if z < n => {
+                reversed[i] =
+                    matches!(e.to, LEnd::Border(Side::Before)) || matches!(e.from, LEnd::Border(Side::After));
+                match side {
+                    Side::Before => {
+                        before = true;
+                        enters[z] = true;
+                    }
+                    Side::After => {
+                        after = true;
+                        leaves[z] = true;
+                    }
+                }
+            }
+            _ => {}
+        }
     }
+    let mut indegree: Vec<usize> = inc.iter().map(Vec::len).collect();
     let mut ready: std::collections::BTreeSet<usize> = (0..n).filter(|&v| indegree[v] == 0).collect();
     let mut order = Vec::with_capacity(n);
     while let Some(v) = ready.pop_first() {
@@ -222,28 +193,301 @@ fn assign_ranks(n: usize, edges: &[Option<(usize, usize, usize)>]) -> Vec<usize>
             rank[v] = rank[v].max(rank[u] + len as i64);
         }
     }
+    let top = rank.iter().copied().max().unwrap_or(0) + factor as i64;
     for &v in order.iter().rev() {
-        if inc[v].is_empty() && !out[v].is_empty() {
-            rank[v] = out[v].iter().map(|&(w, len)| rank[w] - len as i64).min().unwrap_or(rank[v]);
+        if inc[v].is_empty() && !enters[v] && (!out[v].is_empty() || leaves[v]) {
+            let exit = if leaves[v] { Some(top - factor as i64) } else { None };
+            let pulled = out[v].iter().map(|&(w, len)| rank[w] - len as i64).chain(exit).min();
+            rank[v] = pulled.unwrap_or(rank[v]);
         }
     }
     let low = rank.iter().copied().min().unwrap_or(0);
-    rank.iter().map(|r| (r - low) as usize).collect()
+    let shift = i64::from(before);
+    let ranks: Vec<usize> = rank.iter().map(|r| (r - low + shift) as usize).collect();
+    let last = ranks.iter().copied().max().map_or(0, |m| m + 1);
+    let rows = last.max(usize::from(before)) + usize::from(after);
+    Ranking { ranks, rows, reversed, before, after, labelled }
+}
+
+/// `ranking` of the nodes alone, with rows added for the terminals of `edges` and the nodes'
+/// ranks kept: a crossing decided on those ranks stays valid.
+pub fn with_terminal_rows(ranking: &Ranking, edges: &[LEdge]) -> Ranking {
+    let touches =
+        |side: Side| edges.iter().any(|e| e.from == LEnd::Border(side) || e.to == LEnd::Border(side));
+    let (before, after) = (touches(Side::Before), touches(Side::After));
+    let low = ranking.ranks.iter().copied().min().unwrap_or(0);
+    let ranks: Vec<usize> = ranking.ranks.iter().map(|r| r - low + usize::from(before)).collect();
+    let last = ranks.iter().copied().max().map_or(0, |m| m + 1);
+    let rows = last.max(usize::from(before)) + usize::from(after);
+    let reversed = edges
+        .iter()
+        .enumerate()
+        .map(|(i, e)| match (e.from, e.to) {
+            (LEnd::Node(_), LEnd::Node(_)) => ranking.reversed.get(i).copied().unwrap_or(false),
+            _ => e.to == LEnd::Border(Side::Before) || e.from == LEnd::Border(Side::After),
+        })
+        .collect();
+    Ranking { ranks, rows, reversed, before, after, labelled: ranking.labelled }
+}
+
+/// Lays out a ranked level. `title`: room of this cross size to keep free at the start of the
+/// `Side` terminal row (a subgraph's title, written where edges cross its border).
+pub fn layout(
+    nodes: &[LNode],
+    edges: &[LEdge],
+    ranking: &Ranking,
+    title: Option<(Side, f32)>,
+    params: Params,
+) -> Layered {
+    let n = nodes.len();
+    let Some(last_row) = ranking.rows.checked_sub(1) else {
+        return Layered {
+            centers: Vec::new(),
+            routes: vec![Route::default(); edges.len()],
+            title: None,
+            cross_size: 0.0,
+            main_size: 0.0,
+        };
+    };
+    let row_of = |side: Side| match side {
+        Side::Before => 0,
+        Side::After => last_row,
+    };
+    let mut vertices: Vec<Vertex> = nodes
+        .iter()
+        .zip(&ranking.ranks)
+        .map(|(node, &rank)| Vertex { cross: node.cross, main: node.main, kind: Kind::Node, rank })
+        .collect();
+    let mut succ: Vec<Vec<Link>> = vec![Vec::new(); n];
+    let mut pred: Vec<Vec<Link>> = vec![Vec::new(); n];
+    let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
+    let mut label_vertex: Vec<Option<usize>> = vec![None; edges.len()];
+    let mut pins: Vec<(usize, Side)> = Vec::new();
+    for (i, e) in edges.iter().enumerate() {
+        let mut end = |end: LEnd| match end {
+            LEnd::Node(v) => (v < n).then_some(v),
+            LEnd::Across(_) => None,
+            LEnd::Border(side) => {
+                let terminal = Vertex { cross: LANE, main: 0.0, kind: Kind::Terminal, rank: row_of(side) };
+                Some(add(&mut vertices, &mut succ, &mut pred, terminal))
+            }
+        };
+        if let (LEnd::Border(side), true) = (e.from, e.from == e.to) {
+            let row = match side {
+                Side::Before => ranking.before,
+                Side::After => ranking.after,
+            };
+            chains.push(if row { end(e.from).into_iter().collect() } else { Vec::new() });
+            continue;
+        }
+        if let (LEnd::Node(v), LEnd::Across(side)) | (LEnd::Across(side), LEnd::Node(v)) = (e.from, e.to) {
+            if v < n {
+                pins.push((v, side));
+            }
+            chains.push(Vec::new());
+            continue;
+        }
+        if e.from == e.to {
+            chains.push(Vec::new());
+            continue;
+        }
+        let (Some(a), Some(b)) = (end(e.from), end(e.to)) else {
+            chains.push(Vec::new());
+            continue;
+        };
+        let rev = ranking.reversed.get(i).copied().unwrap_or(false);
+        let ((u, off_u), (v, off_v)) =
+            if rev { ((b, e.offsets.1), (a, e.offsets.0)) } else { ((a, e.offsets.0), (b, e.offsets.1)) };
+        let (ru, rv) = (vertices[u].rank, vertices[v].rank);
+        if ru >= rv {
+            // Not expected from a ranking; such an edge is left without a route.
+            chains.push(Vec::new());
+            continue;
+        }
+        let labelled = e.label.is_some() && matches!((e.from, e.to), (LEnd::Node(_), LEnd::Node(_)));
+        let mid = ru + (rv - ru) / 2;
+        let mut chain = vec![u];
+        for r in ru + 1..rv {
+            let label = if labelled && r == mid { e.label } else { None };
+            let vertex = match label {
+                Some((cross, main)) => Vertex { cross, main, kind: Kind::Label, rank: r },
+                None => Vertex { cross: LANE, main: 0.0, kind: Kind::Dummy, rank: r },
+            };
+            let id = add(&mut vertices, &mut succ, &mut pred, vertex);
+            if label.is_some() {
+                label_vertex[i] = Some(id);
+            }
+            chain.push(id);
+        }
+        chain.push(v);
+        let last = chain.len() - 2;
+        for (k, w) in chain.windows(2).enumerate() {
+            let here = if k == 0 { off_u } else { 0.0 };
+            let there = if k == last { off_v } else { 0.0 };
+            succ[w[0]].push(Link { to: w[1], here, there });
+            pred[w[1]].push(Link { to: w[0], here: there, there: here });
+        }
+        chains.push(chain);
+    }
+    let title_vertex = title.and_then(|(side, width)| {
+        let row = row_of(side);
+        let used = vertices.iter().any(|v| v.kind == Kind::Terminal && v.rank == row);
+        let room = Vertex { cross: width, main: 0.0, kind: Kind::Title, rank: row };
+        used.then(|| add(&mut vertices, &mut succ, &mut pred, room))
+    });
+    compact_ranks(&mut vertices);
+    let rank_count = vertices.iter().map(|v| v.rank).max().unwrap_or(0) + 1;
+
+    let mut layers = initial_order(&vertices, &succ, rank_count, n);
+    if let Some(t) = title_vertex {
+        pins.insert(0, (t, Side::Before));
+    }
+    let pins = Pins::new(pins, &vertices);
+    pins.apply(&mut layers);
+    reduce_crossings(&mut layers, &succ, &pred, &pins);
+    let cross = place_across(&layers, &vertices, &succ, &pred, params.node_sep);
+
+    // Along the ranks: each rank as thick as its thickest vertex.
+    let gap = if ranking.labelled { params.rank_sep / 2.0 } else { params.rank_sep };
+    let mut thickness = vec![0.0f32; rank_count];
+    for v in &vertices {
+        thickness[v.rank] = thickness[v.rank].max(v.main);
+    }
+    let mut centre = vec![0.0f32; rank_count];
+    let mut at = 0.0;
+    for r in 0..rank_count {
+        if r > 0 {
+            at += gap;
+        }
+        centre[r] = at + thickness[r] / 2.0;
+        at += thickness[r];
+    }
+    let main_size = at;
+    let left = vertices.iter().enumerate().map(|(i, v)| cross[i] - v.cross / 2.0).fold(f32::MAX, f32::min);
+    let right = vertices.iter().enumerate().map(|(i, v)| cross[i] + v.cross / 2.0).fold(f32::MIN, f32::max);
+    let pos = |i: usize| (cross[i] - left, centre[vertices[i].rank]);
+    let band = |i: usize| {
+        let r = vertices[i].rank;
+        (centre[r] - thickness[r] / 2.0, centre[r] + thickness[r] / 2.0)
+    };
+
+    let centers = (0..n).map(pos).collect();
+    let routes = chains
+        .iter()
+        .enumerate()
+        .map(|(i, chain)| {
+            let (Some(&first), Some(&last)) = (chain.first(), chain.last()) else {
+                return Route::default();
+            };
+            // In rank order first: every vertex but real nodes is a lane.
+            let mut lanes: Vec<Lane> = chain
+                .iter()
+                .filter(|&&v| vertices[v].kind != Kind::Node)
+                .map(|&v| {
+                    let (lo, hi) = band(v);
+                    Lane { cross: cross[v] - left, from: lo, to: hi }
+                })
+                .collect();
+            let (tail_edge, head_edge) = (band(first).1, band(last).0);
+            let rev = ranking.reversed.get(i).copied().unwrap_or(false);
+            let (from_edge, to_edge) = if rev {
+                lanes.reverse();
+                for lane in &mut lanes {
+                    std::mem::swap(&mut lane.from, &mut lane.to);
+                }
+                (band(last).0, band(first).1)
+            } else {
+                (tail_edge, head_edge)
+            };
+            Route { lanes, label: label_vertex[i].map(pos), reversed: rev, from_edge, to_edge }
+        })
+        .collect();
+    let title = title_vertex.map(|t| cross[t] - left - vertices[t].cross / 2.0);
+    Layered { centers, routes, title, cross_size: (right - left).max(0.0), main_size }
+}
+
+/// Adds a vertex without neighbours yet and returns its index.
+fn add(vertices: &mut Vec<Vertex>, succ: &mut Vec<Vec<Link>>, pred: &mut Vec<Vec<Link>>, v: Vertex) -> usize {
+    vertices.push(v);
+    succ.push(Vec::new());
+    pred.push(Vec::new());
+    vertices.len() - 1
+}
+
+/// Drops ranks that hold no vertex, so that no double gaps open up.
+fn compact_ranks(vertices: &mut [Vertex]) {
+    let count = vertices.iter().map(|v| v.rank).max().map_or(0, |m| m + 1);
+    let mut used = vec![false; count];
+    for v in vertices.iter() {
+        used[v.rank] = true;
+    }
+    let mut new_rank = vec![0; count];
+    let mut next = 0;
+    for r in 0..count {
+        new_rank[r] = next;
+        if used[r] {
+            next += 1;
+        }
+    }
+    for v in vertices.iter_mut() {
+        v.rank = new_rank[v.rank];
+    }
+}
+
+/// Marks the edges that close a cycle (found by depth-first search in node order); turning
+/// them around makes the graph acyclic.
+fn break_cycles(n: usize, edges: &[LEdge]) -> Vec<bool> {
+    let mut out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (i, e) in edges.iter().enumerate() {
+        if let (LEnd::Node(a), LEnd::Node(b)) = (e.from, e.to) {
+            if a != b && a < n && b < n {
+                out[a].push(i);
+            }
+        }
+    }
+    let to = |e: usize| match edges[e].to {
+        LEnd::Node(b) => b,
+        LEnd::Border(_) | LEnd::Across(_) => 0,
+    };
+    let mut state = vec![0u8; n]; // 0 new, 1 on the stack, 2 done
+    let mut reversed = vec![false; edges.len()];
+    for root in 0..n {
+        if state[root] != 0 {
+            continue;
+        }
+        let mut stack: Vec<(usize, usize)> = vec![(root, 0)];
+        state[root] = 1;
+        while let Some(&mut (v, ref mut next)) = stack.last_mut() {
+            if let Some(&e) = out[v].get(*next) {
+                *next += 1;
+                let w = to(e);
+                match state[w] {
+                    0 => {
+                        state[w] = 1;
+                        stack.push((w, 0));
+                    }
+                    1 => reversed[e] = true,
+                    _ => {}
+                }
+            } else {
+                state[v] = 2;
+                stack.pop();
+            }
+        }
+    }
+    reversed
 }
 
 /// A first order per rank from a depth-first walk, so connected vertices start close.
-fn initial_order(vertices: &[Vertex], succ: &[Vec<usize>], ranks: usize, real: usize) -> Vec<Vec<usize>> {
+fn initial_order(vertices: &[Vertex], succ: &[Vec<Link>], ranks: usize, real: usize) -> Vec<Vec<usize>> {
     let mut layers = vec![Vec::new(); ranks];
     let mut seen = vec![false; vertices.len()];
-    let has_pred = {
-        let mut p = vec![false; vertices.len()];
-        for s in succ {
-            for &w in s {
-                p[w] = true;
-            }
+    let mut has_pred = vec![false; vertices.len()];
+    for s in succ {
+        for link in s {
+            has_pred[link.to] = true;
         }
-        p
-    };
+    }
     let roots = (0..real).filter(|&v| !has_pred[v]).chain(0..vertices.len());
     for root in roots {
         if seen[root] {
@@ -256,9 +500,9 @@ fn initial_order(vertices: &[Vertex], succ: &[Vec<usize>], ranks: usize, real: u
             }
             seen[v] = true;
             layers[vertices[v].rank].push(v);
-            for &w in succ[v].iter().rev() {
-                if !seen[w] {
-                    stack.push(w);
+            for link in succ[v].iter().rev() {
+                if !seen[link.to] {
+                    stack.push(link.to);
                 }
             }
         }
@@ -266,18 +510,60 @@ fn initial_order(vertices: &[Vertex], succ: &[Vec<usize>], ranks: usize, real: u
     layers
 }
 
+/// Vertices kept first or last in their rank: the title room, and nodes an edge leaves
+/// straight across the ranks. One per end of a rank; later requests for a taken end are
+/// dropped.
+struct Pins {
+    /// Per rank: the vertex kept first and the one kept last.
+    ends: Vec<(Option<usize>, Option<usize>)>,
+    pinned: Vec<bool>,
+}
+
+impl Pins {
+    fn new(requests: Vec<(usize, Side)>, vertices: &[Vertex]) -> Pins {
+        let ranks = vertices.iter().map(|v| v.rank + 1).max().unwrap_or(0);
+        let mut ends = vec![(None, None); ranks];
+        let mut pinned = vec![false; vertices.len()];
+        for (v, side) in requests {
+            let end = &mut ends[vertices[v].rank];
+            let slot = match side {
+                Side::Before => &mut end.0,
+                Side::After => &mut end.1,
+            };
+            if slot.is_none() && !pinned[v] {
+                *slot = Some(v);
+                pinned[v] = true;
+            }
+        }
+        Pins { ends, pinned }
+    }
+
+    fn apply(&self, layers: &mut [Vec<usize>]) {
+        for (r, layer) in layers.iter_mut().enumerate() {
+            self.apply_rank(r, layer);
+        }
+    }
+
+    fn apply_rank(&self, r: usize, layer: &mut Vec<usize>) {
+        let Some(&(first, last)) = self.ends.get(r) else { return };
+        if let Some(at) = first.and_then(|p| layer.iter().position(|&v| v == p)) {
+            let v = layer.remove(at);
+            layer.insert(0, v);
+        }
+        if let Some(at) = last.and_then(|p| layer.iter().position(|&v| v == p)) {
+            let v = layer.remove(at);
+            layer.push(v);
+        }
+    }
+}
+
 /// Edge crossings between two adjacent ranks: inversions of the edges' lower ends once they
-/// are sorted by their upper ends, counted with a Fenwick tree in O(E log E) — transposing
-/// asks for this once per swap, so a quadratic count made large graphs take minutes.
-fn crossings_between(upper: &[usize], lower: &[usize], succ: &[Vec<usize>], pos: &[usize]) -> usize {
-    let mut in_lower: Vec<usize> = lower.to_vec();
-    in_lower.sort_unstable();
+/// are sorted by their upper ends, counted with a Fenwick tree in O(E log E).
+fn crossings_between(upper: &[usize], succ: &[Vec<Link>], pos: &[usize]) -> usize {
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for &u in upper {
-        for &w in &succ[u] {
-            if in_lower.binary_search(&w).is_ok() {
-                pairs.push((pos[u], pos[w]));
-            }
+        for link in &succ[u] {
+            pairs.push((pos[u], pos[link.to]));
         }
     }
     pairs.sort_unstable();
@@ -302,8 +588,8 @@ fn crossings_between(upper: &[usize], lower: &[usize], succ: &[Vec<usize>], pos:
     count
 }
 
-fn total_crossings(layers: &[Vec<usize>], succ: &[Vec<usize>], pos: &[usize]) -> usize {
-    layers.windows(2).map(|w| crossings_between(&w[0], &w[1], succ, pos)).sum()
+fn total_crossings(layers: &[Vec<usize>], succ: &[Vec<Link>], pos: &[usize]) -> usize {
+    layers.iter().map(|layer| crossings_between(layer, succ, pos)).sum()
 }
 
 fn positions(layers: &[Vec<usize>], count: usize) -> Vec<usize> {
@@ -317,7 +603,7 @@ fn positions(layers: &[Vec<usize>], count: usize) -> Vec<usize> {
 }
 
 /// Barycentre sweeps down and up with adjacent swaps, keeping the best order seen.
-fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<usize>]) {
+fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<Link>], pred: &[Vec<Link>], pins: &Pins) {
     let count = succ.len();
     let mut pos = positions(layers, count);
     let mut best = layers.to_vec();
@@ -334,29 +620,26 @@ fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<
         };
         for r in order {
             let neighbours = if down { pred } else { succ };
-            let keys: Vec<(usize, f32)> = layers[r]
+            let mut keyed: Vec<(usize, f32)> = layers[r]
                 .iter()
                 .map(|&v| {
                     let ns = &neighbours[v];
                     let key = if ns.is_empty() {
                         pos[v] as f32
                     } else {
-                        ns.iter().map(|&w| pos[w] as f32).sum::<f32>() / ns.len() as f32
+                        ns.iter().map(|l| pos[l.to] as f32).sum::<f32>() / ns.len() as f32
                     };
                     (v, key)
                 })
                 .collect();
-            let mut sorted = keys;
-            sorted.sort_by(|a, b| a.1.total_cmp(&b.1));
-            layers[r] = sorted.into_iter().map(|(v, _)| v).collect();
+            keyed.sort_by(|a, b| a.1.total_cmp(&b.1));
+            layers[r] = keyed.into_iter().map(|(v, _)| v).collect();
+            pins.apply_rank(r, &mut layers[r]);
             for (i, &v) in layers[r].iter().enumerate() {
                 pos[v] = i;
             }
         }
-        // Adjacent swaps cost a crossing count per swap: worth it for sheet-sized graphs only.
-        if count <= 400 {
-            transpose(layers, succ, &mut pos);
-        }
+        transpose(layers, succ, pred, &mut pos, &pins.pinned);
         let crossings = total_crossings(layers, succ, &pos);
         if crossings < best_crossings {
             best_crossings = crossings;
@@ -366,32 +649,59 @@ fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<
     layers.clone_from_slice(&best);
 }
 
-/// Swaps neighbours in a rank while that removes crossings.
-fn transpose(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pos: &mut [usize]) {
+/// Pairs (a from `left`, b from `right`) with a right of b: crossings between the edges of two
+/// neighbouring vertices towards one rank.
+fn pair_crossings(
+    left: &[Link],
+    right: &[Link],
+    pos: &[usize],
+    scratch: &mut (Vec<usize>, Vec<usize>),
+) -> usize {
+    let (a, b) = scratch;
+    a.clear();
+    b.clear();
+    a.extend(left.iter().map(|l| pos[l.to]));
+    b.extend(right.iter().map(|l| pos[l.to]));
+    a.sort_unstable();
+    b.sort_unstable();
+    let mut count = 0;
+    let mut below = 0;
+    for &x in a.iter() {
+        while below < b.len() && b[below] < x {
+            below += 1;
+        }
+        count += below;
+    }
+    count
+}
+
+/// Swaps neighbours in a rank while that removes crossings; each swap is judged by the
+/// crossings between the two vertices' own edges only, so a pass costs O(E log E).
+fn transpose(
+    layers: &mut [Vec<usize>],
+    succ: &[Vec<Link>],
+    pred: &[Vec<Link>],
+    pos: &mut [usize],
+    pinned: &[bool],
+) {
+    let mut scratch = (Vec::new(), Vec::new());
     for _ in 0..8 {
         let mut improved = false;
-        for r in 0..layers.len() {
-            for i in 0..layers[r].len().saturating_sub(1) {
-                let local = |layers: &[Vec<usize>], pos: &[usize]| {
-                    let above =
-                        if r > 0 { crossings_between(&layers[r - 1], &layers[r], succ, pos) } else { 0 };
-                    let below = if r + 1 < layers.len() {
-                        crossings_between(&layers[r], &layers[r + 1], succ, pos)
-                    } else {
-                        0
-                    };
-                    above + below
-                };
-                let before = local(layers, pos);
-                layers[r].swap(i, i + 1);
-                pos[layers[r][i]] = i;
-                pos[layers[r][i + 1]] = i + 1;
-                if local(layers, pos) < before {
+        for layer in layers.iter_mut() {
+            for i in 0..layer.len().saturating_sub(1) {
+                let (u, v) = (layer[i], layer[i + 1]);
+                if pinned[u] || pinned[v] {
+                    continue;
+                }
+                let now = pair_crossings(&pred[u], &pred[v], pos, &mut scratch)
+                    + pair_crossings(&succ[u], &succ[v], pos, &mut scratch);
+                let swapped = pair_crossings(&pred[v], &pred[u], pos, &mut scratch)
+                    + pair_crossings(&succ[v], &succ[u], pos, &mut scratch);
+                if swapped < now {
+                    layer.swap(i, i + 1);
+                    pos[u] = i + 1;
+                    pos[v] = i;
                     improved = true;
-                } else {
-                    layers[r].swap(i, i + 1);
-                    pos[layers[r][i]] = i;
-                    pos[layers[r][i + 1]] = i + 1;
                 }
             }
         }
@@ -403,26 +713,26 @@ fn transpose(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pos: &mut [usize]) 
 
 /// Cross coordinates: every vertex pulled towards the weighted mean of its neighbours in
 /// the rank before (sweeping down) or after (sweeping up), solved per rank exactly under the
-/// spacing constraints. Long edges weigh more, so they run straight.
+/// spacing constraints. Long edges weigh more, so they run straight; an edge that meets a node
+/// off its centre pulls that point, not the centre.
 fn place_across(
     layers: &[Vec<usize>],
     vertices: &[Vertex],
-    succ: &[Vec<usize>],
-    pred: &[Vec<usize>],
+    succ: &[Vec<Link>],
+    pred: &[Vec<Link>],
     node_sep: f32,
 ) -> Vec<f32> {
     let count = vertices.len();
     let sep = |a: usize, b: usize| {
         let (va, vb) = (&vertices[a], &vertices[b]);
-        let solid = |v: &Vertex| v.real || v.label;
-        let gap = match (solid(va), solid(vb)) {
+        let gap = match (va.solid(), vb.solid()) {
             (true, true) => node_sep,
             (false, false) => node_sep * 0.35,
             _ => node_sep * 0.6,
         };
         (va.cross + vb.cross) / 2.0 + gap
     };
-    let weight = |a: usize, b: usize| match (vertices[a].real, vertices[b].real) {
+    let weight = |a: usize, b: usize| match (vertices[a].kind == Kind::Node, vertices[b].kind == Kind::Node) {
         (true, true) => 1.0,
         (false, false) => 8.0,
         _ => 2.0,
@@ -454,16 +764,16 @@ fn place_across(
             for &v in layer {
                 let mut sum = 0.0;
                 let mut total = 0.0;
-                let sources: [&[usize]; 2] = if both {
+                let sources: [&[Link]; 2] = if both {
                     [&pred[v], &succ[v]]
                 } else if down {
                     [&pred[v], &[]]
                 } else {
                     [&succ[v], &[]]
                 };
-                for &w in sources.iter().flat_map(|s| s.iter()) {
-                    let k = weight(v, w);
-                    sum += k * x[w];
+                for link in sources.iter().flat_map(|s| s.iter()) {
+                    let k = weight(v, link.to);
+                    sum += k * (x[link.to] + link.there - link.here);
                     total += k;
                 }
                 if total > 0.0 {
@@ -518,57 +828,79 @@ pub fn place_in_order(desired: &[f32], weights: &[f32], seps: &[f32]) -> Vec<f32
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    fn link(to: usize) -> Link {
+        Link { to, here: 0.0, there: 0.0 }
+    }
+
     #[test]
     fn crossings_are_counted_as_pairs_of_edges_that_swap_sides() {
         // Upper 0,1,2 and lower 3,4,5 with every edge crossing every edge of the others.
-        let succ = vec![vec![5], vec![4], vec![3], vec![], vec![], vec![]];
+        let succ: Vec<Vec<Link>> = vec![vec![link(5)], vec![link(4)], vec![link(3)], vec![], vec![], vec![]];
         let pos = vec![0, 1, 2, 0, 1, 2];
-        assert_eq!(super::crossings_between(&[0, 1, 2], &[3, 4, 5], &succ, &pos), 3);
+        assert_eq!(crossings_between(&[0, 1, 2], &succ, &pos), 3);
         // Fans from one node and edges to one node never cross each other.
-        let fan = vec![vec![3, 4, 5], vec![3], vec![], vec![], vec![], vec![]];
-        assert_eq!(super::crossings_between(&[0, 1, 2], &[3, 4, 5], &fan, &pos), 2);
-        // Edges to nodes of other ranks are not counted.
-        let other = vec![vec![5], vec![2], vec![], vec![], vec![], vec![]];
-        assert_eq!(super::crossings_between(&[0, 1], &[3, 4, 5], &other, &pos), 0);
+        let fan = vec![vec![link(3), link(4), link(5)], vec![link(3)], vec![], vec![], vec![], vec![]];
+        assert_eq!(crossings_between(&[0, 1, 2], &fan, &pos), 2);
+        // The same count from the pairs of neighbours, as transposing judges a swap.
+        let mut scratch = (Vec::new(), Vec::new());
+        assert_eq!(pair_crossings(&fan[0], &fan[1], &pos, &mut scratch), 2);
+        assert_eq!(pair_crossings(&fan[1], &fan[0], &pos, &mut scratch), 0);
     }
-
-    use super::*;
 
     fn node() -> LNode {
         LNode { cross: 40.0, main: 20.0 }
     }
 
     fn edge(from: usize, to: usize) -> LEdge {
-        LEdge { from, to, min_len: 1, label: None }
+        LEdge { from: LEnd::Node(from), to: LEnd::Node(to), min_len: 1, label: None, offsets: (0.0, 0.0) }
     }
 
     const P: Params = Params { node_sep: 10.0, rank_sep: 20.0 };
+
+    fn lay(nodes: &[LNode], edges: &[LEdge]) -> Layered {
+        layout(nodes, edges, &rank(nodes.len(), edges), None, P)
+    }
 
     #[test]
     fn ranks_follow_edges_and_cycles_are_broken() {
         let nodes = vec![node(); 4];
         let edges = vec![edge(0, 1), edge(1, 2), edge(2, 0), edge(2, 3)];
-        let l = layout(&nodes, &edges, P);
+        let l = lay(&nodes, &edges);
         let main: Vec<f32> = l.centers.iter().map(|c| c.1).collect();
         assert!(main[0] < main[1] && main[1] < main[2] && main[2] < main[3], "{main:?}");
         assert!(l.routes[2].reversed && !l.routes[0].reversed);
+        // The reversed edge 2 → 0 runs up through its lane: from rank 2 back to rank 0.
+        let lanes = &l.routes[2].lanes;
+        assert_eq!(lanes.len(), 1, "{lanes:?}");
+        assert!(lanes[0].from > lanes[0].to, "travels against the ranks: {lanes:?}");
+        assert!(l.routes[2].from_edge < main[2] && l.routes[2].to_edge > main[0]);
     }
 
     #[test]
-    fn long_edges_get_dummies_and_sources_sit_near_their_targets() {
+    fn long_edges_get_lanes_clear_of_the_nodes_they_pass() {
         // 0 → 1 → 2 → 3 and 4 → 3: node 4 is pulled down next to 3.
         let nodes = vec![node(); 5];
         let edges = vec![edge(0, 1), edge(1, 2), edge(2, 3), edge(4, 3), edge(0, 3)];
-        let l = layout(&nodes, &edges, P);
+        let l = lay(&nodes, &edges);
         assert!((l.centers[4].1 - l.centers[2].1).abs() < 0.01, "{:?}", l.centers);
-        assert_eq!(l.routes[4].points.len(), 2, "two dummies between ranks 0 and 3");
+        let lanes = &l.routes[4].lanes;
+        assert_eq!(lanes.len(), 2, "two dummies between ranks 0 and 3");
+        for (lane, passed) in lanes.iter().zip([1, 2]) {
+            let gap = (lane.cross - l.centers[passed].0).abs() - 20.0 - LANE / 2.0;
+            assert!(gap >= 6.0 - 0.01, "lane {lane:?} only {gap} from node {passed}");
+            assert!(
+                lane.from < l.centers[passed].1 - 10.0 + 0.01 && lane.to > l.centers[passed].1 + 10.0 - 0.01
+            );
+        }
     }
 
     #[test]
     fn nodes_in_a_rank_do_not_overlap() {
         let nodes = vec![node(); 7];
         let edges: Vec<LEdge> = (1..7).map(|i| edge(0, i)).collect();
-        let l = layout(&nodes, &edges, P);
+        let l = lay(&nodes, &edges);
         let mut xs: Vec<f32> = l.centers[1..].iter().map(|c| c.0).collect();
         xs.sort_by(f32::total_cmp);
         for w in xs.windows(2) {
@@ -584,7 +916,7 @@ mod tests {
         // K2,2 drawn with swapped order must end uncrossed: 0→3, 1→2.
         let nodes = vec![node(); 4];
         let edges = vec![edge(0, 3), edge(1, 2)];
-        let l = layout(&nodes, &edges, P);
+        let l = lay(&nodes, &edges);
         let (a, b) = ((l.centers[0].0, l.centers[3].0), (l.centers[1].0, l.centers[2].0));
         assert!((a.0 < b.0) == (a.1 < b.1), "{:?}", l.centers);
     }
@@ -592,10 +924,53 @@ mod tests {
     #[test]
     fn labels_get_their_own_space() {
         let nodes = vec![node(); 2];
-        let edges = vec![LEdge { from: 0, to: 1, min_len: 1, label: Some((30.0, 12.0)) }];
-        let l = layout(&nodes, &edges, P);
+        let edges = vec![LEdge { label: Some((30.0, 12.0)), ..edge(0, 1) }];
+        let l = lay(&nodes, &edges);
         let label = l.routes[0].label.unwrap();
         assert!(label.1 - 6.0 >= l.centers[0].1 + 10.0 && label.1 + 6.0 <= l.centers[1].1 - 10.0, "{l:?}");
+    }
+
+    #[test]
+    fn border_terminals_sit_in_rows_before_and_after_every_rank() {
+        // Inside a subgraph: 0 → 1, an edge in from outside to 1, one out from 0.
+        let nodes = vec![node(); 2];
+        let edges = vec![
+            edge(0, 1),
+            LEdge { from: LEnd::Border(Side::Before), ..edge(0, 1) },
+            LEdge { to: LEnd::Border(Side::After), ..edge(0, 1) },
+        ];
+        let ranking = rank(2, &edges);
+        assert_eq!(ranking.ranks, [1, 2]);
+        assert_eq!(ranking.rows, 4);
+        let l = layout(&nodes, &edges, &ranking, Some((Side::Before, 30.0)), P);
+        // In: a terminal at the top, then a lane past node 0, clear of it.
+        let lanes = &l.routes[1].lanes;
+        assert_eq!(lanes.len(), 2, "{lanes:?}");
+        assert_eq!(lanes[0].from, 0.0);
+        assert!((lanes[1].cross - l.centers[0].0).abs() >= 20.0 + LANE / 2.0 + 6.0 - 0.01);
+        // The title room comes first in the top row, and the terminal keeps clear of it.
+        let title = l.title.expect("title room");
+        assert!(title + 30.0 + 6.0 <= lanes[0].cross - LANE / 2.0 + 0.01, "{title} {lanes:?}");
+        // Out: node 0's lane down past node 1 to the bottom row.
+        let out = &l.routes[2].lanes;
+        assert_eq!(out.len(), 2, "{out:?}");
+        assert!((out[1].to - l.main_size).abs() < 0.01);
+    }
+
+    #[test]
+    fn transposing_a_thousand_edges_is_fast() {
+        let nodes = vec![node(); 400];
+        let mut seed = 1u64;
+        let edges: Vec<LEdge> = (0..1000)
+            .map(|_| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                edge(((seed >> 33) % 200) as usize, 200 + ((seed >> 17) % 200) as usize)
+            })
+            .collect();
+        let started = std::time::Instant::now();
+        let l = lay(&nodes, &edges);
+        assert_eq!(l.centers.len(), 400);
+        assert!(started.elapsed().as_secs_f32() < 1.0, "{:?}", started.elapsed());
     }
 
     #[test]
