@@ -452,7 +452,7 @@ impl Flow<'_> {
             }
         }
         if across.is_empty() {
-            let edges = self.ledges(level, |_, _| (0.0, 0.0));
+            let edges = self.ledges(level);
             return layered::rank(self.levels[level].len(), &edges);
         }
         // Ranks without the crossings across, to see which blocks share a rank.
@@ -461,7 +461,7 @@ impl Flow<'_> {
             let inner = if p.leaves { part.from } else { part.to };
             (part.from, part.to) = (inner, inner);
         }
-        let edges = self.ledges(level, |_, _| (0.0, 0.0));
+        let edges = self.ledges(level);
         let first = layered::rank(self.levels[level].len(), &edges);
         let low = first.ranks.iter().copied().min().unwrap_or(0);
         let high = first.ranks.iter().copied().max().unwrap_or(0);
@@ -492,12 +492,12 @@ impl Flow<'_> {
             }
         }
         // The ranks stay as decided on: a row must not pull a block into a taken rank.
-        let edges = self.ledges(level, |_, _| (0.0, 0.0));
+        let edges = self.ledges(level);
         layered::with_terminal_rows(&first, &edges)
     }
 
-    /// The pieces of a level as layered edges; `offsets` gives where each meets its ends.
-    fn ledges(&self, level: usize, offsets: impl Fn(usize, &Part) -> (f32, f32)) -> Vec<LEdge> {
+    /// The pieces of a level as layered edges.
+    fn ledges(&self, level: usize) -> Vec<LEdge> {
         let horizontal = self.dirs[level].horizontal();
         let blocks = &self.levels[level];
         let end = |e: PartEnd| match e {
@@ -507,8 +507,7 @@ impl Flow<'_> {
         };
         self.parts[level]
             .iter()
-            .enumerate()
-            .map(|(k, part)| {
+            .map(|part| {
                 let label = if part.common {
                     self.edge_labels[part.edge].as_ref().map(|l| {
                         let (w, h) = (l.width + 6.0, l.height + 2.0);
@@ -522,7 +521,7 @@ impl Flow<'_> {
                     None
                 };
                 let min_len = if part.common { self.chart.edges[part.edge].min_len } else { 1 };
-                LEdge { from: end(part.from), to: end(part.to), min_len, label, offsets: offsets(k, part) }
+                LEdge { from: end(part.from), to: end(part.to), min_len, label }
             })
             .collect()
     }
@@ -589,53 +588,6 @@ impl Flow<'_> {
         std::iter::once(0.0).chain(blocked.iter().map(|&(_, b)| b + gap)).find(|&t| fits(t)).unwrap_or(last)
     }
 
-    /// Where a piece crosses into the group block `g` (its port), across the parent's ranks
-    /// (`parent_horizontal`: they run along x) and from the block's centre.
-    fn port_offset(
-        &self,
-        g: usize,
-        inner: Option<(usize, usize)>,
-        leaves: bool,
-        parent_horizontal: bool,
-    ) -> f32 {
-        let Some(rel) = inner.and_then(|piece| self.port_in_group(g, piece, leaves)) else { return 0.0 };
-        if parent_horizontal {
-            rel.1
-        } else {
-            rel.0
-        }
-    }
-
-    /// The port of the piece inside group `g`, from the group's centre.
-    fn port_in_group(&self, g: usize, piece: (usize, usize), leaves: bool) -> Option<(f32, f32)> {
-        let content = self.done[g + 1].as_ref()?.size;
-        let size = self.group_size(g, content);
-        let offset = self.content_offset(g, size, content);
-        let p = self.port_point(piece, leaves)?;
-        Some((offset.0 + p.0 - size.0 / 2.0, offset.1 + p.1 - size.1 / 2.0))
-    }
-
-    /// Where a piece crosses its level's border, in the level's content coordinates: its
-    /// terminal, or for a straight exit the block it leaves from (or that block's own port).
-    fn port_point(&self, (l, i): (usize, usize), leaves: bool) -> Option<(f32, f32)> {
-        let part = self.parts[l].get(i)?;
-        let done = self.done[l].as_ref()?;
-        if direct(part) {
-            let PartEnd::Block(b) = (if leaves { part.from } else { part.to }) else { return None };
-            let centre = done.centers.iter().find(|(x, _)| *x == b)?.1;
-            let inner = if leaves { part.inner_from } else { part.inner_to };
-            if let (Block::Group(h), Some(piece)) = (b, inner) {
-                if let Some(rel) = self.port_in_group(h, piece, leaves) {
-                    return Some((centre.0 + rel.0, centre.1 + rel.1));
-                }
-            }
-            return Some(centre);
-        }
-        let route = done.routes.get(i)?;
-        let lane = if leaves { route.lanes.last() } else { route.lanes.first() }?;
-        Some(level_xy(done.dir, done.main_size)((lane.cross, lane.from)))
-    }
-
     /// Lays out a level (after the groups in it) and returns its content size.
     fn level(&mut self, level: usize) -> (f32, f32) {
         if let Some(done) = &self.done[level] {
@@ -651,13 +603,7 @@ impl Flow<'_> {
             let (room, main_min) = self.loop_room(b, horizontal);
             lnodes.push(LNode { cross: cross + 2.0 * room, main: main.max(main_min) });
         }
-        let edges = self.ledges(level, |_, part| {
-            let at = |end: PartEnd, inner: Option<(usize, usize)>, start: bool| match end {
-                PartEnd::Block(Block::Group(g)) => self.port_offset(g, inner, start, horizontal),
-                _ => 0.0,
-            };
-            (at(part.from, part.inner_from, true), at(part.to, part.inner_to, false))
-        });
+        let edges = self.ledges(level);
         let title = (level > 0).then(|| {
             let side = match dir {
                 Direction::TopDown => Some(Side::Before),

@@ -41,9 +41,6 @@ pub struct LEdge {
     pub min_len: usize,
     /// Label size (cross, main), placed on a dummy vertex halfway.
     pub label: Option<(f32, f32)>,
-    /// Where the edge meets its `from` and `to` nodes across the ranks, from their centres
-    /// (a subgraph's port for an edge that goes on inside it); 0 for plain nodes.
-    pub offsets: (f32, f32),
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -125,15 +122,6 @@ impl Vertex {
     fn solid(&self) -> bool {
         matches!(self.kind, Kind::Node | Kind::Label | Kind::Title)
     }
-}
-
-/// A neighbour in the next or previous rank, with the cross offsets where the edge meets this
-/// vertex and the neighbour.
-#[derive(Debug, Clone, Copy)]
-struct Link {
-    to: usize,
-    here: f32,
-    there: f32,
 }
 
 /// Ranks `n` nodes by `edges`: cycles broken, longest paths, then sources pulled down next to
@@ -258,8 +246,8 @@ pub fn layout(
         .zip(&ranking.ranks)
         .map(|(node, &rank)| Vertex { cross: node.cross, main: node.main, kind: Kind::Node, rank })
         .collect();
-    let mut succ: Vec<Vec<Link>> = vec![Vec::new(); n];
-    let mut pred: Vec<Vec<Link>> = vec![Vec::new(); n];
+    let mut succ: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pred: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut chains: Vec<Vec<usize>> = Vec::with_capacity(edges.len());
     let mut label_vertex: Vec<Option<usize>> = vec![None; edges.len()];
     let mut pins: Vec<(usize, Side)> = Vec::new();
@@ -296,8 +284,7 @@ pub fn layout(
             continue;
         };
         let rev = ranking.reversed.get(i).copied().unwrap_or(false);
-        let ((u, off_u), (v, off_v)) =
-            if rev { ((b, e.offsets.1), (a, e.offsets.0)) } else { ((a, e.offsets.0), (b, e.offsets.1)) };
+        let (u, v) = if rev { (b, a) } else { (a, b) };
         let (ru, rv) = (vertices[u].rank, vertices[v].rank);
         if ru >= rv {
             // Not expected from a ranking; such an edge is left without a route.
@@ -320,12 +307,9 @@ pub fn layout(
             chain.push(id);
         }
         chain.push(v);
-        let last = chain.len() - 2;
-        for (k, w) in chain.windows(2).enumerate() {
-            let here = if k == 0 { off_u } else { 0.0 };
-            let there = if k == last { off_v } else { 0.0 };
-            succ[w[0]].push(Link { to: w[1], here, there });
-            pred[w[1]].push(Link { to: w[0], here: there, there: here });
+        for w in chain.windows(2) {
+            succ[w[0]].push(w[1]);
+            pred[w[1]].push(w[0]);
         }
         chains.push(chain);
     }
@@ -407,7 +391,12 @@ pub fn layout(
 }
 
 /// Adds a vertex without neighbours yet and returns its index.
-fn add(vertices: &mut Vec<Vertex>, succ: &mut Vec<Vec<Link>>, pred: &mut Vec<Vec<Link>>, v: Vertex) -> usize {
+fn add(
+    vertices: &mut Vec<Vertex>,
+    succ: &mut Vec<Vec<usize>>,
+    pred: &mut Vec<Vec<usize>>,
+    v: Vertex,
+) -> usize {
     vertices.push(v);
     succ.push(Vec::new());
     pred.push(Vec::new());
@@ -479,13 +468,13 @@ fn break_cycles(n: usize, edges: &[LEdge]) -> Vec<bool> {
 }
 
 /// A first order per rank from a depth-first walk, so connected vertices start close.
-fn initial_order(vertices: &[Vertex], succ: &[Vec<Link>], ranks: usize, real: usize) -> Vec<Vec<usize>> {
+fn initial_order(vertices: &[Vertex], succ: &[Vec<usize>], ranks: usize, real: usize) -> Vec<Vec<usize>> {
     let mut layers = vec![Vec::new(); ranks];
     let mut seen = vec![false; vertices.len()];
     let mut has_pred = vec![false; vertices.len()];
     for s in succ {
-        for link in s {
-            has_pred[link.to] = true;
+        for &w in s {
+            has_pred[w] = true;
         }
     }
     let roots = (0..real).filter(|&v| !has_pred[v]).chain(0..vertices.len());
@@ -500,9 +489,9 @@ fn initial_order(vertices: &[Vertex], succ: &[Vec<Link>], ranks: usize, real: us
             }
             seen[v] = true;
             layers[vertices[v].rank].push(v);
-            for link in succ[v].iter().rev() {
-                if !seen[link.to] {
-                    stack.push(link.to);
+            for &w in succ[v].iter().rev() {
+                if !seen[w] {
+                    stack.push(w);
                 }
             }
         }
@@ -559,11 +548,11 @@ impl Pins {
 
 /// Edge crossings between two adjacent ranks: inversions of the edges' lower ends once they
 /// are sorted by their upper ends, counted with a Fenwick tree in O(E log E).
-fn crossings_between(upper: &[usize], succ: &[Vec<Link>], pos: &[usize]) -> usize {
+fn crossings_between(upper: &[usize], succ: &[Vec<usize>], pos: &[usize]) -> usize {
     let mut pairs: Vec<(usize, usize)> = Vec::new();
     for &u in upper {
-        for link in &succ[u] {
-            pairs.push((pos[u], pos[link.to]));
+        for &w in &succ[u] {
+            pairs.push((pos[u], pos[w]));
         }
     }
     pairs.sort_unstable();
@@ -588,7 +577,7 @@ fn crossings_between(upper: &[usize], succ: &[Vec<Link>], pos: &[usize]) -> usiz
     count
 }
 
-fn total_crossings(layers: &[Vec<usize>], succ: &[Vec<Link>], pos: &[usize]) -> usize {
+fn total_crossings(layers: &[Vec<usize>], succ: &[Vec<usize>], pos: &[usize]) -> usize {
     layers.iter().map(|layer| crossings_between(layer, succ, pos)).sum()
 }
 
@@ -603,7 +592,7 @@ fn positions(layers: &[Vec<usize>], count: usize) -> Vec<usize> {
 }
 
 /// Barycentre sweeps down and up with adjacent swaps, keeping the best order seen.
-fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<Link>], pred: &[Vec<Link>], pins: &Pins) {
+fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<usize>], pred: &[Vec<usize>], pins: &Pins) {
     let count = succ.len();
     let mut pos = positions(layers, count);
     let mut best = layers.to_vec();
@@ -627,7 +616,7 @@ fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<Link>], pred: &[Vec<L
                     let key = if ns.is_empty() {
                         pos[v] as f32
                     } else {
-                        ns.iter().map(|l| pos[l.to] as f32).sum::<f32>() / ns.len() as f32
+                        ns.iter().map(|&w| pos[w] as f32).sum::<f32>() / ns.len() as f32
                     };
                     (v, key)
                 })
@@ -652,16 +641,16 @@ fn reduce_crossings(layers: &mut [Vec<usize>], succ: &[Vec<Link>], pred: &[Vec<L
 /// Pairs (a from `left`, b from `right`) with a right of b: crossings between the edges of two
 /// neighbouring vertices towards one rank.
 fn pair_crossings(
-    left: &[Link],
-    right: &[Link],
+    left: &[usize],
+    right: &[usize],
     pos: &[usize],
     scratch: &mut (Vec<usize>, Vec<usize>),
 ) -> usize {
     let (a, b) = scratch;
     a.clear();
     b.clear();
-    a.extend(left.iter().map(|l| pos[l.to]));
-    b.extend(right.iter().map(|l| pos[l.to]));
+    a.extend(left.iter().map(|&w| pos[w]));
+    b.extend(right.iter().map(|&w| pos[w]));
     a.sort_unstable();
     b.sort_unstable();
     let mut count = 0;
@@ -679,8 +668,8 @@ fn pair_crossings(
 /// crossings between the two vertices' own edges only, so a pass costs O(E log E).
 fn transpose(
     layers: &mut [Vec<usize>],
-    succ: &[Vec<Link>],
-    pred: &[Vec<Link>],
+    succ: &[Vec<usize>],
+    pred: &[Vec<usize>],
     pos: &mut [usize],
     pinned: &[bool],
 ) {
@@ -713,13 +702,12 @@ fn transpose(
 
 /// Cross coordinates: every vertex pulled towards the weighted mean of its neighbours in
 /// the rank before (sweeping down) or after (sweeping up), solved per rank exactly under the
-/// spacing constraints. Long edges weigh more, so they run straight; an edge that meets a node
-/// off its centre pulls that point, not the centre.
+/// spacing constraints. Long edges weigh more, so they run straight.
 fn place_across(
     layers: &[Vec<usize>],
     vertices: &[Vertex],
-    succ: &[Vec<Link>],
-    pred: &[Vec<Link>],
+    succ: &[Vec<usize>],
+    pred: &[Vec<usize>],
     node_sep: f32,
 ) -> Vec<f32> {
     let count = vertices.len();
@@ -764,16 +752,16 @@ fn place_across(
             for &v in layer {
                 let mut sum = 0.0;
                 let mut total = 0.0;
-                let sources: [&[Link]; 2] = if both {
+                let sources: [&[usize]; 2] = if both {
                     [&pred[v], &succ[v]]
                 } else if down {
                     [&pred[v], &[]]
                 } else {
                     [&succ[v], &[]]
                 };
-                for link in sources.iter().flat_map(|s| s.iter()) {
-                    let k = weight(v, link.to);
-                    sum += k * (x[link.to] + link.there - link.here);
+                for &w in sources.iter().flat_map(|s| s.iter()) {
+                    let k = weight(v, w);
+                    sum += k * x[w];
                     total += k;
                 }
                 if total > 0.0 {
@@ -830,18 +818,14 @@ pub fn place_in_order(desired: &[f32], weights: &[f32], seps: &[f32]) -> Vec<f32
 mod tests {
     use super::*;
 
-    fn link(to: usize) -> Link {
-        Link { to, here: 0.0, there: 0.0 }
-    }
-
     #[test]
     fn crossings_are_counted_as_pairs_of_edges_that_swap_sides() {
         // Upper 0,1,2 and lower 3,4,5 with every edge crossing every edge of the others.
-        let succ: Vec<Vec<Link>> = vec![vec![link(5)], vec![link(4)], vec![link(3)], vec![], vec![], vec![]];
+        let succ: Vec<Vec<usize>> = vec![vec![5], vec![4], vec![3], vec![], vec![], vec![]];
         let pos = vec![0, 1, 2, 0, 1, 2];
         assert_eq!(crossings_between(&[0, 1, 2], &succ, &pos), 3);
         // Fans from one node and edges to one node never cross each other.
-        let fan = vec![vec![link(3), link(4), link(5)], vec![link(3)], vec![], vec![], vec![], vec![]];
+        let fan = vec![vec![3, 4, 5], vec![3], vec![], vec![], vec![], vec![]];
         assert_eq!(crossings_between(&[0, 1, 2], &fan, &pos), 2);
         // The same count from the pairs of neighbours, as transposing judges a swap.
         let mut scratch = (Vec::new(), Vec::new());
@@ -854,7 +838,7 @@ mod tests {
     }
 
     fn edge(from: usize, to: usize) -> LEdge {
-        LEdge { from: LEnd::Node(from), to: LEnd::Node(to), min_len: 1, label: None, offsets: (0.0, 0.0) }
+        LEdge { from: LEnd::Node(from), to: LEnd::Node(to), min_len: 1, label: None }
     }
 
     const P: Params = Params { node_sep: 10.0, rank_sep: 20.0 };
