@@ -1,7 +1,9 @@
-//! Drawing an edge from its runs: straight along its lanes through the ranks, smooth S-bends
-//! in the gaps between them, and its two ends on ports spread along the sides of their nodes.
+//! Drawing an edge: its runs through all its pieces (straight along its lanes through the
+//! ranks), smooth S-bends in the gaps between them, and its two ends on ports spread along the
+//! sides of their nodes.
 
-use super::{dot, Block};
+use super::pieces::{Part, PartEnd};
+use super::{dot, level_xy, unit, with_cross, Block, Flow};
 use crate::diagram::model::Shape;
 use crate::diagram::shapes;
 use crate::frame::{Point, Rect, Segment};
@@ -98,11 +100,11 @@ impl Slot {
     fn place(&self) -> (Point, Point, Point) {
         let centre = center(self.rect);
         let cross = dot((centre.x, centre.y), self.c) + self.offset;
-        let origin = super::with_cross(centre, cross, self.c);
+        let origin = with_cross(centre, cross, self.c);
         let s = f32::from(self.side());
         let out = (self.m.0 * s, self.m.1 * s);
         let on_outline = shapes::boundary(self.shape, self.rect, origin, out);
-        let edge = super::with_cross(self.rank_edge, cross, self.c);
+        let edge = with_cross(self.rank_edge, cross, self.c);
         if self.start {
             (on_outline, edge, on_outline)
         } else {
@@ -225,4 +227,119 @@ fn center(r: Rect) -> Point {
 
 fn dist(a: Point, b: Point) -> f32 {
     ((a.x - b.x).powi(2) + (a.y - b.y).powi(2)).sqrt()
+}
+
+impl Flow<'_> {
+    /// An edge's runs through all its pieces in absolute coordinates, its real ends left as
+    /// slots for the port spreading, and where its label goes.
+    pub(super) fn runs(
+        &self,
+        pieces: &[(usize, usize)],
+        origins: &[(f32, f32)],
+        geometry: &dyn Fn(Block) -> (Shape, Rect),
+    ) -> Option<(Vec<Run>, Option<Point>)> {
+        let mut runs: Vec<Run> = Vec::new();
+        let mut label = None;
+        let count = pieces.len();
+        // Pieces with nothing to draw of their own: a frame end's place, a straight exit.
+        let shown =
+            |i: usize| self.parts[pieces[i].0].get(pieces[i].1).is_some_and(|p| !lone(p) && !direct(p));
+        let end_block = |i: usize, from: bool| {
+            let part = self.parts[pieces[i].0].get(pieces[i].1)?;
+            match if from { part.from } else { part.to } {
+                PartEnd::Block(b) => Some(b),
+                _ => None,
+            }
+        };
+        for (n, &(level, k)) in pieces.iter().enumerate() {
+            let done = self.done[level].as_ref()?;
+            let part = self.parts[level].get(k)?;
+            let route = done.routes.get(k)?;
+            let (m, c) = unit(done.dir);
+            let to_xy = level_xy(done.dir, done.main_size);
+            let o = origins[level];
+            let at = |cross: f32, main: f32| {
+                let (x, y) = to_xy((cross, main));
+                Point::new(o.0 + x, o.1 + y)
+            };
+            if part.common {
+                label = route.label.map(|(cross, main)| at(cross, main));
+            }
+            if !shown(n) {
+                continue;
+            }
+            if let PartEnd::Block(block) = part.from {
+                let edge = at(0.0, route.from_edge);
+                if (0..n).any(shown) {
+                    if let Some(Run::Line(_, last)) = runs.last().copied() {
+                        // Out of a subgraph's port: on along the same line to the rank's edge.
+                        runs.push(Run::Line(last, with_cross(edge, dot((last.x, last.y), c), c)));
+                    }
+                } else if let Some(port) = self.lone_port(pieces[0], origins) {
+                    // From its place among the ports of the subgraph it starts on.
+                    let edge = with_cross(edge, dot((port.x, port.y), c), c);
+                    runs.push(Run::Line(frame_point(geometry(block).1, port, edge), edge));
+                } else {
+                    // From the real start, maybe straight out of subgraphs around it.
+                    let start = end_block(0, true).unwrap_or(block);
+                    let (shape, rect) = geometry(start);
+                    runs.push(Run::Slot(Slot::new(start, shape, rect, edge, m, c, true)));
+                }
+            }
+            for lane in &route.lanes {
+                runs.push(Run::Line(at(lane.cross, lane.from), at(lane.cross, lane.to)));
+            }
+            if let PartEnd::Block(block) = part.to {
+                let edge = at(0.0, route.to_edge);
+                if let Some(next) = (n + 1..count).find(|&i| shown(i)) {
+                    if let Some(port) = self.next_port(pieces[next], origins) {
+                        // Into a subgraph's port: from the rank's edge along the port's line.
+                        runs.push(Run::Line(with_cross(edge, dot((port.x, port.y), c), c), port));
+                    }
+                } else if let Some(port) = self.lone_port(pieces[count - 1], origins) {
+                    // To its place among the ports of the subgraph it ends on.
+                    let edge = with_cross(edge, dot((port.x, port.y), c), c);
+                    runs.push(Run::Line(edge, frame_point(geometry(block).1, port, edge)));
+                } else {
+                    let end = end_block(count - 1, false).unwrap_or(block);
+                    let (shape, rect) = geometry(end);
+                    runs.push(Run::Slot(Slot::new(end, shape, rect, edge, m, c, false)));
+                }
+            }
+        }
+        Some((runs, label))
+    }
+
+    /// The port of a lone terminal piece (an edge ending on a subgraph's frame).
+    fn lone_port(&self, (level, k): (usize, usize), origins: &[(f32, f32)]) -> Option<Point> {
+        lone(self.parts[level].get(k)?).then(|| self.next_port((level, k), origins)).flatten()
+    }
+
+    /// Where the piece inside a subgraph starts: its port lane at the content's border.
+    fn next_port(&self, (level, k): (usize, usize), origins: &[(f32, f32)]) -> Option<Point> {
+        let done = self.done[level].as_ref()?;
+        let lane = done.routes.get(k)?.lanes.first()?;
+        let (x, y) = level_xy(done.dir, done.main_size)((lane.cross, lane.from));
+        Some(Point::new(origins[level].0 + x, origins[level].1 + y))
+    }
+}
+
+/// A piece that goes straight out of its block's side: drawn as part of its outer piece.
+fn direct(part: &Part) -> bool {
+    matches!(part.from, PartEnd::Across(_)) || matches!(part.to, PartEnd::Across(_))
+}
+
+/// A piece that only keeps an edge's place among a subgraph's ports.
+fn lone(part: &Part) -> bool {
+    matches!((part.from, part.to), (PartEnd::Border(a), PartEnd::Border(b)) if a == b)
+}
+
+/// Where the line from a port inside a group's rectangle towards `outside` meets its frame.
+fn frame_point(rect: Rect, port: Point, outside: Point) -> Point {
+    let (dx, dy) = (outside.x - port.x, outside.y - port.y);
+    let len = (dx * dx + dy * dy).sqrt();
+    if len < 1e-4 {
+        return port;
+    }
+    shapes::boundary(Shape::Rect, rect, port, (dx / len, dy / len))
 }
