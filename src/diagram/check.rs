@@ -1,9 +1,7 @@
 //! A test aid: where the drawn edges of a laid-out flowchart run through things they must not
 //! (nodes other than their ends, subgraph title bands, subgraphs that hold neither end) and
 //! where labels sit on nodes. Purely geometric: curves are flattened finely and every piece is
-//! tested against the rectangles, shrunk by a tolerance so that touching is allowed. Tests call
-//! [`faults`]; the flowchart layout uses the same geometry to place subgraph titles clear of
-//! edges.
+//! tested against the rectangles, shrunk by a tolerance so that touching is allowed.
 
 use super::model::Endpoint;
 use super::scene::{Item, Scene};

@@ -8,7 +8,6 @@
 
 use super::layered::{self, LNode, Params, Ranking, Route, Side};
 use super::{darken, Env};
-use crate::diagram::check;
 use crate::diagram::label::Label;
 use crate::diagram::model::{Direction, Endpoint, FlowEdge, Flowchart, LineKind, Shape};
 use crate::diagram::parse::Note;
@@ -479,53 +478,16 @@ impl Flow<'_> {
                 }
             }
         }
-        // Group titles where their level kept room for them, else left, right or centred,
-        // wherever no edge runs.
+        // Group titles where their level placed them (clear of the edges crossing the top),
+        // else at the top left, where no edge crosses.
         let mut title_rects = vec![Rect::new(0.0, 0.0, 0.0, 0.0); chart.subgraphs.len()];
-        let lines: Vec<Vec<Vec<Point>>> = if chart.subgraphs.is_empty() {
-            Vec::new()
-        } else {
-            edge_items
-                .iter()
-                .filter_map(|item| match item {
-                    Item::Path { segments, .. } => Some(check::flatten(segments)),
-                    _ => None,
-                })
-                .collect()
-        };
         for &j in &order {
             let (rect, title) = (group_rects[j], &self.titles[j]);
             let top = rect.y + GROUP_PAD * 0.7;
-            let band = |x: f32| Rect::new(x - 1.0, top - 1.0, title.width + 2.0, title.height + 2.0);
-            let hits = |x: f32| {
-                let inner = band(x).inset(check::TOLERANCE);
-                lines.iter().filter(|l| check::polyline_enters(l, inner)).count()
-            };
-            let room = self.done[j + 1].as_ref().and_then(|l| l.title_x).map(|t| origins[j + 1].0 + t);
-            let candidates = [
-                rect.x + GROUP_PAD,
-                rect.right() - GROUP_PAD - title.width,
-                rect.x + (rect.width - title.width) / 2.0,
-            ];
-            let (x, count) = match room {
-                Some(x) => (x, 0),
-                None => candidates
-                    .iter()
-                    .map(|&x| (x, hits(x)))
-                    .fold((candidates[0], usize::MAX), |best, c| if c.1 < best.1 { c } else { best }),
-            };
-            if count > 0 {
-                // No clear place: a paper patch keeps the title readable over the edge.
-                let back = Rect::new(x - 2.0, top - 0.5, title.width + 4.0, title.height + 1.0);
-                label_items.push(Item::Shape {
-                    shape: Shape::Plain,
-                    rect: back,
-                    fill: Some(Paint { color: env.paper, alpha: 0.9 }),
-                    pen: None,
-                });
-            }
+            let placed = self.done[j + 1].as_ref().and_then(|l| l.title_x).map(|t| origins[j + 1].0 + t);
+            let x = placed.unwrap_or(rect.x + GROUP_PAD);
             label_items.push(Item::Text { label: title.clone(), cx: x + title.width / 2.0, top });
-            title_rects[j] = band(x);
+            title_rects[j] = Rect::new(x - 1.0, top - 1.0, title.width + 2.0, title.height + 2.0);
         }
         scene.titles = title_rects;
         scene.items.extend(edge_items);
