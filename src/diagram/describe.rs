@@ -54,13 +54,16 @@ fn plain(label: &str) -> String {
         }
     }
     out.push_str(rest);
-    let out = out
-        .replace("**", "")
-        .replace("&nbsp;", " ")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
+    let out = if !out.contains('&') && !out.contains("**") {
+        out
+    } else {
+        out.replace("**", "")
+            .replace("&nbsp;", " ")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
     let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
     for quote in ['"', '\'', '`'] {
         if text.chars().count() >= 2 && text.starts_with(quote) && text.ends_with(quote) {

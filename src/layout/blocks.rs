@@ -474,7 +474,9 @@ impl<'a> Ctx<'a> {
                     diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
                 }
                 self.mute -= 1;
-                role = Role::Figure { alt: diagram.describe(&self.inputs.lang) };
+                // Only a drawn diagram needs its alt text (a measuring pass throws it away).
+                let alt = if self.measuring { String::new() } else { diagram.describe(&self.inputs.lang) };
+                role = Role::Figure { alt };
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, alt, line } => self.image(src, alt, *line, x, y, width, out)?,
