@@ -164,8 +164,14 @@ fn deflate(content: &[u8]) -> Option<Vec<u8>> {
     }
     DEFLATER.with(|cell| {
         let mut slot = cell.borrow_mut();
-        let compress = slot.get_or_insert_with(|| Compress::new(Compression::new(DEFLATE_LEVEL), true));
-        compress.reset();
+        // A fresh compressor is ready; only a used one needs its tables cleared.
+        let compress = match slot.as_mut() {
+            Some(used) => {
+                used.reset();
+                used
+            }
+            None => slot.insert(Compress::new(Compression::new(DEFLATE_LEVEL), true)),
+        };
         let mut out = Vec::with_capacity(content.len() / 3 + 64);
         loop {
             let consumed = usize::try_from(compress.total_in()).ok()?;

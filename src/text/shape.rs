@@ -130,6 +130,25 @@ pub struct ShapedGlyph {
     pub em: f32,
 }
 
+/// A place a line may end: the byte offset where the next line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakPoint {
+    pub offset: usize,
+    pub mandatory: bool,
+}
+
+/// A paragraph's break opportunities, found on first use and kept: they depend on the text
+/// alone, and fitting a sheet breaks the same paragraph into lines at every scale it tries.
+/// Not part of the paragraph's identity, so equal whether found yet or not.
+#[derive(Debug, Clone, Default)]
+pub struct KnownBreaks(pub std::cell::OnceCell<Vec<BreakPoint>>);
+
+impl PartialEq for KnownBreaks {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// A shaped paragraph: the text, its spans and the glyphs in logical order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShapedText {
@@ -141,6 +160,7 @@ pub struct ShapedText {
     pub base: Option<(FontId, f32, f32)>,
     /// See [`StyledText::no_hyphens`].
     pub no_hyphens: bool,
+    pub breaks: KnownBreaks,
 }
 
 impl ShapedText {
@@ -298,6 +318,7 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         line: text.line,
         base: text.base,
         no_hyphens: text.no_hyphens,
+        breaks: KnownBreaks::default(),
     }
 }
 
