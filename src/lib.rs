@@ -12,6 +12,7 @@ pub mod files;
 pub mod frame;
 pub mod guard;
 pub mod highlight;
+pub mod icons;
 pub mod layout;
 pub mod limits;
 pub mod math;
