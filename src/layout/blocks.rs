@@ -323,8 +323,13 @@ impl<'a> Ctx<'a> {
         width: f32,
         stretch: f32,
     ) -> Result<std::rc::Rc<crate::diagram::Diagram>> {
+        let mut sources = crate::diagram::media::Sources {
+            images: &mut self.caches.images,
+            folder: Some(&self.inputs.source_dir),
+        };
         crate::diagram::build_cached(
             &mut self.typo,
+            &mut sources,
             &mut self.caches.diagrams,
             text,
             line,

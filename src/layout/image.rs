@@ -12,7 +12,7 @@ use crate::limits::{self, MAX_IMAGE_PIXELS};
 use crate::vector::{parse_svg_sandboxed, Drawing};
 
 /// A loaded image, vector or raster.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Picture {
     Vector(Arc<Drawing>),
     Raster(Arc<RasterImage>),
