@@ -13,6 +13,7 @@ pub mod frame;
 pub mod guard;
 pub mod highlight;
 pub mod icons;
+pub mod image;
 pub mod layout;
 pub mod limits;
 pub mod math;

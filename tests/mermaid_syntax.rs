@@ -148,7 +148,7 @@ fn icons_in_labels_are_drawn_and_unknown_ones_are_placeholders() {
     let placeholder = hanji::icons::char_for("fab:fa-truck-bold");
     assert_eq!(hanji::icons::lookup(&placeholder.to_string()), Some(hanji::icons::PLACEHOLDER));
     assert_eq!(texts, [format!("{twitter} for peace"), format!("{placeholder} custom")]);
-    assert_eq!(d.describe("en").contains("twitter for peace"), true, "{}", d.describe("en"));
+    assert!(d.describe("en").contains("twitter for peace"), "{}", d.describe("en"));
 }
 
 #[test]
@@ -237,4 +237,39 @@ fn unknown_shapes_name_the_line_and_the_closest_shape() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("sheet.md:10:") && stderr.contains("did you mean `rectangle`?"), "{stderr}");
+}
+
+#[test]
+fn markdown_strings_wrap_between_korean_words_only() {
+    let words = [
+        "한국어",
+        "문장이",
+        "길게",
+        "이어지는",
+        "마크다운",
+        "문자열은",
+        "낱말",
+        "안에서",
+        "끊기지",
+        "않습니다",
+    ];
+    let dir = temp_dir("mermaid-keep-all");
+    let label = format!("`{} **{}** {}`", words[..2].join(" "), words[2], words[3..].join(" "));
+    std::fs::write(
+        dir.join("sheet.md"),
+        format!("---\ntitle: Wrap\nlayout:\n  - boxes: [d]\n---\n\n## Box {{#d}}\n\n```mermaid\nflowchart LR\n  A[\"{label}\"] --> B\n```\n"),
+    )
+    .expect("sheet");
+    let out = hanji(&["render", "sheet.md", "-o", "sheet.pdf"], &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = common::tool("pdftotext", &[dir.join("sheet.pdf").to_str().expect("a path"), "-"]);
+    let lines: Vec<&str> = text.lines().filter(|l| l.chars().any(|c| ('가'..='힣').contains(&c))).collect();
+    assert!(lines.len() >= 2, "the label wraps: {lines:?}");
+    for line in &lines {
+        for token in line.split_whitespace() {
+            assert!(words.contains(&token), "`{token}` is a broken word: {lines:?}");
+        }
+    }
+    let all: Vec<&str> = lines.iter().flat_map(|l| l.split_whitespace()).collect();
+    assert_eq!(all, words, "every word, in order");
 }

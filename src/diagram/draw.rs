@@ -6,7 +6,7 @@ use super::model::Head;
 use super::scene::{Dash, Item, Pen, Scene};
 use super::shapes::{self, Body, Piece};
 use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
-use crate::layout::image::Picture;
+use crate::image::Picture;
 use crate::pen::{wobbly_line, Jitter};
 use crate::typesetter::Typesetter;
 

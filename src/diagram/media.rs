@@ -13,7 +13,7 @@ use super::scene::{Item, Scene};
 use super::shapes;
 use crate::error::{Result, Warning};
 use crate::frame::Color;
-use crate::layout::image::{is_remote, ImageCache, Picture};
+use crate::image::{is_remote, ImageCache, Picture};
 use crate::limits::MAX_DIAGRAM_MEDIA_PX;
 
 /// Where pictures are read from: the image cache of the layout and the source's folder

@@ -53,7 +53,7 @@ pub fn build_stretched(
     max_width: f32,
     stretch: f32,
 ) -> Result<Diagram> {
-    let mut images = crate::layout::image::ImageCache::default();
+    let mut images = crate::image::ImageCache::default();
     let mut sources = media::Sources { images: &mut images, folder: None };
     build_from(ctx, &mut sources, source, first_line, accent, max_width, stretch)
 }

@@ -4,7 +4,7 @@
 use super::label::Label;
 use super::model::{Endpoint, Head, Shape};
 use crate::frame::{Color, Paint, Point, Rect, Segment};
-use crate::layout::image::Picture;
+use crate::image::Picture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dash {

@@ -122,10 +122,8 @@ pub fn outline(shape: Shape, rect: Rect) -> Outline {
         }
         Shape::SlopedRect => Outline::drawn(polygon(&[p(l, t + h / 3.0), p(r, t), p(r, b), p(l, b)])),
         Shape::StackedRect => {
-            let sheet = |k: f32| Rect::new(l + k, t + 2.0 * STACK - k, w - 2.0 * STACK, h - 2.0 * STACK);
-            let mut outline = Outline::drawn(rounded(sheet(0.0), 0.0));
-            outline.behind = vec![rounded(sheet(2.0 * STACK), 0.0), rounded(sheet(STACK), 0.0)];
-            outline
+            let sheets = stack_sheets(rect).map(|r| rounded(r, 0.0));
+            stack(rect, sheets, vec![Piece::Line(p(r - 2.0 * STACK, b), p(l, b))], b)
         }
         Shape::TaggedRect => {
             let tag = (h * 0.3).min(7.0);
@@ -175,6 +173,40 @@ pub fn outline(shape: Shape, rect: Rect) -> Outline {
             .with_extras(vec![brace(l, l + 6.0, t, b), brace(r, r - 6.0, t, b)]),
         _ => Outline::drawn(rounded(rect, radius(shape, rect))),
     }
+}
+
+/// The three sheets of a stack in `rect`, back to front, each `STACK` lower and to the left.
+pub fn stack_sheets(rect: Rect) -> [Rect; 3] {
+    let (w, h) = (rect.width - 2.0 * STACK, rect.height - 2.0 * STACK);
+    [2.0, 1.0, 0.0].map(|k| Rect::new(rect.x + k * STACK, rect.y + (2.0 - k) * STACK, w, h))
+}
+
+/// Stacked sheets drawn back to front; edges end on the outline of the whole stack: the
+/// sheets' steps above and to the right, the front sheet's `foot` (from its right end at
+/// height `foot_y` to its left) below.
+pub fn stack(rect: Rect, sheets: [Vec<Piece>; 3], foot: Vec<Piece>, foot_y: f32) -> Outline {
+    let (l, t, r, b) = (rect.x, rect.y, rect.right(), rect.bottom());
+    let o = STACK;
+    let mut contour = polygon(&[
+        p(l, foot_y),
+        p(l, t + 2.0 * o),
+        p(l + o, t + 2.0 * o),
+        p(l + o, t + o),
+        p(l + 2.0 * o, t + o),
+        p(l + 2.0 * o, t),
+        p(r, t),
+        p(r, b - 2.0 * o),
+        p(r - o, b - 2.0 * o),
+        p(r - o, b - o),
+        p(r - 2.0 * o, b - o),
+        p(r - 2.0 * o, foot_y),
+    ]);
+    // The polygon's closing side is the foot.
+    contour.pop();
+    contour.extend(foot);
+    let mut outline = Outline::drawn(contour).with_body(Body::Hidden);
+    outline.behind = sheets.into();
+    outline
 }
 
 /// The right half of an ellipse centred on `c`, from its top to its bottom.

@@ -1,7 +1,7 @@
 //! Sheets and drums: documents with a wavy foot (plain, lined, tagged, stacked), paper tape,
 //! and cylinders (upright, lined, lying on their side).
 
-use super::boxes::STACK;
+use super::boxes::{stack, stack_sheets, STACK};
 use super::{half_wave, line, p, polygon, Outline, Piece, KAPPA, PAD_X, PAD_Y};
 use crate::diagram::model::Shape;
 use crate::frame::{Point, Rect};
@@ -79,10 +79,10 @@ pub fn outline(shape: Shape, rect: Rect) -> Outline {
         }
         Shape::StackedDocument => {
             let a = doc_wave(h - 2.0 * STACK);
-            let sheet = |k: f32| Rect::new(l + k, t + 2.0 * STACK - k, w - 2.0 * STACK, h - 2.0 * STACK);
-            let mut outline = Outline::drawn(document(sheet(0.0), a));
-            outline.behind = vec![document(sheet(2.0 * STACK), a), document(sheet(STACK), a)];
-            outline
+            let sheets = stack_sheets(rect).map(|r| document(r, a));
+            // The front sheet's wavy foot, from its right end to its left.
+            let foot = sheets[2][2..4].to_vec();
+            stack(rect, sheets, foot, b - a)
         }
         Shape::PaperTape => {
             let a = wave_in(h, 2.0);

@@ -5,8 +5,10 @@ use super::{ellipse, p, polygon, rounded, Body, Outline, PAD_X, PAD_Y, PX};
 use crate::diagram::model::{IconForm, Shape};
 use crate::frame::Rect;
 
-/// The gap between an icon or picture and its label.
+/// The gap between an icon or picture and its label, and the margin beyond the label (edges
+/// end at the node's edge: the letters keep clear of them).
 const LABEL_GAP: f32 = 3.0;
+const LABEL_MARGIN: f32 = 2.5;
 
 pub fn size(shape: Shape, lw: f32, lh: f32) -> (f32, f32, f32, f32) {
     let (bw, bh) = (lw + 2.0 * PAD_X, lh + 2.0 * PAD_Y);
@@ -33,8 +35,8 @@ pub fn size(shape: Shape, lw: f32, lh: f32) -> (f32, f32, f32, f32) {
             if lw <= 0.0 {
                 return (mw, mh, 0.0, 0.0);
             }
-            let (w, h) = (mw.max(lw + 4.0), mh + LABEL_GAP + lh);
-            let dy = h / 2.0 - lh / 2.0;
+            let (w, h) = (mw.max(lw + 4.0), mh + LABEL_GAP + lh + LABEL_MARGIN);
+            let dy = h / 2.0 - LABEL_MARGIN - lh / 2.0;
             (w, h, 0.0, if label_top { -dy } else { dy })
         }
         _ => (bw, bh, 0.0, 0.0),

@@ -1,6 +1,6 @@
-//! Local images: `![alt](file)` relative to the source. SVG becomes vector paths; PNG and JPEG
-//! are decoded once and embedded once however often they are used. Nothing outside the
-//! source's folder is read.
+//! Local images — Markdown's `![alt](file)` and mermaid's `img:` nodes — relative to the
+//! source. SVG becomes vector paths; PNG and JPEG are decoded once and embedded once however
+//! often they are used. Nothing outside the source's folder is read.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
