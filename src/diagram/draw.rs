@@ -54,16 +54,35 @@ fn icon(name: &str, rect: Rect, color: Color, out: &mut Vec<FrameItem>) {
     }));
 }
 
-/// A picture fitted into `rect`, keeping its proportions.
+/// A picture filling `rect`, as mermaid draws it (`preserveAspectRatio: none`): the node's
+/// size already has the picture's proportions unless `w` and `h` say otherwise.
 fn picture_item(picture: &Picture, rect: Rect, out: &mut Vec<FrameItem>) {
-    let fit = contained(rect, picture.aspect());
     match picture {
         Picture::Vector(drawing) => {
-            let scale = fit.width / drawing.width.max(1e-6);
-            out.extend(drawing.placed(fit.x, fit.y, scale).map(FrameItem::Path));
+            let (sx, sy) = (rect.width / drawing.width.max(1e-6), rect.height / drawing.height.max(1e-6));
+            let map = |p: Point| Point::new(rect.x + p.x * sx, rect.y + p.y * sy);
+            out.extend(drawing.paths.iter().map(|path| {
+                FrameItem::Path(PathItem {
+                    segments: path
+                        .segments
+                        .iter()
+                        .map(|s| match *s {
+                            Segment::MoveTo(p) => Segment::MoveTo(map(p)),
+                            Segment::LineTo(p) => Segment::LineTo(map(p)),
+                            Segment::CubicTo(a, b, c) => Segment::CubicTo(map(a), map(b), map(c)),
+                            Segment::Close => Segment::Close,
+                        })
+                        .collect(),
+                    fill: path.fill,
+                    stroke: path
+                        .stroke
+                        .as_ref()
+                        .map(|st| Stroke { width: st.width * (sx * sy).sqrt(), ..st.clone() }),
+                })
+            }));
         }
         Picture::Raster(image) => {
-            out.push(FrameItem::Image(ImageItem { rect: fit, image: std::sync::Arc::clone(image) }));
+            out.push(FrameItem::Image(ImageItem { rect, image: std::sync::Arc::clone(image) }));
         }
     }
 }

@@ -63,10 +63,12 @@ pub fn read(s: &mut Scanner) -> PResult<Vec<(String, String)>> {
     let value: serde_yaml_ng::Value = serde_yaml_ng::from_str(&yaml).map_err(|e| {
         let message = e.to_string();
         let first = message.lines().next().unwrap_or("not YAML");
+        let shown: String = content.trim().chars().take(60).collect();
+        let cut = if content.trim().chars().count() > 60 { "…" } else { "" };
         s.error_at_line(
             line,
             column,
-            format!("the node data `@{{{}}}` is not valid: {first}; write `key: value` pairs separated by commas, e.g. `@{{ shape: doc, label: \"Report\" }}`", content.trim()),
+            format!("the node data `@{{{shown}{cut}}}` is not valid: {first}; write `key: value` pairs separated by commas, e.g. `@{{ shape: doc, label: \"Report\" }}`"),
         )
     })?;
     let mapping = match value {
