@@ -124,7 +124,8 @@ pub struct ShapedGlyph {
     pub span: usize,
     /// No font has this character: drawn as a visible box.
     pub missing: bool,
-    /// A colour emoji (its Twemoji name), drawn as vector paths instead of a font glyph.
+    /// A colour emoji (its Twemoji name) or an icon (its Font Awesome `style/name`), drawn as
+    /// vector paths instead of a font glyph.
     pub emoji: Option<&'static str>,
     /// Em size in points (nominal size × the font's size factor).
     pub em: f32,
@@ -360,7 +361,8 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
         }
         let end = offset + grapheme.len();
         // ASCII and Hangul syllables are never emoji.
-        if let Some(name) = (!simple).then(|| crate::emoji::lookup(grapheme)).flatten() {
+        let drawn = || crate::emoji::lookup(grapheme).or_else(|| crate::icons::lookup(grapheme));
+        if let Some(name) = (!simple).then(drawn).flatten() {
             runs.push(Run { range: offset..end, font: None, emoji: Some(name) });
             run_script = ScriptClass::Neutral;
             continue;
