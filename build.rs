@@ -1,5 +1,6 @@
-//! Generates the index of the Twemoji names in `assets/twemoji/`, sorted so a lookup is a
-//! binary search; the drawings are read from the pack built from the same folder.
+//! Generates the indexes of the Twemoji names in `assets/twemoji/` and of the Font Awesome
+//! icons in `assets/fontawesome/`, sorted so a lookup is a binary search; the drawings are
+//! read from the packs built from the same folders.
 
 use std::fmt::Write as _;
 use std::path::Path;
@@ -29,7 +30,42 @@ fn main() {
         let _ = writeln!(code, "    {:?},", name.trim_end_matches(".svg"));
     }
     code.push_str("];\n");
-    let out = Path::new(&std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into())).join("twemoji_index.rs");
+    let out_dir = std::env::var("OUT_DIR").unwrap_or_else(|_| ".".into());
+    let out = Path::new(&out_dir).join("twemoji_index.rs");
+    if let Err(e) = std::fs::write(&out, code) {
+        panic!("cannot write {}: {e}", out.display());
+    }
+    fontawesome_index(Path::new(&out_dir));
+}
+
+/// `style/name` of every Font Awesome SVG (`solid/user`), sorted; the pack
+/// (`examples/fontawesome_pack.rs`) holds their drawings in this order.
+fn fontawesome_index(out_dir: &Path) {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fontawesome");
+    println!("cargo:rerun-if-changed={}", root.display());
+    let mut names = Vec::new();
+    for style in ["brands", "regular", "solid"] {
+        let dir = root.join(style);
+        println!("cargo:rerun-if-changed={}", dir.display());
+        let entries = match std::fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) => panic!("cannot read {}: {e}", dir.display()),
+        };
+        for entry in entries.filter_map(|e| e.ok()) {
+            if let Some(name) = entry.file_name().to_str().and_then(|n| n.strip_suffix(".svg")) {
+                names.push(format!("{style}/{name}"));
+            }
+        }
+    }
+    names.sort();
+    let mut code =
+        String::from("/// Font Awesome icons as `style/name`, sorted, in the order of the pack.\n");
+    code.push_str("pub static FONTAWESOME: &[&str] = &[\n");
+    for name in &names {
+        let _ = writeln!(code, "    {name:?},");
+    }
+    code.push_str("];\n");
+    let out = out_dir.join("fontawesome_index.rs");
     if let Err(e) = std::fs::write(&out, code) {
         panic!("cannot write {}: {e}", out.display());
     }

@@ -6,7 +6,8 @@ use std::path::{Component, Path, PathBuf};
 
 use crate::model::{Block, Document, Section};
 
-/// The local files a render of `doc` reads: the source, a style file, images. Paths are as
+/// The local files a render of `doc` reads: the source, a style file, images (Markdown's and
+/// those of mermaid `img:` nodes). Paths are as
 /// written (relative ones resolved the way a render resolves them), not checked for existence.
 pub fn input_files(doc: &Document, source: &Path, style: Option<&str>) -> Vec<PathBuf> {
     let source_dir = crate::files::source_folder(source);
@@ -30,17 +31,19 @@ pub fn input_files(doc: &Document, source: &Path, style: Option<&str>) -> Vec<Pa
     files
 }
 
-fn collect_section_images<'a>(section: &'a Section, out: &mut Vec<&'a str>) {
+fn collect_section_images(section: &Section, out: &mut Vec<String>) {
     collect_block_images(&section.blocks, out);
     for sub in &section.subsections {
         collect_section_images(sub, out);
     }
 }
 
-fn collect_block_images<'a>(blocks: &'a [Block], out: &mut Vec<&'a str>) {
+fn collect_block_images(blocks: &[Block], out: &mut Vec<String>) {
     for block in blocks {
         match block {
-            Block::Image { src, .. } => out.push(src),
+            Block::Image { src, .. } => out.push(src.clone()),
+            // A flowchart's `img:` nodes read pictures too.
+            Block::Mermaid { text, .. } => out.extend(crate::diagram::image_sources(text)),
             Block::Quote { blocks, .. } => collect_block_images(blocks, out),
             Block::List { items, .. } => {
                 for item in items {

@@ -12,6 +12,8 @@ pub mod files;
 pub mod frame;
 pub mod guard;
 pub mod highlight;
+pub mod icons;
+pub mod image;
 pub mod layout;
 pub mod limits;
 pub mod math;

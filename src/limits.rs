@@ -49,6 +49,10 @@ pub const MAX_SUBGRAPHS: usize = 100;
 /// Depth of a mind map (root = 1) and of nested subgraphs.
 pub const MAX_DIAGRAM_DEPTH: usize = 32;
 
+/// The largest icon or picture a flowchart node may ask for with `w:` / `h:`, in mermaid's
+/// pixels (larger sizes are taken as this): a node as large as a page is a typing slip.
+pub const MAX_DIAGRAM_MEDIA_PX: f32 = 1_000.0;
+
 /// Extra ranks an edge may ask for with extra dashes (`----->`); more are drawn as this many.
 pub const MAX_EDGE_SPAN: usize = 8;
 

@@ -31,10 +31,12 @@ fn cap(text: &str, max: usize) -> String {
 }
 
 /// A label as plain text: line breaks and `<br>` become spaces, other tags, surrounding
-/// quotes and `**` go, entities are decoded and whitespace is collapsed.
+/// quotes and `**` go, entities are decoded, icons are named and whitespace is collapsed.
 fn plain(label: &str) -> String {
+    // Markdown strings lose their marks and icons are named (see `markup`).
+    let label = super::markup::plain(label);
     let mut out = String::with_capacity(label.len());
-    let mut rest = label;
+    let mut rest = label.as_str();
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let tail = &rest[at + 1..];
@@ -54,13 +56,16 @@ fn plain(label: &str) -> String {
         }
     }
     out.push_str(rest);
-    let out = out
-        .replace("**", "")
-        .replace("&nbsp;", " ")
-        .replace("&quot;", "\"")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
+    let out = if !out.contains('&') && !out.contains("**") {
+        out
+    } else {
+        out.replace("**", "")
+            .replace("&nbsp;", " ")
+            .replace("&quot;", "\"")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    };
     let mut text = out.split_whitespace().collect::<Vec<_>>().join(" ");
     for quote in ['"', '\'', '`'] {
         if text.chars().count() >= 2 && text.starts_with(quote) && text.ends_with(quote) {

@@ -4,8 +4,9 @@
 
 use super::model::Head;
 use super::scene::{Dash, Item, Pen, Scene};
-use super::shapes::{self, Piece};
-use crate::frame::{FrameItem, LineCap, Paint, PathItem, Point, Segment, Stroke};
+use super::shapes::{self, Body, Piece};
+use crate::frame::{Color, FrameItem, ImageItem, LineCap, Paint, PathItem, Point, Rect, Segment, Stroke};
+use crate::image::Picture;
 use crate::pen::{wobbly_line, Jitter};
 use crate::typesetter::Typesetter;
 
@@ -20,6 +21,69 @@ struct Place {
 impl Place {
     fn at(&self, p: Point) -> Point {
         Point::new(self.x + p.x * self.s, self.y + p.y * self.s)
+    }
+
+    fn rect(&self, r: Rect) -> Rect {
+        let at = self.at(Point::new(r.x, r.y));
+        Rect::new(at.x, at.y, r.width * self.s, r.height * self.s)
+    }
+}
+
+/// The largest `aspect` (width over height) rectangle centred in `rect`.
+fn contained(rect: Rect, aspect: f32) -> Rect {
+    if !(aspect > 0.0 && aspect.is_finite()) {
+        return rect;
+    }
+    let (w, h) = if rect.width / rect.height.max(1e-6) > aspect {
+        (rect.height * aspect, rect.height)
+    } else {
+        (rect.width, rect.width / aspect)
+    };
+    Rect::new(rect.x + (rect.width - w) / 2.0, rect.y + (rect.height - h) / 2.0, w, h)
+}
+
+/// A Font Awesome icon fitted into `rect` in one colour.
+fn icon(name: &str, rect: Rect, color: Color, out: &mut Vec<FrameItem>) {
+    let Some(drawing) = crate::icons::drawing(name) else { return };
+    let fit = contained(rect, drawing.width / drawing.height.max(1e-6));
+    let scale = fit.width / drawing.width.max(1e-6);
+    out.extend(drawing.placed(fit.x, fit.y, scale).map(|mut path| {
+        path.fill = path.fill.map(|f| Paint { color, alpha: f.alpha });
+        path.stroke = path.stroke.map(|s| Stroke { paint: Paint { color, alpha: s.paint.alpha }, ..s });
+        FrameItem::Path(path)
+    }));
+}
+
+/// A picture filling `rect`, as mermaid draws it (`preserveAspectRatio: none`): the node's
+/// size already has the picture's proportions unless `w` and `h` say otherwise.
+fn picture_item(picture: &Picture, rect: Rect, out: &mut Vec<FrameItem>) {
+    match picture {
+        Picture::Vector(drawing) => {
+            let (sx, sy) = (rect.width / drawing.width.max(1e-6), rect.height / drawing.height.max(1e-6));
+            let map = |p: Point| Point::new(rect.x + p.x * sx, rect.y + p.y * sy);
+            out.extend(drawing.paths.iter().map(|path| {
+                FrameItem::Path(PathItem {
+                    segments: path
+                        .segments
+                        .iter()
+                        .map(|s| match *s {
+                            Segment::MoveTo(p) => Segment::MoveTo(map(p)),
+                            Segment::LineTo(p) => Segment::LineTo(map(p)),
+                            Segment::CubicTo(a, b, c) => Segment::CubicTo(map(a), map(b), map(c)),
+                            Segment::Close => Segment::Close,
+                        })
+                        .collect(),
+                    fill: path.fill,
+                    stroke: path
+                        .stroke
+                        .as_ref()
+                        .map(|st| Stroke { width: st.width * (sx * sy).sqrt(), ..st.clone() }),
+                })
+            }));
+        }
+        Picture::Raster(image) => {
+            out.push(FrameItem::Image(ImageItem { rect, image: std::sync::Arc::clone(image) }));
+        }
     }
 }
 
@@ -41,13 +105,34 @@ pub fn draw(
                 let outline = shapes::outline(*shape, *rect);
                 let size = rect.width.min(rect.height) * scale;
                 let w = wobble * (size / 24.0).clamp(0.25, 1.0);
-                let mut segments = pieces(&outline.contour, place, w, &mut jitter);
-                segments.push(Segment::Close);
-                out.push(FrameItem::Path(PathItem {
-                    segments,
-                    fill: *fill,
-                    stroke: pen.map(|p| stroke(p, scale)),
-                }));
+                let closed = |list: &[Piece], jitter: &mut Jitter| {
+                    let mut segments = pieces(list, place, w, jitter);
+                    segments.push(Segment::Close);
+                    segments
+                };
+                let pen_paint = pen.map(|p| Paint { color: p.color, alpha: p.alpha });
+                for sheet in &outline.behind {
+                    let segments = closed(sheet, &mut jitter);
+                    out.push(FrameItem::Path(PathItem {
+                        segments,
+                        fill: *fill,
+                        stroke: pen.map(|p| stroke(p, scale)),
+                    }));
+                }
+                let (body_fill, body_pen) = match outline.body {
+                    Body::Drawn => (*fill, *pen),
+                    Body::FillOnly => (*fill, None),
+                    Body::Hidden => (None, None),
+                    Body::Solid => (pen_paint.or(*fill), *pen),
+                };
+                if body_fill.is_some() || body_pen.is_some() {
+                    let segments = closed(&outline.contour, &mut jitter);
+                    out.push(FrameItem::Path(PathItem {
+                        segments,
+                        fill: body_fill,
+                        stroke: body_pen.map(|p| stroke(p, scale)),
+                    }));
+                }
                 if let Some(pen) = pen {
                     for extra in &outline.extras {
                         let segments = pieces(extra, place, w, &mut jitter);
@@ -57,8 +142,18 @@ pub fn draw(
                             stroke: Some(stroke(*pen, scale)),
                         }));
                     }
+                    for dot in &outline.dots {
+                        let segments = closed(dot, &mut jitter);
+                        out.push(FrameItem::Path(PathItem {
+                            segments,
+                            fill: pen_paint,
+                            stroke: Some(stroke(Pen { dash: Dash::Solid, ..*pen }, scale)),
+                        }));
+                    }
                 }
             }
+            Item::Icon { name, rect, color } => icon(name, place.rect(*rect), *color, out),
+            Item::Picture { picture, rect } => picture_item(picture, place.rect(*rect), out),
             Item::Path { segments, pen, start, end } => {
                 path(segments, *pen, *start, *end, place, wobble, &mut jitter, out);
             }

@@ -1,6 +1,8 @@
 //! Labels, shaped and broken by Hanji's own text engine with the real fonts: a diagram knows
 //! the true size of every label before it lays anything out, so Korean is never clipped.
+//! A label's markup (markdown strings, icons: see [`super::markup`]) becomes styled runs.
 
+use super::markup::{self, Run};
 use crate::frame::{Color, FrameItem};
 use crate::text::breaking::natural_widths;
 use crate::text::place::{layout_paragraph, Align};
@@ -12,39 +14,50 @@ use crate::typesetter::Typesetter;
 /// gives back exactly the measured lines.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Label {
+    /// The text as set (icons as their characters), for checks and tests.
     pub text: String,
+    /// The text in its looks.
+    pub runs: Vec<Run>,
     /// Nominal size in points at scale 1, before the font's size factor.
     pub size: f32,
     pub bold: bool,
     pub color: Color,
+    /// The colour of emphasis (`_italic_` in a markdown string).
+    pub accent: Color,
     pub width: f32,
     pub height: f32,
     /// Source line, for warnings about missing glyphs.
     pub line: usize,
 }
 
-/// Measures labels with the style's fonts.
+/// Measures labels with the style's fonts; `accent` colours emphasis.
 pub struct Measurer<'c, 'a> {
     pub ctx: &'c Typesetter<'a>,
+    pub accent: Color,
 }
 
 impl Measurer<'_, '_> {
-    fn style(&self, size: f32, bold: bool, color: Color) -> TextStyle {
-        let fonts = &self.ctx.style.fonts;
-        TextStyle {
-            font: if bold { fonts.bold } else { fonts.body },
-            fake_bold: bold && fonts.fake_bold,
-            size,
-            color,
-            ..self.ctx.body_style()
-        }
-    }
-
-    /// Shapes `text` and breaks it at `wrap` points (at scale 1).
+    /// Shapes the label markup `text` and breaks it at `wrap` points (at scale 1). An empty
+    /// label takes no room.
     pub fn label(&self, text: &str, size: f32, bold: bool, color: Color, wrap: f32, line: usize) -> Label {
+        let runs = markup::runs(text);
+        let plain: String = runs.iter().map(|r| r.text.as_str()).collect();
+        let mut label = Label {
+            text: plain,
+            runs,
+            size,
+            bold,
+            color,
+            accent: self.accent,
+            width: 0.0,
+            height: 0.0,
+            line,
+        };
+        if label.text.trim().is_empty() {
+            return label;
+        }
         let style = self.ctx.style;
-        let mut styled = StyledText { line, ..StyledText::default() };
-        styled.push(text, &self.style(size, bold, color));
+        let styled = label.styled(self.ctx);
         let factor = |f| style.fonts.size_factor(f);
         let setup = crate::typesetter::font_setup(self.ctx.book, style, &factor);
         let shaped = shape(styled, &setup, &mut Vec::new());
@@ -71,27 +84,38 @@ impl Measurer<'_, '_> {
             }
             layout = lay(hi);
         }
-        let width = widest(&layout);
-        Label { text: text.to_string(), size, bold, color, width, height: layout.height, line }
+        label.width = widest(&layout);
+        label.height = layout.height;
+        label
     }
 }
 
 impl Label {
+    /// The runs as styled text: bold runs (or a bold label) in the bold face, emphasis in the
+    /// accent colour.
+    fn styled(&self, ctx: &Typesetter) -> StyledText {
+        let fonts = &ctx.style.fonts;
+        let mut styled = StyledText { line: self.line, ..StyledText::default() };
+        for run in &self.runs {
+            let bold = self.bold || run.bold;
+            let style = TextStyle {
+                font: if bold { fonts.bold } else { fonts.body },
+                fake_bold: bold && fonts.fake_bold,
+                size: self.size,
+                color: if run.emphasis { self.accent } else { self.color },
+                ..ctx.body_style()
+            };
+            styled.push(&run.text, &style);
+        }
+        styled
+    }
+
     /// Draws the label centred on `cx` with its top at `top`, as real shaped text.
     pub fn draw(&self, ctx: &mut Typesetter, cx: f32, top: f32, scale: f32, out: &mut Vec<FrameItem>) {
         if self.text.trim().is_empty() {
             return;
         }
-        let fonts = &ctx.style.fonts;
-        let style = TextStyle {
-            font: if self.bold { fonts.bold } else { fonts.body },
-            fake_bold: self.bold && fonts.fake_bold,
-            size: self.size,
-            color: self.color,
-            ..ctx.body_style()
-        };
-        let mut styled = StyledText { line: self.line, ..StyledText::default() };
-        styled.push(&self.text, &style);
+        let styled = self.styled(ctx);
         // The line filler allows 0.01 pt over the width at any scale; this width keeps every
         // measured line and admits nothing the measurement rejected.
         let width = (self.width * scale - 0.01 + 0.005 * scale).max(0.001);

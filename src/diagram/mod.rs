@@ -8,6 +8,8 @@ pub mod describe;
 mod draw;
 pub mod label;
 pub mod layout;
+pub mod markup;
+pub mod media;
 pub mod model;
 pub mod parse;
 pub mod scene;
@@ -52,6 +54,21 @@ pub fn build_stretched(
     max_width: f32,
     stretch: f32,
 ) -> Result<Diagram> {
+    let mut images = crate::image::ImageCache::default();
+    let mut sources = media::Sources { images: &mut images, folder: None };
+    build_from(ctx, &mut sources, source, first_line, accent, max_width, stretch)
+}
+
+/// [`build_stretched`] reading a flowchart's pictures (`img:`) through `sources`.
+pub fn build_from(
+    ctx: &mut Typesetter,
+    sources: &mut media::Sources,
+    source: &str,
+    first_line: usize,
+    accent: Color,
+    max_width: f32,
+    stretch: f32,
+) -> Result<Diagram> {
     let mut notes = Vec::new();
     let model = parse::parse(source, &mut notes).map_err(|e| {
         HanjiError::at(
@@ -60,14 +77,23 @@ pub fn build_stretched(
             format!("mermaid line {}, column {}: {}", e.line + 1, e.column, e.message),
         )
     })?;
-    let measurer = label::Measurer { ctx: &*ctx };
+    let prepared = match &model {
+        Model::Flowchart(chart) => Some(media::prepare(chart, sources, first_line, &mut ctx.warnings)?),
+        _ => None,
+    };
+    let measurer = label::Measurer { ctx: &*ctx, accent };
     let env =
         layout::Env { stretch, ..layout::Env::new(&measurer, ctx.style, accent, max_width, first_line) };
-    let scene = match &model {
-        Model::Flowchart(chart) => layout::flowchart::layout(chart, &env, &mut notes),
-        Model::Mindmap(map) => layout::mindmap::layout(map, &env),
-        Model::Pie(pie) => layout::pie::layout(pie, &env),
-        Model::XyChart(chart) => layout::xychart::layout(chart, &env),
+    let scene = match (&model, &prepared) {
+        (Model::Flowchart(_), Some((chart, pictures))) => {
+            let mut scene = layout::flowchart::layout(chart, &env, &mut notes);
+            media::place(chart, pictures, &mut scene, accent, env.ink);
+            scene
+        }
+        (Model::Flowchart(chart), None) => layout::flowchart::layout(chart, &env, &mut notes),
+        (Model::Mindmap(map), _) => layout::mindmap::layout(map, &env),
+        (Model::Pie(pie), _) => layout::pie::layout(pie, &env),
+        (Model::XyChart(chart), _) => layout::xychart::layout(chart, &env),
     };
     for note in notes {
         ctx.warnings.push(Warning {
@@ -79,6 +105,22 @@ pub fn build_stretched(
     Ok(Diagram { model, scene, smallest_text, min_size: ctx.style.text.min_size, seed: seed(source) })
 }
 
+/// The pictures a mermaid block's `img:` nodes name, as written (for the files a render
+/// reads); nothing for a block that does not parse.
+pub fn image_sources(source: &str) -> Vec<String> {
+    match parse::parse(source, &mut Vec::new()) {
+        Ok(Model::Flowchart(chart)) => chart
+            .nodes
+            .iter()
+            .filter_map(|n| match &n.media {
+                Some(model::Media::Image { src, .. }) => Some(src.clone()),
+                _ => None,
+            })
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
 /// What a diagram's layout depends on besides the style: source, line, accent and width.
 pub type CacheKey = (String, usize, [u32; 3], u32, u32);
 
@@ -86,9 +128,12 @@ pub type CacheKey = (String, usize, [u32; 3], u32, u32);
 /// diagram's natural layout does not depend on the scale, so it is built once.
 pub type Cache = std::collections::BTreeMap<CacheKey, std::rc::Rc<Diagram>>;
 
-/// [`build`], once per source, line, accent and width within a layout.
+/// [`build`], once per source, line, accent and width within a layout; pictures are read
+/// through `sources`.
+#[allow(clippy::too_many_arguments)]
 pub fn build_cached(
     ctx: &mut Typesetter,
+    sources: &mut media::Sources,
     cache: &mut Cache,
     source: &str,
     first_line: usize,
@@ -106,7 +151,7 @@ pub fn build_cached(
     if let Some(diagram) = cache.get(&key) {
         return Ok(std::rc::Rc::clone(diagram));
     }
-    let diagram = std::rc::Rc::new(build_stretched(ctx, source, first_line, accent, max_width, stretch)?);
+    let diagram = std::rc::Rc::new(build_from(ctx, sources, source, first_line, accent, max_width, stretch)?);
     cache.insert(key, std::rc::Rc::clone(&diagram));
     Ok(diagram)
 }

@@ -48,43 +48,149 @@ impl Direction {
     }
 }
 
-/// The outline of a node.
+/// The outline of a node: the classic bracket shapes, the mind-map shapes and every shape of
+/// mermaid 11's `A@{ shape: … }` table (see `parse::shape_names` for their names).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
-    /// `[text]`
+    /// `[text]`, `rect`
     Rect,
-    /// `(text)`
+    /// `(text)`, `rounded`
     Rounded,
-    /// `([text])`
+    /// `([text])`, `stadium`
     Stadium,
-    /// `((text))`
+    /// `((text))`, `circle`
     Circle,
-    /// `(((text)))`
+    /// `(((text)))`, `dbl-circ`
     DoubleCircle,
-    /// `{text}`
+    /// `{text}`, `diam`
     Diamond,
-    /// `{{text}}`
+    /// `{{text}}`, `hex`
     Hexagon,
-    /// `[[text]]`
+    /// `[[text]]`, `fr-rect`
     Subroutine,
-    /// `[(text)]`
+    /// `[(text)]`, `cyl`
     Cylinder,
-    /// `>text]`
-    Flag,
-    /// `[/text/]`
+    /// `>text]`, `odd`: a box with a notch on the left.
+    Odd,
+    /// `[/text/]`, `lean-r`
     LeanRight,
-    /// `[\text\]`
+    /// `[\text\]`, `lean-l`
     LeanLeft,
-    /// `[/text\]`
+    /// `[/text\]`, `trap-b`
     Trapezoid,
-    /// `[\text/]`
+    /// `[\text/]`, `trap-t`
     TrapezoidAlt,
-    /// Mind map `))text((`
+    /// Mind map `))text((`, `bang`
     Bang,
-    /// Mind map `)text(`
+    /// Mind map `)text(`, `cloud`
     Cloud,
     /// Mind map node without brackets: drawn by its depth.
     Plain,
+    /// `datastore`: lines above and below, no sides.
+    Datastore,
+    /// `text`: the label alone.
+    Text,
+    /// `notch-rect`: a card, its top-left corner cut.
+    NotchedRect,
+    /// `lin-rect`: a box with a second line inside its left side.
+    LinedRect,
+    /// `sm-circ`: a small filled circle, no label (a start).
+    SmallCircle,
+    /// `fr-circ`: a ring around a dot, no label (a stop).
+    FramedCircle,
+    /// `fork`: a filled bar across the flow, no label; `vertical` in left-right flows.
+    Fork { vertical: bool },
+    /// `hourglass`: two triangles tip to tip, no label (collate).
+    Hourglass,
+    /// `brace`: the label with a curly brace on its left (a comment).
+    BraceLeft,
+    /// `brace-r`: the label with a curly brace on its right.
+    BraceRight,
+    /// `braces`: the label between curly braces.
+    Braces,
+    /// `bolt`: a lightning bolt, no label (a communication link).
+    Bolt,
+    /// `doc`: a sheet with a wavy foot.
+    Document,
+    /// `delay`: flat on the left, a half circle on the right.
+    Delay,
+    /// `h-cyl`: a cylinder lying on its side (direct access storage).
+    HorizontalCylinder,
+    /// `lin-cyl`: a cylinder with a second rim (disk storage).
+    LinedCylinder,
+    /// `curv-trap`: pointed on the left, round on the right (a display).
+    CurvedTrapezoid,
+    /// `div-rect`: a box with a band across its top.
+    DividedRect,
+    /// `tri`: a triangle standing on its base, the label in its foot (extract).
+    Triangle,
+    /// `win-pane`: a box with a band across its top and down its left (internal storage).
+    WindowPane,
+    /// `f-circ`: a small filled circle, no label (a junction).
+    FilledCircle,
+    /// `lin-doc`: a document with a second line inside its left side.
+    LinedDocument,
+    /// `notch-pent`: a box with its top corners cut (loop limit).
+    NotchedPentagon,
+    /// `flip-tri`: a triangle on its tip, the label in its top (manual file).
+    FlippedTriangle,
+    /// `sl-rect`: a box whose top slopes up to the right (manual input).
+    SlopedRect,
+    /// `docs`: documents stacked.
+    StackedDocument,
+    /// `st-rect`: boxes stacked (multiple processes).
+    StackedRect,
+    /// `bow-rect`: round on the left, hollowed on the right (stored data).
+    BowTieRect,
+    /// `cross-circ`: a circle with a cross, no label (summary).
+    CrossedCircle,
+    /// `tag-doc`: a document with its lower right corner marked.
+    TaggedDocument,
+    /// `tag-rect`: a box with its lower right corner marked.
+    TaggedRect,
+    /// `flag`: wavy at the top and the foot (paper tape).
+    PaperTape,
+    /// `icon:` node: an icon `size` mermaid pixels high on an optional form, the label above
+    /// (`label_top`) or below it.
+    Icon { form: IconForm, label_top: bool, size: u16 },
+    /// `img:` node: a picture `width` × `height` mermaid pixels, the label above or below it.
+    Image { width: u16, height: u16, label_top: bool },
+}
+
+/// What an icon node draws behind its icon (`form:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IconForm {
+    None,
+    Square,
+    Circle,
+    Rounded,
+}
+
+impl Shape {
+    /// Whether the shape shows its label: mermaid draws the junctions, bars and symbols
+    /// (`sm-circ`, `fr-circ`, `f-circ`, `fork`, `hourglass`, `bolt`, `cross-circ`) without one.
+    pub fn shows_label(self) -> bool {
+        !matches!(
+            self,
+            Shape::SmallCircle
+                | Shape::FramedCircle
+                | Shape::FilledCircle
+                | Shape::Fork { .. }
+                | Shape::Hourglass
+                | Shape::Bolt
+                | Shape::CrossedCircle
+        )
+    }
+}
+
+/// An icon or a picture a flowchart node shows (`icon:` / `img:` in `@{ … }`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Media {
+    /// An icon reference as written, e.g. `fa:user`.
+    Icon(String),
+    /// A picture: the path or URL as written, its size in mermaid pixels when given, and
+    /// whether its height sets its width (`constraint: on`).
+    Image { src: String, width: Option<f32>, height: Option<f32>, keep_aspect: bool },
 }
 
 /// Colours and strokes from `classDef`, `class`, `style` and `:::`.
@@ -113,8 +219,12 @@ impl NodeStyle {
 #[derive(Debug, Clone, PartialEq)]
 pub struct FlowNode {
     pub id: String,
+    /// Label markup (every label of the model is, see `diagram::markup`): entities decoded,
+    /// `<br>` as a line break, a markdown string still in its backticks, icons as `fa:fa-…`.
     pub label: String,
     pub shape: Shape,
+    /// The icon or picture of an `icon:` / `img:` node.
+    pub media: Option<Media>,
     pub classes: Vec<String>,
     /// The resolved style: `classDef default`, then the classes in order, then `style`.
     pub style: NodeStyle,

@@ -4,6 +4,7 @@
 use super::label::Label;
 use super::model::{Endpoint, Head, Shape};
 use crate::frame::{Color, Paint, Point, Rect, Segment};
+use crate::image::Picture;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Dash {
@@ -56,6 +57,17 @@ pub enum Item {
         label: Label,
         cx: f32,
         top: f32,
+    },
+    /// A Font Awesome icon (`style/name`) fitted into `rect`, in one colour.
+    Icon {
+        name: &'static str,
+        rect: Rect,
+        color: Color,
+    },
+    /// A picture filling `rect`.
+    Picture {
+        picture: Picture,
+        rect: Rect,
     },
 }
 
@@ -122,7 +134,7 @@ impl Scene {
         let mut pts: Vec<Point> = Vec::new();
         for item in &self.items {
             match item {
-                Item::Shape { rect, .. } => {
+                Item::Shape { rect, .. } | Item::Icon { rect, .. } | Item::Picture { rect, .. } => {
                     pts.push(Point::new(rect.x, rect.y));
                     pts.push(Point::new(rect.right(), rect.bottom()));
                 }
@@ -176,7 +188,7 @@ impl Scene {
         };
         for item in &mut self.items {
             match item {
-                Item::Shape { rect, .. } => {
+                Item::Shape { rect, .. } | Item::Icon { rect, .. } | Item::Picture { rect, .. } => {
                     rect.x += dx;
                     rect.y += dy;
                 }

@@ -1,5 +1,11 @@
 //! Node outlines: one description per shape serves sizing (how big a node must be for its
 //! label), drawing (straight or hand-drawn pieces) and edge clipping (where a ray leaves it).
+//! The shapes live in families: boxes, round shapes, sheets and cylinders, symbols.
+
+mod boxes;
+mod rounds;
+mod sheets;
+mod symbols;
 
 use crate::diagram::model::Shape;
 use crate::frame::{Point, Rect};
@@ -11,63 +17,121 @@ pub enum Piece {
     Curve(Point, Point, Point, Point),
 }
 
-/// A closed contour plus open strokes drawn over it (the subroutine's bars, the cylinder's
-/// front rim, the double circle's inner ring).
+/// How a shape's contour is drawn.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Body {
+    /// Filled and stroked.
+    Drawn,
+    /// Filled, not stroked (the data store draws only its top and foot).
+    FillOnly,
+    /// Not drawn: edges still end on it (text, braces, icon and picture nodes).
+    Hidden,
+    /// Filled with the pen's colour (junctions, bars).
+    Solid,
+}
+
+/// A closed contour (edges end on it; the node's fill and pen draw it as `body` says), closed
+/// sheets drawn like it behind it (stacked shapes, an icon's form), open strokes over it (the
+/// subroutine's bars, the cylinder's front rim, a brace) and dots filled with the pen colour.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Outline {
     pub contour: Vec<Piece>,
+    pub body: Body,
+    pub behind: Vec<Vec<Piece>>,
     pub extras: Vec<Vec<Piece>>,
+    pub dots: Vec<Vec<Piece>>,
+}
+
+impl Outline {
+    fn drawn(contour: Vec<Piece>) -> Outline {
+        Outline { contour, body: Body::Drawn, behind: Vec::new(), extras: Vec::new(), dots: Vec::new() }
+    }
+
+    fn with_body(mut self, body: Body) -> Outline {
+        self.body = body;
+        self
+    }
+
+    fn with_extras(mut self, extras: Vec<Vec<Piece>>) -> Outline {
+        self.extras = extras;
+        self
+    }
 }
 
 /// Padding around a label inside a node, in points at scale 1.
 pub const PAD_X: f32 = 7.0;
 pub const PAD_Y: f32 = 4.0;
 
+/// Points per mermaid pixel, for the sizes `@{ h: 60 }` gives: mermaid sets labels at 16 px,
+/// Hanji's diagram labels at about 8 pt.
+pub const PX: f32 = 0.5;
+
 /// The node size that holds a `lw` × `lh` label, and the label centre's offset from the node
 /// centre.
 pub fn node_size(shape: Shape, lw: f32, lh: f32) -> (f32, f32, f32, f32) {
-    let (bw, bh) = (lw + 2.0 * PAD_X, lh + 2.0 * PAD_Y);
     match shape {
-        Shape::Rect | Shape::Rounded | Shape::Subroutine => {
-            let extra = if shape == Shape::Subroutine { 10.0 } else { 0.0 };
-            (bw.max(28.0) + extra, bh, 0.0, 0.0)
-        }
-        Shape::Plain => (lw + 8.0, lh + 3.0, 0.0, 0.0),
-        Shape::Stadium => (lw + bh + PAD_X * 0.6, bh, 0.0, 0.0),
-        Shape::Circle | Shape::DoubleCircle | Shape::Bang | Shape::Cloud => {
-            let d = (lw * lw + lh * lh).sqrt() + 2.0 * PAD_Y;
-            let ring = match shape {
-                Shape::DoubleCircle => 6.0,
-                Shape::Bang | Shape::Cloud => d * 0.22,
-                _ => 0.0,
-            };
-            if matches!(shape, Shape::Bang | Shape::Cloud) {
-                // Wider than tall, like mermaid's bangs and clouds.
-                (lw * 1.25 + 2.0 * PAD_X + ring, lh * 1.4 + 2.0 * PAD_Y + ring * 0.6, 0.0, 0.0)
-            } else {
-                (d + ring, d + ring, 0.0, 0.0)
-            }
-        }
-        Shape::Diamond => {
-            // Half-diagonals a, b with (lw/2)/a + (lh/2)/b <= 1: the label fits inside.
-            let b = lh / 2.0 + PAD_Y + lw * 0.18;
-            let a = (lw / 2.0) / (1.0 - (lh / 2.0) / b) + PAD_Y;
-            (2.0 * a, 2.0 * b + 2.0, 0.0, 0.0)
-        }
-        Shape::Hexagon => (lw + 2.0 * PAD_X + bh * 0.5, bh, 0.0, 0.0),
-        Shape::Cylinder => {
-            let ry = cylinder_ry(bw, bh + 8.0);
-            (bw, bh + 2.0 * ry, 0.0, ry * 0.5)
-        }
-        Shape::Flag => (bw + bh * 0.3, bh, bh * 0.15, 0.0),
-        Shape::LeanRight | Shape::LeanLeft | Shape::Trapezoid | Shape::TrapezoidAlt => {
-            (bw + bh * 0.6, bh, 0.0, 0.0)
-        }
+        Shape::Circle
+        | Shape::DoubleCircle
+        | Shape::Bang
+        | Shape::Cloud
+        | Shape::SmallCircle
+        | Shape::FramedCircle
+        | Shape::FilledCircle
+        | Shape::CrossedCircle => rounds::size(shape, lw, lh),
+        Shape::Document
+        | Shape::LinedDocument
+        | Shape::TaggedDocument
+        | Shape::StackedDocument
+        | Shape::PaperTape
+        | Shape::Cylinder
+        | Shape::LinedCylinder
+        | Shape::HorizontalCylinder => sheets::size(shape, lw, lh),
+        Shape::Diamond
+        | Shape::Triangle
+        | Shape::FlippedTriangle
+        | Shape::Hourglass
+        | Shape::Bolt
+        | Shape::Fork { .. }
+        | Shape::Icon { .. }
+        | Shape::Image { .. } => symbols::size(shape, lw, lh),
+        _ => boxes::size(shape, lw, lh),
     }
 }
 
-fn cylinder_ry(w: f32, h: f32) -> f32 {
-    (h * 0.12).min(w * 0.12).clamp(2.0, 6.0)
+/// The outline of a shape filling `rect`.
+pub fn outline(shape: Shape, rect: Rect) -> Outline {
+    match shape {
+        Shape::Circle
+        | Shape::DoubleCircle
+        | Shape::Bang
+        | Shape::Cloud
+        | Shape::SmallCircle
+        | Shape::FramedCircle
+        | Shape::FilledCircle
+        | Shape::CrossedCircle => rounds::outline(shape, rect),
+        Shape::Document
+        | Shape::LinedDocument
+        | Shape::TaggedDocument
+        | Shape::StackedDocument
+        | Shape::PaperTape
+        | Shape::Cylinder
+        | Shape::LinedCylinder
+        | Shape::HorizontalCylinder => sheets::outline(shape, rect),
+        Shape::Diamond
+        | Shape::Triangle
+        | Shape::FlippedTriangle
+        | Shape::Hourglass
+        | Shape::Bolt
+        | Shape::Fork { .. }
+        | Shape::Icon { .. }
+        | Shape::Image { .. } => symbols::outline(shape, rect),
+        _ => boxes::outline(shape, rect),
+    }
+}
+
+/// Where an icon or picture node draws its icon or picture inside the node's `rect`.
+pub fn media_rect(shape: Shape, rect: Rect) -> Option<Rect> {
+    symbols::media_rect(shape, rect)
 }
 
 /// Corner radius of box-like shapes.
@@ -129,107 +193,16 @@ pub fn rounded(rect: Rect, r: f32) -> Vec<Piece> {
     v
 }
 
-/// The outline of a shape filling `rect`.
-pub fn outline(shape: Shape, rect: Rect) -> Outline {
-    let (l, t, r, b) = (rect.x, rect.y, rect.right(), rect.bottom());
-    let (w, h) = (rect.width, rect.height);
-    let (cx, cy) = (l + w / 2.0, t + h / 2.0);
-    let mut extras = Vec::new();
-    let contour = match shape {
-        Shape::Rect | Shape::Rounded | Shape::Stadium | Shape::Plain => rounded(rect, radius(shape, rect)),
-        Shape::Subroutine => {
-            let inset = 5.0f32.min(w / 4.0);
-            extras.push(vec![Piece::Line(p(l + inset, t), p(l + inset, b))]);
-            extras.push(vec![Piece::Line(p(r - inset, t), p(r - inset, b))]);
-            rounded(rect, radius(shape, rect))
-        }
-        Shape::Circle => ellipse(cx, cy, w / 2.0, h / 2.0),
-        Shape::DoubleCircle => {
-            extras.push(ellipse(cx, cy, w / 2.0 - 3.0, h / 2.0 - 3.0));
-            ellipse(cx, cy, w / 2.0, h / 2.0)
-        }
-        Shape::Diamond => polygon(&[p(cx, t), p(r, cy), p(cx, b), p(l, cy)]),
-        Shape::Hexagon => {
-            let m = (h * 0.3).min(w / 3.0);
-            polygon(&[p(l + m, t), p(r - m, t), p(r, cy), p(r - m, b), p(l + m, b), p(l, cy)])
-        }
-        Shape::Cylinder => {
-            let ry = cylinder_ry(w, h);
-            let k = KAPPA;
-            let rx = w / 2.0;
-            extras.push(vec![
-                Piece::Curve(
-                    p(l, t + ry),
-                    p(l, t + ry + ry * k),
-                    p(cx - rx * k, t + 2.0 * ry),
-                    p(cx, t + 2.0 * ry),
-                ),
-                Piece::Curve(
-                    p(cx, t + 2.0 * ry),
-                    p(cx + rx * k, t + 2.0 * ry),
-                    p(r, t + ry + ry * k),
-                    p(r, t + ry),
-                ),
-            ]);
-            vec![
-                Piece::Line(p(l, t + ry), p(l, b - ry)),
-                Piece::Curve(p(l, b - ry), p(l, b - ry + ry * k), p(cx - rx * k, b), p(cx, b)),
-                Piece::Curve(p(cx, b), p(cx + rx * k, b), p(r, b - ry + ry * k), p(r, b - ry)),
-                Piece::Line(p(r, b - ry), p(r, t + ry)),
-                Piece::Curve(p(r, t + ry), p(r, t + ry - ry * k), p(cx + rx * k, t), p(cx, t)),
-                Piece::Curve(p(cx, t), p(cx - rx * k, t), p(l, t + ry - ry * k), p(l, t + ry)),
-            ]
-        }
-        Shape::Flag => {
-            let n = h * 0.3;
-            polygon(&[p(l, t), p(r, t), p(r, b), p(l, b), p(l + n, cy)])
-        }
-        Shape::LeanRight => {
-            let m = h * 0.3;
-            polygon(&[p(l + m, t), p(r, t), p(r - m, b), p(l, b)])
-        }
-        Shape::LeanLeft => {
-            let m = h * 0.3;
-            polygon(&[p(l, t), p(r - m, t), p(r, b), p(l + m, b)])
-        }
-        Shape::Trapezoid => {
-            let m = h * 0.3;
-            polygon(&[p(l + m, t), p(r - m, t), p(r, b), p(l, b)])
-        }
-        Shape::TrapezoidAlt => {
-            let m = h * 0.3;
-            polygon(&[p(l, t), p(r, t), p(r - m, b), p(l + m, b)])
-        }
-        Shape::Bang => {
-            let n = 14;
-            let points: Vec<Point> = (0..n)
-                .map(|i| {
-                    let a = i as f32 / n as f32 * std::f32::consts::TAU;
-                    let k = if i % 2 == 0 { 1.0 } else { 0.78 };
-                    p(cx + a.sin() * w / 2.0 * k, cy - a.cos() * h / 2.0 * k)
-                })
-                .collect();
-            polygon(&points)
-        }
-        Shape::Cloud => {
-            let n = 9;
-            let at = |i: usize, k: f32| {
-                let a = i as f32 / n as f32 * std::f32::consts::TAU;
-                p(cx + a.sin() * w / 2.0 * k, cy - a.cos() * h / 2.0 * k)
-            };
-            (0..n)
-                .map(|i| {
-                    let (a, b2) = (at(i, 0.86), at(i + 1, 0.86));
-                    let mid = (i as f32 + 0.5) / n as f32 * std::f32::consts::TAU;
-                    let bulge = p(cx + mid.sin() * w / 2.0 * 1.08, cy - mid.cos() * h / 2.0 * 1.08);
-                    let c1 = p(a.x + (bulge.x - a.x) * 1.1, a.y + (bulge.y - a.y) * 1.1);
-                    let c2 = p(b2.x + (bulge.x - b2.x) * 1.1, b2.y + (bulge.y - b2.y) * 1.1);
-                    Piece::Curve(a, c1, c2, b2)
-                })
-                .collect()
-        }
-    };
-    Outline { contour, extras }
+/// A half wave from `a` to `b` (level), bulging `depth` down (up when negative): a sine's
+/// half period as one cubic.
+fn half_wave(a: Point, b: Point, depth: f32) -> Piece {
+    let k = depth * 4.0 / 3.0;
+    Piece::Curve(a, p(a.x + (b.x - a.x) / 3.0, a.y + k), p(a.x + 2.0 * (b.x - a.x) / 3.0, b.y + k), b)
+}
+
+/// A straight stroke.
+fn line(a: Point, b: Point) -> Vec<Piece> {
+    vec![Piece::Line(a, b)]
 }
 
 fn cubic(a: Point, b: Point, c: Point, d: Point, t: f32) -> Point {
@@ -303,7 +276,8 @@ pub fn distance_to_outline(shape: Shape, rect: Rect, point: Point) -> f32 {
 mod tests {
     use super::*;
 
-    const ALL: [Shape; 17] = [
+    /// Every shape, with the sizes an icon and a picture node take.
+    const ALL: [Shape; 51] = [
         Shape::Rect,
         Shape::Rounded,
         Shape::Stadium,
@@ -313,7 +287,7 @@ mod tests {
         Shape::Hexagon,
         Shape::Subroutine,
         Shape::Cylinder,
-        Shape::Flag,
+        Shape::Odd,
         Shape::LeanRight,
         Shape::LeanLeft,
         Shape::Trapezoid,
@@ -321,13 +295,48 @@ mod tests {
         Shape::Bang,
         Shape::Cloud,
         Shape::Plain,
+        Shape::Datastore,
+        Shape::Text,
+        Shape::NotchedRect,
+        Shape::LinedRect,
+        Shape::SmallCircle,
+        Shape::FramedCircle,
+        Shape::Fork { vertical: false },
+        Shape::Fork { vertical: true },
+        Shape::Hourglass,
+        Shape::BraceLeft,
+        Shape::BraceRight,
+        Shape::Braces,
+        Shape::Bolt,
+        Shape::Document,
+        Shape::Delay,
+        Shape::HorizontalCylinder,
+        Shape::LinedCylinder,
+        Shape::CurvedTrapezoid,
+        Shape::DividedRect,
+        Shape::Triangle,
+        Shape::WindowPane,
+        Shape::FilledCircle,
+        Shape::LinedDocument,
+        Shape::NotchedPentagon,
+        Shape::FlippedTriangle,
+        Shape::SlopedRect,
+        Shape::StackedDocument,
+        Shape::StackedRect,
+        Shape::BowTieRect,
+        Shape::CrossedCircle,
+        Shape::TaggedDocument,
+        Shape::TaggedRect,
+        Shape::PaperTape,
+        Shape::Icon { form: crate::diagram::model::IconForm::Square, label_top: false, size: 48 },
     ];
 
     #[test]
     fn rays_from_the_centre_end_on_the_outline() {
         for shape in ALL {
-            let rect = Rect::new(10.0, 20.0, 80.0, 30.0);
-            let c = p(50.0, 35.0);
+            let (w, h, dx, dy) = node_size(shape, 60.0, 24.0);
+            let rect = Rect::new(10.0, 20.0, w, h);
+            let c = p(10.0 + w / 2.0 + dx, 20.0 + h / 2.0 + dy);
             for k in 0..16 {
                 let a = k as f32 / 16.0 * std::f32::consts::TAU;
                 let hit = boundary(shape, rect, c, (a.cos(), a.sin()));
@@ -341,7 +350,7 @@ mod tests {
     fn labels_fit_inside_their_shapes() {
         // The label's corners lie inside the outline: a ray from the centre through each
         // corner leaves the shape beyond the corner.
-        for shape in ALL {
+        for shape in ALL.into_iter().filter(|s| s.shows_label()) {
             let (lw, lh) = (60.0, 24.0);
             let (w, h, dx, dy) = node_size(shape, lw, lh);
             let rect = Rect::new(0.0, 0.0, w, h);

@@ -136,9 +136,12 @@ fn color(out: &mut Vec<u8>, c: Color, op: &[u8]) {
             1000 => out.push(b'1'),
             0 => out.push(b'0'),
             n => {
+                // Three decimals without trailing zeros, written without formatting machinery
+                // (a sheet sets some 1,500 colours).
+                let digits = [b'0' + (n / 100) as u8, b'0' + (n / 10 % 10) as u8, b'0' + (n % 10) as u8];
+                let keep = digits.iter().rposition(|d| *d != b'0').map_or(0, |i| i + 1);
                 out.extend_from_slice(b"0.");
-                let digits = format!("{n:03}");
-                out.extend_from_slice(digits.trim_end_matches('0').as_bytes());
+                out.extend_from_slice(&digits[..keep]);
             }
         }
     }
@@ -303,33 +306,30 @@ fn nums(out: &mut Vec<u8>, values: &[f32]) {
     }
 }
 
-/// A number with at most two decimals, no exponent, no trailing zeros.
+/// A number with at most two decimals, no exponent, no trailing zeros. Written into a local
+/// buffer and appended once: a sheet's content stream holds some 12,000 numbers.
 pub fn num(out: &mut Vec<u8>, value: f32) {
-    let scaled = (f64::from(value) * 100.0).round();
-    if !scaled.is_finite() {
+    let scaled = f64::from(value) * 100.0;
+    if !scaled.is_finite() || scaled.abs() >= 1e15 {
         out.push(b'0');
         return;
     }
-    let mut n = scaled as i64;
-    if n < 0 {
-        out.push(b'-');
-        n = -n;
-    }
-    let (whole, frac) = (n / 100, n % 100);
-    write_integer(out, whole);
-    if frac != 0 {
-        out.push(b'.');
-        out.push(b'0' + (frac / 10) as u8);
-        if frac % 10 != 0 {
-            out.push(b'0' + (frac % 10) as u8);
-        }
-    }
-}
-
-/// A non-negative integer's digits, without allocating.
-fn write_integer(out: &mut Vec<u8>, mut n: i64) {
-    let mut digits = [0u8; 20];
+    // Half away from zero, as `f64::round`, without the call into libm.
+    let magnitude = (scaled.abs() + 0.5) as i64;
+    let mut digits = [0u8; 24];
     let mut at = digits.len();
+    let (whole, frac) = (magnitude / 100, magnitude % 100);
+    if frac != 0 {
+        if frac % 10 != 0 {
+            at -= 1;
+            digits[at] = b'0' + (frac % 10) as u8;
+        }
+        at -= 1;
+        digits[at] = b'0' + (frac / 10) as u8;
+        at -= 1;
+        digits[at] = b'.';
+    }
+    let mut n = whole;
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
@@ -337,6 +337,10 @@ fn write_integer(out: &mut Vec<u8>, mut n: i64) {
         if n == 0 {
             break;
         }
+    }
+    if scaled < 0.0 && magnitude != 0 {
+        at -= 1;
+        digits[at] = b'-';
     }
     out.extend_from_slice(&digits[at..]);
 }

@@ -187,11 +187,15 @@ fn empty_cmap() -> Vec<u8> {
 }
 
 fn checksum(data: &[u8]) -> u32 {
-    data.chunks(4).fold(0u32, |sum, chunk| {
-        let mut word = [0u8; 4];
-        word[..chunk.len()].copy_from_slice(chunk);
-        sum.wrapping_add(u32::from_be_bytes(word))
-    })
+    let words = data.chunks_exact(4);
+    let rest = words.remainder();
+    let mut sum = words.fold(0u32, |sum, w| sum.wrapping_add(u32::from_be_bytes([w[0], w[1], w[2], w[3]])));
+    if !rest.is_empty() {
+        let mut last = [0u8; 4];
+        last[..rest.len()].copy_from_slice(rest);
+        sum = sum.wrapping_add(u32::from_be_bytes(last));
+    }
+    sum
 }
 
 /// Writes an sfnt file: offset table, table records sorted by tag, 4-byte aligned tables,
@@ -239,6 +243,14 @@ mod tests {
     use skrifa::outline::pen::PathElement;
     use skrifa::raw::TableProvider;
     use skrifa::{FontRef, GlyphId, MetadataProvider};
+
+    #[test]
+    fn checksums_add_big_endian_words_and_pad_the_last() {
+        assert_eq!(checksum(&[]), 0);
+        assert_eq!(checksum(&[0, 0, 1, 2, 0, 0, 0, 3]), 0x0102 + 3);
+        assert_eq!(checksum(&[0xFF, 0xFF, 0xFF, 0xFF, 0, 0, 0, 2]), 1, "wraps");
+        assert_eq!(checksum(&[0, 0, 0, 1, 0xAB]), 1 + 0xAB00_0000, "the tail counts as a padded word");
+    }
 
     fn font(name: &str) -> &'static [u8] {
         EMBEDDED_FONTS.iter().find(|(n, _)| *n == name).unwrap().1

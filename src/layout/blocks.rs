@@ -1,11 +1,11 @@
 //! Block layout: paragraphs, lists, quotes, tables and panels stacked inside a box.
 
-use super::image::{ImageCache, Picture};
 use super::piece::{Cut, Piece};
 use crate::error::{HanjiError, Result};
 use crate::frame::{
     Color, FrameItem, Group, ImageItem, LineCap, Paint, PathItem, Point, Rect, Role, Segment, Stroke,
 };
+use crate::image::{ImageCache, Picture};
 use crate::model::{plain_text, AlertKind, Align as ColumnAlign, Block, Inline};
 use crate::pen::{rounded_rect, Jitter};
 use crate::style::Style;
@@ -323,8 +323,13 @@ impl<'a> Ctx<'a> {
         width: f32,
         stretch: f32,
     ) -> Result<std::rc::Rc<crate::diagram::Diagram>> {
+        let mut sources = crate::diagram::media::Sources {
+            images: &mut self.caches.images,
+            folder: Some(&self.inputs.source_dir),
+        };
         crate::diagram::build_cached(
             &mut self.typo,
+            &mut sources,
             &mut self.caches.diagrams,
             text,
             line,
@@ -474,7 +479,9 @@ impl<'a> Ctx<'a> {
                     diagram.draw(self, x + (width - w * scale) / 2.0, y, scale, out);
                 }
                 self.mute -= 1;
-                role = Role::Figure { alt: diagram.describe(&self.inputs.lang) };
+                // Only a drawn diagram needs its alt text (a measuring pass throws it away).
+                let alt = if self.measuring { String::new() } else { diagram.describe(&self.inputs.lang) };
+                role = Role::Figure { alt };
                 Extent { height: h * scale, first_baseline: None }
             }
             Block::Image { src, alt, line } => self.image(src, alt, *line, x, y, width, out)?,
@@ -868,7 +875,7 @@ impl<'a> Ctx<'a> {
         width: f32,
         out: &mut Vec<FrameItem>,
     ) -> Result<Extent> {
-        if super::image::is_remote(src) {
+        if crate::image::is_remote(src) {
             self.typo.warnings.push(crate::error::Warning {
                 line: Some(line),
                 message: format!("image `{src}` is not fetched (Hanji reads no network): a placeholder stands for it; save the image beside the source to show it"),

@@ -3,7 +3,6 @@
 pub mod blocks;
 pub mod flow;
 pub mod grid;
-pub mod image;
 pub mod numbering;
 pub mod piece;
 pub mod sheet;

@@ -8,14 +8,8 @@ use unicode_linebreak::{linebreaks, BreakOpportunity};
 use unicode_segmentation::UnicodeSegmentation;
 
 use super::script::is_hangul;
+pub use super::shape::BreakPoint;
 use super::shape::ShapedText;
-
-/// A place a line may end: the byte offset where the next line starts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BreakPoint {
-    pub offset: usize,
-    pub mandatory: bool,
-}
 
 /// Break opportunities with Korean set keep-all: UAX #14 allows a break between any two Hangul
 /// syllables; Korean breaks only at spaces (and after punctuation), so an opportunity between
@@ -75,7 +69,11 @@ fn keeps_all(text: &str, offset: usize) -> bool {
 
 /// The break points of shaped text: inside inline code (a span with a panel) only at its
 /// spaces, so `C:\\Windows\\System32` or `task->next` stays whole unless it is wider than a line.
-fn shaped_break_points(shaped: &ShapedText) -> Vec<BreakPoint> {
+fn shaped_break_points(shaped: &ShapedText) -> &[BreakPoint] {
+    shaped.breaks.0.get_or_init(|| find_shaped_break_points(shaped))
+}
+
+fn find_shaped_break_points(shaped: &ShapedText) -> Vec<BreakPoint> {
     let mut points = break_points(&shaped.text);
     // The spans of inline code, in order, looked up by bisection: a highlighted code block
     // has a span per token and a break point per word, and none of them is inline code.

@@ -229,6 +229,8 @@ pub fn draw_paragraph(
                     items,
                     role: Some(crate::frame::Role::Formula { alt: formula.tex.clone() }),
                 }));
+            } else if let Some(name) = g.emoji.filter(|name| crate::icons::is_icon(name)) {
+                draw_icon(name, pen, baseline, g.em * scale, advance, style.color, &mut glyph_items);
             } else if let Some(name) = g.emoji {
                 let size = g.em * scale;
                 let text = shaped.text[shaped.cluster_range(index)].to_string();
@@ -354,6 +356,29 @@ fn draw_emoji(
         rect: Rect::new(x, top, side, side),
         baseline,
         text,
+    }));
+}
+
+/// A Font Awesome icon in the text's colour, as tall as the font's capitals and ascenders,
+/// standing on the baseline as the icon font sets it (an eighth of it below).
+fn draw_icon(
+    name: &str,
+    pen: f32,
+    baseline: f32,
+    size: f32,
+    advance: f32,
+    color: Color,
+    out: &mut Vec<FrameItem>,
+) {
+    let Some(drawing) = crate::icons::drawing(name) else { return };
+    let height = size * 0.95;
+    let scale = height / drawing.height.max(1.0);
+    let width = drawing.width * scale;
+    let x = pen + (advance - width) / 2.0;
+    let top = baseline - height * 0.875;
+    out.extend(drawing.placed(x, top, scale).map(|mut path| {
+        path.fill = path.fill.map(|f| Paint { color, alpha: f.alpha });
+        FrameItem::Path(path)
     }));
 }
 

@@ -124,10 +124,30 @@ pub struct ShapedGlyph {
     pub span: usize,
     /// No font has this character: drawn as a visible box.
     pub missing: bool,
-    /// A colour emoji (its Twemoji name), drawn as vector paths instead of a font glyph.
+    /// A colour emoji (its Twemoji name) or an icon (its Font Awesome `style/name`), drawn as
+    /// vector paths instead of a font glyph.
     pub emoji: Option<&'static str>,
     /// Em size in points (nominal size × the font's size factor).
     pub em: f32,
+}
+
+/// A place a line may end: the byte offset where the next line starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BreakPoint {
+    pub offset: usize,
+    pub mandatory: bool,
+}
+
+/// A paragraph's break opportunities, found on first use and kept: they depend on the text
+/// alone, and fitting a sheet breaks the same paragraph into lines at every scale it tries.
+/// Not part of the paragraph's identity, so equal whether found yet or not.
+#[derive(Debug, Clone, Default)]
+pub struct KnownBreaks(pub std::cell::OnceCell<Vec<BreakPoint>>);
+
+impl PartialEq for KnownBreaks {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 /// A shaped paragraph: the text, its spans and the glyphs in logical order.
@@ -141,6 +161,7 @@ pub struct ShapedText {
     pub base: Option<(FontId, f32, f32)>,
     /// See [`StyledText::no_hyphens`].
     pub no_hyphens: bool,
+    pub breaks: KnownBreaks,
 }
 
 impl ShapedText {
@@ -298,6 +319,7 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         line: text.line,
         base: text.base,
         no_hyphens: text.no_hyphens,
+        breaks: KnownBreaks::default(),
     }
 }
 
@@ -339,7 +361,8 @@ fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
         }
         let end = offset + grapheme.len();
         // ASCII and Hangul syllables are never emoji.
-        if let Some(name) = (!simple).then(|| crate::emoji::lookup(grapheme)).flatten() {
+        let drawn = || crate::emoji::lookup(grapheme).or_else(|| crate::icons::lookup(grapheme));
+        if let Some(name) = (!simple).then(drawn).flatten() {
             runs.push(Run { range: offset..end, font: None, emoji: Some(name) });
             run_script = ScriptClass::Neutral;
             continue;

@@ -1,11 +1,12 @@
 //! Flowchart (`flowchart` / `graph`): statements separated by lines or `;` — node chains
 //! with `&`, edges with labels, subgraphs, `direction`, `classDef`, `class`, `style`, `:::`.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
-use super::{clean_label, css_color, Note, PResult, Scanner, SrcLine};
+use super::{clean_label, css_color, node_data, shape_names, Note, PResult, Scanner, SrcLine};
 use crate::diagram::model::{
-    Direction, Endpoint, FlowEdge, FlowNode, Flowchart, Head, LineKind, NodeStyle, Shape, Subgraph,
+    Direction, Endpoint, FlowEdge, FlowNode, Flowchart, Head, IconForm, LineKind, Media, NodeStyle, Shape,
+    Subgraph,
 };
 use crate::limits;
 
@@ -21,9 +22,10 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine], notes: &mut Vec<Note>) -> 
     }
     b.statements(header)?;
     for line in lines {
-        let mut s = Scanner::new(line.text, line.index);
+        let mut s = Scanner::new(&line.text, line.index);
         b.statements(&mut s)?;
     }
+    notes.append(&mut b.notes);
     if let Some(&(sub, line, column)) = b.open.last() {
         return Err(super::ParseError {
             line,
@@ -42,6 +44,7 @@ struct NodeDraft {
     id: String,
     label: Option<String>,
     shape: Option<Shape>,
+    media: Option<Media>,
     classes: Vec<(String, usize)>,
     parent: Option<usize>,
     line: usize,
@@ -87,6 +90,9 @@ struct Builder {
     open: Vec<(usize, usize, usize)>,
     class_defs: BTreeMap<String, NodeStyle>,
     assignments: Vec<Assignment>,
+    /// Edge ids (`A e1@--> B`), so `e1@{ … }` is known for an edge's data.
+    edge_ids: BTreeSet<String>,
+    notes: Vec<Note>,
 }
 
 impl Default for Builder {
@@ -100,6 +106,8 @@ impl Default for Builder {
             open: Vec::new(),
             class_defs: BTreeMap::new(),
             assignments: Vec::new(),
+            edge_ids: BTreeSet::new(),
+            notes: Vec::new(),
         }
     }
 }
@@ -200,6 +208,22 @@ impl Builder {
             self.assignments.push(Assignment { id, class: None, style, line: s.line });
             return Ok(());
         }
+        if let Some(id) = self.edge_data_id(s) {
+            s.eat(&id);
+            let pairs = node_data::read(s)?;
+            for (key, _) in pairs {
+                if !node_data::EDGE_KEYS.contains(&key.as_str()) {
+                    self.note(
+                        s.line,
+                        format!(
+                            "edge `{id}` has no key `{key}`: it is ignored (edges take {})",
+                            node_data::EDGE_KEYS.join(", ")
+                        ),
+                    );
+                }
+            }
+            return Ok(());
+        }
         for ignored in ["linkStyle", "click", "accTitle", "accDescr"] {
             if s.starts_with(ignored) {
                 s.take_while(|c| c != ';');
@@ -285,6 +309,9 @@ impl Builder {
             if s.at_end() || s.peek() == Some(';') {
                 return Ok(());
             }
+            if let Some(id) = edge_id(s) {
+                self.edge_ids.insert(id);
+            }
             let spec = edge(s)?;
             s.skip_ws();
             if s.at_end() {
@@ -343,6 +370,12 @@ impl Builder {
             }
             classes.push(class);
         }
+        let data = if s.starts_with("@{") {
+            let (line, column) = (s.current_line(), s.current_column());
+            Some((line, column, node_data::read(s)?))
+        } else {
+            None
+        };
         let index = match self.index.get(&id) {
             Some(&i) => i,
             None => {
@@ -363,10 +396,124 @@ impl Builder {
             draft.label = Some(label);
         }
         draft.classes.extend(classes.into_iter().map(|c| (c, s.line)));
+        if let Some((line, column, pairs)) = data {
+            self.apply_data(index, &pairs, line, column, s)?;
+        }
         if let Some(&(sub, _, _)) = self.open.last() {
             self.subgraphs[sub].mentions.push(index);
         }
         Ok(index)
+    }
+
+    fn note(&mut self, line: usize, message: String) {
+        self.notes.push(Note { line, message });
+    }
+
+    /// The id of a statement `e1@{ … }` that gives an edge's data, if this is one.
+    fn edge_data_id(&self, s: &Scanner) -> Option<String> {
+        let mut id = String::new();
+        while let Some(c) = s.peek_at(id.chars().count()).filter(|&c| is_id_char(c) || c == '-') {
+            id.push(c);
+        }
+        let at = id.chars().count();
+        let data = s.peek_at(at) == Some('@') && s.peek_at(at + 1) == Some('{');
+        (data && self.edge_ids.contains(&id)).then_some(id)
+    }
+
+    /// `@{ shape: …, label: …, icon: …, img: … }` on node `index`.
+    fn apply_data(
+        &mut self,
+        index: usize,
+        pairs: &[(String, String)],
+        line: usize,
+        column: usize,
+        s: &Scanner,
+    ) -> PResult<()> {
+        let get = |key: &str| pairs.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.trim());
+        for (key, _) in pairs {
+            if !node_data::NODE_KEYS.contains(&key.as_str()) {
+                let id = self.nodes[index].id.clone();
+                self.note(
+                    line,
+                    format!(
+                        "node `{id}` has no key `{key}`: it is ignored (nodes take shape, label, icon, form, pos, h, img, w, constraint)"
+                    ),
+                );
+            }
+        }
+        let number = |key: &str, this: &mut Builder| -> Option<f32> {
+            let text = get(key)?;
+            match text.trim_end_matches("px").parse::<f32>() {
+                Ok(v) if v.is_finite() && v > 0.0 => Some(v.min(limits::MAX_DIAGRAM_MEDIA_PX)),
+                _ => {
+                    this.note(line, format!("`{key}: {text}` is not a size in pixels: it is ignored"));
+                    None
+                }
+            }
+        };
+        let (h, w) = (number("h", self), number("w", self));
+        let label_top = match get("pos") {
+            None | Some("b") => false,
+            Some("t") => true,
+            Some(other) => {
+                self.note(line, format!("`pos: {other}` is not `t` or `b`: the label goes below"));
+                false
+            }
+        };
+        let mut shape = match get("shape") {
+            Some(name) => Some(
+                shape_names::shape(name)
+                    .ok_or_else(|| s.error_at_line(line, column, shape_names::unknown(name)))?,
+            ),
+            None => None,
+        };
+        let mut media = None;
+        if let Some(icon) = get("icon") {
+            let form = match get("form") {
+                None => IconForm::None,
+                Some("square") => IconForm::Square,
+                Some("circle") => IconForm::Circle,
+                Some("rounded") => IconForm::Rounded,
+                Some(other) => {
+                    self.note(
+                        line,
+                        format!("`form: {other}` is not square, circle or rounded: no form is drawn"),
+                    );
+                    IconForm::None
+                }
+            };
+            if !crate::icons::exists(icon) {
+                self.note(line, crate::icons::unknown_message(icon));
+            }
+            let size = h.unwrap_or(48.0).max(48.0).round() as u16;
+            shape = Some(Shape::Icon { form, label_top, size });
+            media = Some(Media::Icon(icon.to_string()));
+        } else if let Some(src) = get("img") {
+            let keep_aspect = match get("constraint") {
+                None | Some("off") => false,
+                Some("on") => true,
+                Some(other) => {
+                    self.note(line, format!("`constraint: {other}` is not `on` or `off`: taken as off"));
+                    false
+                }
+            };
+            shape = Some(Shape::Image { width: 0, height: 0, label_top });
+            media = Some(Media::Image { src: src.to_string(), width: w, height: h, keep_aspect });
+        }
+        let draft = &mut self.nodes[index];
+        if let Some(label) = get("label") {
+            draft.label = Some(clean_label(label));
+        } else if media.is_some() && draft.label.as_ref().is_none_or(|l| *l == draft.id) {
+            // An icon or picture without a label shows none, not its id.
+            draft.label = Some(String::new());
+        }
+        if shape.is_some() {
+            draft.shape = shape;
+        }
+        if media.is_some() {
+            draft.media = media;
+        }
+        Ok(())
     }
 
     fn finish(self, notes: &mut Vec<Note>) -> Flowchart {
@@ -448,6 +595,7 @@ impl Builder {
                     id: n.id.clone(),
                     label: n.label.clone().unwrap_or_else(|| n.id.clone()),
                     shape: n.shape.unwrap_or(Shape::Rect),
+                    media: n.media.clone(),
                     classes: node_classes[i].iter().map(|(c, _)| c.clone()).collect(),
                     style: node_style[i].clone(),
                     parent: n.parent,
@@ -491,7 +639,7 @@ fn node_shape(s: &mut Scanner, id: &str) -> PResult<Option<(Shape, String)>> {
         ("[", Shape::Rect, &["]"]),
         ("{{", Shape::Hexagon, &["}}"]),
         ("{", Shape::Diamond, &["}"]),
-        (">", Shape::Flag, &["]"]),
+        (">", Shape::Odd, &["]"]),
     ];
     let Some(&(open, shape, closers)) = OPENERS.iter().find(|(o, _, _)| s.starts_with(o)) else {
         return Ok(None);
@@ -608,6 +756,31 @@ fn end_head(s: &mut Scanner) -> Head {
     }
 }
 
+/// The text of `-- "text" -->` without its quotes.
+fn unquote(text: &str) -> &str {
+    let t = text.trim();
+    match t.strip_prefix('"').and_then(|t| t.strip_suffix('"')) {
+        Some(inner) if !inner.contains('"') => inner,
+        _ => t,
+    }
+}
+
+/// An edge id before an edge (`e1@-->`): taken when an id, `@` and the start of an edge follow.
+fn edge_id(s: &mut Scanner) -> Option<String> {
+    let mut id = String::new();
+    while let Some(c) = s.peek_at(id.chars().count()).filter(|&c| is_id_char(c) || c == '-') {
+        id.push(c);
+    }
+    let at = id.chars().count();
+    let edge_follows = matches!(s.peek_at(at + 1), Some('-' | '=' | '~' | '<' | '.'));
+    if id.is_empty() || s.peek_at(at) != Some('@') || !edge_follows {
+        return None;
+    }
+    s.eat(&id);
+    s.eat("@");
+    Some(id)
+}
+
 /// `--` / `==` edges, and their `-- text -->` form.
 fn repeated(s: &mut Scanner, ch: char, kind: LineKind) -> PResult<EdgeSpec> {
     let column = s.column();
@@ -640,7 +813,7 @@ fn repeated(s: &mut Scanner, ch: char, kind: LineKind) -> PResult<EdgeSpec> {
                 s.take_while(|c| c == ch);
                 let end = end_head(s);
                 let min_len = if end == Head::None { (k - 2).max(1) } else { (k - 1).max(1) };
-                let label = Some(clean_label(&text)).filter(|l| !l.is_empty());
+                let label = Some(clean_label(unquote(&text))).filter(|l| !l.is_empty());
                 return Ok(EdgeSpec { kind, start: Head::None, end, min_len, label });
             }
         }
@@ -669,7 +842,7 @@ fn dotted(s: &mut Scanner) -> PResult<EdgeSpec> {
             let k = s.take_while(|c| c == '.').chars().count();
             if s.eat("-") {
                 let end = end_head(s);
-                let label = Some(clean_label(&text)).filter(|l| !l.is_empty());
+                let label = Some(clean_label(unquote(&text))).filter(|l| !l.is_empty());
                 return Ok(EdgeSpec { kind: LineKind::Dotted, start: Head::None, end, min_len: k, label });
             }
             text.push_str(&".".repeat(k));
@@ -804,7 +977,7 @@ mod tests {
                 Hexagon,
                 Subroutine,
                 Cylinder,
-                Flag,
+                Odd,
                 LeanRight,
                 LeanLeft,
                 Trapezoid,
@@ -934,5 +1107,109 @@ mod tests {
             assert!(e.message.contains(needle), "{source:?}: {}", e.message);
             assert_eq!((e.line, e.column), (line, column), "{source:?}: {}", e.message);
         }
+    }
+
+    #[test]
+    fn node_data_sets_shapes_and_labels() {
+        let f = chart(
+            "flowchart RL\n    A@{ shape: manual-file, label: \"File Handling\"}\n    B@{ shape: procs }\n                 C[old]@{ shape: das } --> D@{ shape: lin-cyl, label: 'Disk' }\n    E@{\n      shape: doc\n      label: \"Two\n      lines\"\n    }",
+        );
+        let got: Vec<(&str, Shape, &str)> =
+            f.nodes.iter().map(|n| (n.id.as_str(), n.shape, n.label.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                ("A", Shape::FlippedTriangle, "File Handling"),
+                ("B", Shape::StackedRect, "B"),
+                ("C", Shape::HorizontalCylinder, "old"),
+                ("D", Shape::LinedCylinder, "Disk"),
+                ("E", Shape::Document, "Two\nlines"),
+            ]
+        );
+        assert_eq!(f.edges.len(), 1);
+        assert_eq!(f.nodes[4].line, 4, "a node given over several lines is at its first");
+    }
+
+    #[test]
+    fn unknown_shapes_are_errors_with_the_closest_name() {
+        let e = err("flowchart TD\n  A --> B\n  B@{ shape: manual-fil, label: \"x\" }");
+        assert_eq!((e.line, e.column), (2, 4));
+        assert!(e.message.contains("unknown shape `manual-fil`"), "{}", e.message);
+        assert!(e.message.contains("did you mean `manual-file`?"), "{}", e.message);
+        assert!(e.message.contains("rect, rounded, stadium"), "{}", e.message);
+        let e = err("flowchart TD\n  A@{ shape: doc, label: \"open }");
+        assert_eq!(e.line, 1);
+        assert!(e.message.contains("expected `}`"), "{}", e.message);
+    }
+
+    #[test]
+    fn unknown_keys_are_warnings_and_known_ones_are_quiet() {
+        let mut notes: Vec<Note> = Vec::new();
+        let source =
+            "flowchart TD\n A@{ shape: rect, colour: red, priority: High }\n B@{ icon: \"fa:nope\" }";
+        let Ok(Model::Flowchart(f)) = parse(source, &mut notes) else { panic!() };
+        assert_eq!(f.nodes[0].shape, Shape::Rect);
+        assert_eq!(notes.len(), 2, "{notes:?}");
+        assert!(notes[0].message.contains("no key `colour`") && notes[0].line == 1, "{notes:?}");
+        assert!(
+            notes[1].message.contains("`fa:nope` is not in Font Awesome") && notes[1].line == 2,
+            "{notes:?}"
+        );
+    }
+
+    #[test]
+    fn icon_and_picture_nodes() {
+        let f = chart(
+            "flowchart TD\n A@{ icon: \"fa:user\", form: \"square\", label: \"User Icon\", pos: \"t\", h: 60 }\n              B@{ icon: \"fa:user\" }\n C@{ img: \"pic.png\", label: \"Pic\", w: 60, h: 40, constraint: \"on\" }",
+        );
+        assert_eq!(f.nodes[0].shape, Shape::Icon { form: IconForm::Square, label_top: true, size: 60 });
+        assert_eq!(f.nodes[0].media, Some(Media::Icon("fa:user".into())));
+        assert_eq!(f.nodes[0].label, "User Icon");
+        assert_eq!(
+            f.nodes[1].shape,
+            Shape::Icon { form: IconForm::None, label_top: false, size: 48 },
+            "48 at least"
+        );
+        assert_eq!(f.nodes[1].label, "", "an icon without a label shows none");
+        assert_eq!(
+            f.nodes[2].media,
+            Some(Media::Image {
+                src: "pic.png".into(),
+                width: Some(60.0),
+                height: Some(40.0),
+                keep_aspect: true
+            })
+        );
+    }
+
+    #[test]
+    fn edge_ids_and_their_data() {
+        let mut notes: Vec<Note> = Vec::new();
+        let source =
+            "flowchart LR\n A e1@--> B\n A e2@==> C\n e1@{ animate: true }\n e2@{ curve: linear, speed: 3 }";
+        let Ok(Model::Flowchart(f)) = parse(source, &mut notes) else { panic!() };
+        assert_eq!(ids(&f), ["A", "B", "C"], "edge ids are not nodes");
+        assert_eq!(f.edges[1].kind, LineKind::Thick);
+        assert_eq!(notes.len(), 1, "{notes:?}");
+        assert!(notes[0].message.contains("edge `e2` has no key `speed`"), "{notes:?}");
+    }
+
+    #[test]
+    fn markdown_strings_span_lines_and_keep_their_backticks() {
+        let f = chart(
+            "flowchart LR\n    markdown[\"`This **is** _Markdown_`\"]\n    newLines[\"`Line1\n    Line 2\n    Line 3`\"]\n                 markdown --> newLines\n    a -- \"`Bold **edge label**`\" --> b\n    c -- \"edge label\" --> d",
+        );
+        assert_eq!(f.nodes[0].label, "`This **is** _Markdown_`");
+        assert_eq!(f.nodes[1].label, "`Line1\nLine 2\nLine 3`");
+        assert_eq!(f.edges[0].line, 5, "the lines of a joined string count");
+        assert_eq!(f.edges[1].label.as_deref(), Some("`Bold **edge label**`"));
+        assert_eq!(f.edges[2].label.as_deref(), Some("edge label"), "quotes around edge text go");
+    }
+
+    #[test]
+    fn entity_codes_in_labels() {
+        let f = chart("flowchart LR\n A[\"A double quote:#quot;\"] --> B[\"A dec char:#9829;\"] --> C[#35;1 #amp; #lt;2#gt;]");
+        let labels: Vec<&str> = f.nodes.iter().map(|n| n.label.as_str()).collect();
+        assert_eq!(labels, ["A double quote:\"", "A dec char:♥", "#1 & <2>"]);
     }
 }

@@ -1,5 +1,6 @@
 //! Mind map: an indentation tree. Each line is a node — bare text or `id` with a shape
-//! (`[ ]`, `( )`, `(( ))`, `)) ((`, `) (`, `{{ }}`); `::icon()` and `:::class` lines are accepted.
+//! (`[ ]`, `( )`, `(( ))`, `)) ((`, `) (`, `{{ }}`); `::icon(fa fa-book)` puts a Font Awesome
+//! icon before the node's text; `:::class` lines are accepted.
 
 use super::{clean_label, PResult, Scanner, SrcLine};
 use crate::diagram::model::{MindNode, Mindmap, Shape};
@@ -19,10 +20,18 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Mindmap> {
         let indent: usize =
             line.text.chars().take_while(|c| c.is_whitespace()).map(|c| if c == '\t' { 4 } else { 1 }).sum();
         let content = line.text.trim();
-        if content.starts_with("::icon(") || content.starts_with(":::") {
+        if let Some(icon) = content.strip_prefix("::icon(") {
+            // The icon of the node above, drawn before its text.
+            let reference = icon.trim_end().trim_end_matches(')').trim();
+            if let (Some(last), Some(markup)) = (arena.last_mut(), icon_markup(reference)) {
+                last.label = if last.label.is_empty() { markup } else { format!("{markup} {}", last.label) };
+            }
             continue;
         }
-        let mut s = Scanner::new(line.text, line.index);
+        if content.starts_with(":::") {
+            continue;
+        }
+        let mut s = Scanner::new(&line.text, line.index);
         s.skip_ws();
         let column = s.column();
         let (shape, label) = node(&mut s)?;
@@ -69,6 +78,16 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Mindmap> {
         return Err(header.error("the mind map is empty: put its root on the next line, indented"));
     }
     Ok(Mindmap { root: build(&arena, 0) })
+}
+
+/// `fa fa-book` (mermaid's class names) as label markup, `fa:fa-book`; `None` for anything
+/// that is not a Font Awesome icon.
+fn icon_markup(reference: &str) -> Option<String> {
+    let (prefix, name) = reference.split_once(char::is_whitespace)?;
+    let name = name.trim();
+    let prefix = prefix.trim();
+    let known = crate::icons::PREFIXES.contains(&prefix) && name.starts_with("fa-") && name.len() > 3;
+    known.then(|| format!("{prefix}:{name}"))
 }
 
 fn build(arena: &[Draft], index: usize) -> MindNode {
@@ -159,6 +178,7 @@ mod tests {
              f((circle))\n  ::icon(fa fa-book)\n  :::urgent large\n  g[\"quoted (x)\"]\n  $$$$ 비용\n  h(x) y",
         );
         let kids = &m.root.children;
+        assert_eq!(kids[5].label, "fa:fa-book circle", "the icon goes before the text");
         let shapes: Vec<Shape> = kids.iter().map(|k| k.shape).collect();
         use Shape::*;
         assert_eq!(shapes[..7], [Rect, Rounded, Bang, Cloud, Hexagon, Circle, Rect]);

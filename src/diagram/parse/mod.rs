@@ -1,9 +1,12 @@
 //! Mermaid parsing: the header picks the diagram type, a small parser per type builds the
 //! model. Errors carry the diagram line and column and say what was expected.
 
+pub mod entities;
 mod flowchart;
 mod mindmap;
+pub mod node_data;
 mod pie;
+pub mod shape_names;
 mod xychart;
 
 use super::model::Model;
@@ -39,12 +42,12 @@ pub fn parse(source: &str, notes: &mut Vec<Note>) -> PResult<Model> {
             message: format!("the diagram is empty: start it with a diagram type ({SUPPORTED})"),
         });
     };
-    let mut s = Scanner::new(header.text, header.index);
+    let mut s = Scanner::new(&header.text, header.index);
     s.skip_ws();
     let column = s.column();
     let keyword: String = s.take_while(|c| !c.is_whitespace() && c != ';');
     let rest = &lines[1..];
-    match keyword.as_str() {
+    let model = match keyword.as_str() {
         "flowchart" | "graph" | "flowchart-elk" => {
             flowchart::parse(&mut s, rest, notes).map(Model::Flowchart)
         }
@@ -56,33 +59,124 @@ pub fn parse(source: &str, notes: &mut Vec<Note>) -> PResult<Model> {
             column,
             message: format!("`{other}` diagrams are not supported: use one of {SUPPORTED}"),
         }),
+    }?;
+    unknown_icons(&model, notes);
+    Ok(model)
+}
+
+/// A note for every icon a label names that the icon set does not have (a placeholder is
+/// drawn for it).
+fn unknown_icons(model: &Model, notes: &mut Vec<Note>) {
+    let mut labels: Vec<(&str, usize)> = Vec::new();
+    match model {
+        Model::Flowchart(chart) => {
+            labels.extend(chart.nodes.iter().map(|n| (n.label.as_str(), n.line)));
+            labels.extend(chart.edges.iter().filter_map(|e| Some((e.label.as_deref()?, e.line))));
+            labels.extend(chart.subgraphs.iter().map(|g| (g.title.as_str(), g.line)));
+        }
+        Model::Mindmap(map) => {
+            let mut stack = vec![&map.root];
+            while let Some(node) = stack.pop() {
+                labels.push((&node.label, node.line));
+                stack.extend(node.children.iter().rev());
+            }
+        }
+        Model::Pie(_) | Model::XyChart(_) => {}
+    }
+    for (label, line) in labels {
+        for reference in super::markup::icon_refs(label) {
+            let message = crate::icons::unknown_message(reference);
+            let known = crate::icons::exists(reference);
+            if !known && !notes.iter().any(|n| n.line == line && n.message == message) {
+                notes.push(Note { line, message });
+            }
+        }
     }
 }
 
-/// One diagram line with its 0-based index; comments and blank lines are dropped.
-#[derive(Debug, Clone, Copy)]
+/// One diagram line with its 0-based index; comments and blank lines are dropped. A line
+/// whose quoted text or `@{ … }` data runs on is joined with the lines up to its end (with
+/// `\n` between them), as mermaid reads a multi-line markdown string or node data.
+#[derive(Debug, Clone)]
 pub struct SrcLine<'a> {
     pub index: usize,
-    pub text: &'a str,
+    pub text: std::borrow::Cow<'a, str>,
 }
+
+/// How far a joined line may run on: a quote left open by mistake should not swallow the
+/// rest of a long diagram.
+const MAX_JOINED_LINES: usize = 64;
 
 /// The meaningful lines: no blank lines, no `%%` comments, no mermaid front matter
 /// (`---` … `---`) and no `%%{init}%%` directives.
 fn source_lines(source: &str) -> Vec<SrcLine<'_>> {
+    let raw: Vec<&str> = source.lines().collect();
     let mut out = Vec::new();
     let mut in_front_matter = false;
-    for (index, text) in source.lines().enumerate() {
+    let mut index = 0;
+    while index < raw.len() {
+        let text = raw[index];
         let trimmed = text.trim();
         if out.is_empty() && trimmed == "---" {
             in_front_matter = !in_front_matter;
+            index += 1;
             continue;
         }
         if in_front_matter || trimmed.is_empty() || trimmed.starts_with("%%") {
+            index += 1;
             continue;
         }
-        out.push(SrcLine { index, text: strip_comment(text) });
+        let run_on = if open_at_end(text) { closing_line(&raw, index) } else { None };
+        match run_on {
+            Some(last) => {
+                let joined = raw[index..=last].join("\n");
+                out.push(SrcLine { index, text: strip_comment(&joined).to_string().into() });
+                index = last + 1;
+            }
+            None => {
+                out.push(SrcLine { index, text: strip_comment(text).into() });
+                index += 1;
+            }
+        }
     }
     out
+}
+
+/// Whether a line leaves a `"` or an `@{` open.
+fn open_at_end(text: &str) -> bool {
+    let (quoted, braces) = scan_open(text);
+    quoted || braces > 0
+}
+
+/// The quote state and the depth of `@{` data at the end of `text`.
+fn scan_open(text: &str) -> (bool, usize) {
+    let mut quoted = false;
+    let mut braces = 0usize;
+    let mut prev = ' ';
+    for c in text.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            '{' if !quoted && prev == '@' => braces += 1,
+            '}' if !quoted && braces > 0 => braces -= 1,
+            _ => {}
+        }
+        prev = c;
+    }
+    (quoted, braces)
+}
+
+/// The line at which the text open at the end of line `first` closes, if it does within
+/// [`MAX_JOINED_LINES`].
+fn closing_line(raw: &[&str], first: usize) -> Option<usize> {
+    let mut joined = raw[first].to_string();
+    for (offset, next) in raw.iter().enumerate().skip(first + 1).take(MAX_JOINED_LINES) {
+        joined.push('\n');
+        joined.push_str(next);
+        if !open_at_end(&joined) {
+            return Some(offset);
+        }
+    }
+    None
 }
 
 /// Cuts a trailing `%%` comment that is not inside quotes.
@@ -116,8 +210,22 @@ impl<'a> Scanner<'a> {
         self.text
     }
 
+    /// The column (1-based, in characters) on the current line.
     pub fn column(&self) -> usize {
-        self.pos + 1
+        self.current_column()
+    }
+
+    /// The 0-based diagram line the scanner is on (a joined line spans several).
+    pub fn current_line(&self) -> usize {
+        let end = self.pos.min(self.chars.len());
+        self.line + self.chars[..end].iter().filter(|&&c| c == '\n').count()
+    }
+
+    /// The 1-based column on the current line.
+    pub fn current_column(&self) -> usize {
+        let end = self.pos.min(self.chars.len());
+        let start = self.chars[..end].iter().rposition(|&c| c == '\n').map_or(0, |i| i + 1);
+        end - start + 1
     }
 
     pub fn peek(&self) -> Option<char> {
@@ -189,11 +297,17 @@ impl<'a> Scanner<'a> {
     }
 
     pub fn error(&self, message: impl Into<String>) -> ParseError {
-        ParseError { line: self.line, column: self.column(), message: message.into() }
+        ParseError { line: self.current_line(), column: self.column(), message: message.into() }
     }
 
+    /// An error at `column` of the current line.
     pub fn error_at(&self, column: usize, message: impl Into<String>) -> ParseError {
-        ParseError { line: self.line, column, message: message.into() }
+        ParseError { line: self.current_line(), column, message: message.into() }
+    }
+
+    /// An error at a position noted earlier (`current_line`, `current_column`).
+    pub fn error_at_line(&self, line: usize, column: usize, message: impl Into<String>) -> ParseError {
+        ParseError { line, column, message: message.into() }
     }
 
     /// A `"…"` string; the scanner is on the opening quote.
@@ -243,15 +357,13 @@ impl<'a> Scanner<'a> {
     }
 }
 
-/// Label text as written: `<br>` becomes a line break, lines are trimmed, markdown-string
-/// backticks are dropped and the common entity codes are decoded.
+/// Label text as written, as label markup (see `diagram::markup`): `<br>` becomes a line
+/// break, entity codes (`#quot;`, `#9829;`) are decoded, lines are trimmed; a markdown string
+/// keeps its backticks so the markup knows it.
 pub fn clean_label(raw: &str) -> String {
-    let mut text = raw.trim().to_string();
-    if text.len() >= 2 && text.starts_with('`') && text.ends_with('`') {
-        text = text[1..text.len() - 1].to_string();
-    }
+    let text = raw.trim();
     let mut out = String::with_capacity(text.len());
-    let mut rest = text.as_str();
+    let mut rest = text;
     while let Some(at) = rest.find('<') {
         out.push_str(&rest[..at]);
         let tail = &rest[at..];
@@ -269,7 +381,8 @@ pub fn clean_label(raw: &str) -> String {
         }
     }
     out.push_str(rest);
-    let out = out.replace("#quot;", "\"").replace("#amp;", "&").replace("#lt;", "<").replace("#gt;", ">");
+    // Decoded last, as mermaid does: `#lt;br#gt;` is text, not a break.
+    let out = entities::decode(&out);
     out.lines().map(str::trim).collect::<Vec<_>>().join("\n")
 }
 
@@ -360,6 +473,29 @@ mod tests {
     }
 
     #[test]
+    fn quoted_text_and_node_data_run_on_over_lines() {
+        let lines = source_lines(
+            "flowchart\n A[\"a\n b\"] --> B\n C@{\n  shape: doc\n }\n D[\"never closed]\n E %% note",
+        );
+        let got: Vec<(usize, &str)> = lines.iter().map(|l| (l.index, l.text.as_ref())).collect();
+        assert_eq!(
+            got,
+            [
+                (0, "flowchart"),
+                (1, " A[\"a\n b\"] --> B"),
+                (3, " C@{\n  shape: doc\n }"),
+                (6, " D[\"never closed]"),
+                (7, " E"),
+            ]
+        );
+        let e = parse("flowchart\n A[\"open\n B", &mut Vec::new()).unwrap_err();
+        assert_eq!(e.line, 1, "an unclosed quote is reported where it opens: {}", e.message);
+        let mut s = Scanner::new("ab\ncd", 4);
+        s.eat("ab\nc");
+        assert_eq!((s.current_line(), s.current_column()), (5, 2));
+    }
+
+    #[test]
     fn colours_with_non_ascii_are_not_colours() {
         assert_eq!(css_color("#abcde€"), None);
         assert_eq!(css_color("#ab€"), None);
@@ -379,8 +515,11 @@ mod tests {
     fn labels_turn_br_into_line_breaks_and_decode_entities() {
         assert_eq!(clean_label(" 어시스턴트<br>ChatGPT "), "어시스턴트\nChatGPT");
         assert_eq!(clean_label("a<BR/>b<br />c"), "a\nb\nc");
-        assert_eq!(clean_label("`md string`"), "md string");
+        assert_eq!(clean_label("`md string`"), "`md string`", "markdown strings keep their backticks");
+        assert_eq!(clean_label("`Line1\n    Line 2`"), "`Line1\nLine 2`");
         assert_eq!(clean_label("x #lt; y"), "x < y");
+        assert_eq!(clean_label("#lt;br#gt;"), "<br>", "entities are decoded after line breaks");
+        assert_eq!(clean_label("A dec char:#9829;"), "A dec char:♥");
         assert_eq!(clean_label("a < b"), "a < b");
     }
 

@@ -11,7 +11,7 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<Pie> {
         return Err(header.error("expected `showData` or `title …` after `pie`"));
     }
     for line in lines {
-        let mut s = Scanner::new(line.text, line.index);
+        let mut s = Scanner::new(&line.text, line.index);
         s.skip_ws();
         if options(&mut s, &mut pie) || s.at_end() {
             if !s.at_end() {

@@ -28,7 +28,7 @@ pub fn parse(header: &mut Scanner, lines: &[SrcLine]) -> PResult<XyChart> {
     let mut x_range: Option<(f64, f64, usize, usize)> = None;
     let mut categories_at = None;
     for line in lines {
-        let mut s = Scanner::new(line.text, line.index);
+        let mut s = Scanner::new(&line.text, line.index);
         s.skip_ws();
         let column = s.column();
         if s.eat_keyword("title") {
