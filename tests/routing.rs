@@ -7,9 +7,9 @@
 use std::path::Path;
 
 use hanji::diagram::check::{self, Fault};
-use hanji::diagram::model::Endpoint;
+use hanji::diagram::model::{Endpoint, Shape};
 use hanji::diagram::scene::{overlaps, Scene};
-use hanji::diagram::{build, Diagram};
+use hanji::diagram::{build, shapes, Diagram};
 use hanji::layout::blocks::Ctx;
 use hanji::style::Style;
 use hanji::text::fonts::FontBook;
@@ -51,6 +51,25 @@ const SHAPES: [(&str, &str); 9] = [
     ("[[", "]]"),
     ("[(", ")]"),
     (">", "]"),
+];
+/// Mermaid 11 shapes (`A@{ shape: … }`) whose outlines are far from their boxes.
+const NEW_SHAPES: [&str; 16] = [
+    "tri",
+    "flip-tri",
+    "hourglass",
+    "bolt",
+    "docs",
+    "st-rect",
+    "lin-cyl",
+    "h-cyl",
+    "curv-trap",
+    "fork",
+    "sm-circ",
+    "fr-circ",
+    "brace",
+    "text",
+    "notch-pent",
+    "cross-circ",
 ];
 const ARROWS: [&str; 8] = ["-->", "---", "-.->", "==>", "--o", "--x", "<-->", "~~~"];
 const DIRS: [&str; 4] = ["TB", "BT", "LR", "RL"];
@@ -176,8 +195,14 @@ impl Graph {
 
     fn node_text(&self, k: usize) -> String {
         let node = &self.nodes[k];
-        let (open, close) = node.shape.get(&SHAPES);
-        format!("n{k}{open}\"{}\"{close}", text(&node.words))
+        let pick = node.shape.index(SHAPES.len() + NEW_SHAPES.len());
+        match SHAPES.get(pick) {
+            Some((open, close)) => format!("n{k}{open}\"{}\"{close}", text(&node.words)),
+            None => {
+                let name = NEW_SHAPES[pick - SHAPES.len()];
+                format!("n{k}@{{ shape: {name}, label: \"{}\" }}", text(&node.words))
+            }
+        }
     }
 
     fn source(&self) -> String {
@@ -225,7 +250,8 @@ impl Graph {
     }
 }
 
-/// Nodes apart, nodes inside or clear of every group, sibling groups apart.
+/// Nodes apart, nodes inside or clear of every group, sibling groups apart, edges ending on
+/// their outlines, labels apart.
 fn placement_problems(scene: &Scene) -> Vec<String> {
     let eps = 0.5;
     let mut out = Vec::new();
@@ -252,6 +278,18 @@ fn placement_problems(scene: &Scene) -> Vec<String> {
                 && overlaps(g.rect, h.rect, eps)
             {
                 out.push(format!("subgraphs {} and {} overlap", g.id, h.id));
+            }
+        }
+    }
+    for e in &scene.edges {
+        for (end, point) in [(e.from, e.start), (e.to, e.end)] {
+            let (shape, rect, id) = match end {
+                Endpoint::Node(i) => (scene.nodes[i].shape, scene.nodes[i].rect, &scene.nodes[i].id),
+                Endpoint::Group(j) => (Shape::Rect, scene.groups[j].rect, &scene.groups[j].id),
+            };
+            let d = shapes::distance_to_outline(shape, rect, point);
+            if d >= 0.6 {
+                out.push(format!("an edge ends {d:.2} pt away from the outline of {id} at {point:?}"));
             }
         }
     }

@@ -96,19 +96,33 @@ impl Slot {
     }
 
     /// The straight run from the outline to the rank's edge (or back), and the point on the
-    /// outline.
-    fn place(&self) -> (Point, Point, Point) {
+    /// outline. The line is cast from beyond the block's far side, so that its outermost
+    /// crossing is found even where the port's line misses the centre (a bolt, a triangle);
+    /// a port whose line misses the outline altogether moves towards the centre.
+    fn place(&self) -> (Point, Point) {
         let centre = center(self.rect);
-        let cross = dot((centre.x, centre.y), self.c) + self.offset;
-        let origin = with_cross(centre, cross, self.c);
         let s = f32::from(self.side());
         let out = (self.m.0 * s, self.m.1 * s);
-        let on_outline = shapes::boundary(self.shape, self.rect, origin, out);
+        let reach = self.rect.width + self.rect.height;
+        let mut offset = self.offset;
+        let (cross, on_outline) = loop {
+            let cross = dot((centre.x, centre.y), self.c) + offset;
+            let behind = with_cross(centre, cross, self.c);
+            let behind = Point::new(behind.x - out.0 * reach, behind.y - out.1 * reach);
+            let hit = shapes::boundary(self.shape, self.rect, behind, out);
+            if hit != behind {
+                break (cross, hit);
+            }
+            if offset == 0.0 {
+                break (cross, shapes::boundary(self.shape, self.rect, centre, out));
+            }
+            offset = if offset.abs() < 1.0 { 0.0 } else { offset / 2.0 };
+        };
         let edge = with_cross(self.rank_edge, cross, self.c);
         if self.start {
-            (on_outline, edge, on_outline)
+            (on_outline, edge)
         } else {
-            (edge, on_outline, on_outline)
+            (edge, on_outline)
         }
     }
 }
@@ -183,10 +197,7 @@ pub fn draw(runs: &[Run], m: (f32, f32)) -> (Vec<Segment>, Point, Point) {
         .iter()
         .map(|run| match run {
             Run::Line(a, b) => (*a, *b),
-            Run::Slot(s) => {
-                let (a, b, _) = s.place();
-                (a, b)
-            }
+            Run::Slot(s) => s.place(),
         })
         .collect();
     let Some(&(first, _)) = lines.first() else {
@@ -278,7 +289,8 @@ impl Flow<'_> {
                 } else if let Some(port) = self.lone_port(pieces[0], origins) {
                     // From its place among the ports of the subgraph it starts on.
                     let edge = with_cross(edge, dot((port.x, port.y), c), c);
-                    runs.push(Run::Line(frame_point(geometry(block).1, port, edge), edge));
+                    let frame = geometry(Block::Group(pieces[0].0.saturating_sub(1))).1;
+                    runs.push(Run::Line(frame_point(frame, port, edge), edge));
                 } else {
                     // From the real start, maybe straight out of subgraphs around it.
                     let start = end_block(0, true).unwrap_or(block);
@@ -299,7 +311,8 @@ impl Flow<'_> {
                 } else if let Some(port) = self.lone_port(pieces[count - 1], origins) {
                     // To its place among the ports of the subgraph it ends on.
                     let edge = with_cross(edge, dot((port.x, port.y), c), c);
-                    runs.push(Run::Line(edge, frame_point(geometry(block).1, port, edge)));
+                    let frame = geometry(Block::Group(pieces[count - 1].0.saturating_sub(1))).1;
+                    runs.push(Run::Line(edge, frame_point(frame, port, edge)));
                 } else {
                     let end = end_block(count - 1, false).unwrap_or(block);
                     let (shape, rect) = geometry(end);
