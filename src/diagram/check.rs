@@ -206,6 +206,9 @@ fn segment_enters(a: Point, b: Point, rect: Rect) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagram::model::{Head, Shape};
+    use crate::diagram::scene::{EdgeEnds, NodeBox, Pen};
+    use crate::frame::Color;
 
     #[test]
     fn segments_are_clipped_against_the_open_rectangle() {
@@ -219,6 +222,62 @@ mod tests {
         assert!(!segment_enters(p(-5.0, -5.0), p(-1.0, 20.0), r), "passes left");
         assert!(segment_enters(p(5.0, 5.0), p(5.0, 20.0), r), "starts inside");
         assert!(!segment_enters(p(5.0, 10.0), p(5.0, 20.0), r), "starts on the border, leaves");
+    }
+
+    fn node(id: &str, x: f32, y: f32) -> NodeBox {
+        NodeBox { id: id.into(), shape: Shape::Rect, rect: Rect::new(x, y, 40.0, 20.0) }
+    }
+
+    fn edge_path(scene: &mut Scene, from: usize, to: usize, segments: Vec<Segment>) {
+        let (start, end) = (Point::new(0.0, 0.0), Point::new(0.0, 0.0));
+        scene.items.push(Item::Path {
+            segments,
+            pen: Pen::new(Color::BLACK, 1.0),
+            start: Head::None,
+            end: Head::None,
+        });
+        let path = scene.items.len() - 1;
+        scene.edges.push(EdgeEnds { from: Endpoint::Node(from), to: Endpoint::Node(to), start, end, path });
+    }
+
+    #[test]
+    fn edges_within_a_rank_and_self_loops_are_checked_like_any_edge() {
+        // Three nodes in one row: a straight edge from the first to the third crosses the
+        // second; a self-loop of the first that swings into the second is caught too.
+        let mut scene = Scene {
+            nodes: vec![node("a", 0.0, 0.0), node("b", 60.0, 0.0), node("c", 120.0, 0.0)],
+            ..Scene::default()
+        };
+        let p = Point::new;
+        edge_path(&mut scene, 0, 2, vec![Segment::MoveTo(p(40.0, 10.0)), Segment::LineTo(p(120.0, 10.0))]);
+        edge_path(
+            &mut scene,
+            0,
+            0,
+            vec![
+                Segment::MoveTo(p(40.0, 5.0)),
+                Segment::CubicTo(p(90.0, -10.0), p(90.0, 30.0), p(40.0, 15.0)),
+            ],
+        );
+        // A loop that keeps beside its node, and an edge between neighbours, are clean.
+        edge_path(
+            &mut scene,
+            2,
+            2,
+            vec![
+                Segment::MoveTo(p(160.0, 5.0)),
+                Segment::CubicTo(p(175.0, 5.0), p(175.0, 15.0), p(160.0, 15.0)),
+            ],
+        );
+        edge_path(&mut scene, 0, 1, vec![Segment::MoveTo(p(40.0, 12.0)), Segment::LineTo(p(60.0, 12.0))]);
+        assert_eq!(
+            faults(&scene),
+            [Fault::EdgeThroughNode { edge: 0, node: 1 }, Fault::EdgeThroughNode { edge: 1, node: 1 }]
+        );
+        assert_eq!(
+            describe(&scene, &faults(&scene)),
+            "edge a→c runs through node b\nedge a→a runs through node b"
+        );
     }
 
     #[test]

@@ -942,6 +942,23 @@ mod tests {
     }
 
     #[test]
+    fn terminal_rows_keep_the_ranks_they_were_decided_on() {
+        // 0 → 1 alone puts 2 in rank 0; an edge out of 2 through the after border would pull it
+        // down next to the border when ranked again, but keeps its rank here.
+        let edges = vec![edge(0, 1), LEdge { to: LEnd::Border(Side::After), ..edge(2, 2) }];
+        let alone = rank(3, &edges[..1]);
+        assert_eq!(alone.ranks, [0, 1, 0]);
+        assert_eq!(rank(3, &edges).ranks, [0, 1, 1], "ranked again, 2 is pulled down");
+        let kept = with_terminal_rows(&alone, &edges);
+        assert_eq!(kept.ranks, [0, 1, 0]);
+        assert_eq!((kept.rows, kept.before, kept.after), (3, false, true));
+        assert!(!kept.reversed[1], "out through the after border runs with the ranks");
+        let into = [LEdge { from: LEnd::Border(Side::After), to: LEnd::Node(2), ..edge(0, 0) }];
+        let turned = with_terminal_rows(&rank(3, &[]), &into);
+        assert!(turned.reversed[0], "in from the after border runs against the ranks");
+    }
+
+    #[test]
     fn transposing_a_thousand_edges_is_fast() {
         let nodes = vec![node(); 400];
         let mut seed = 1u64;
