@@ -56,8 +56,9 @@ pub struct Ctx<'a> {
 pub struct Inputs {
     /// The document's language, for text written for it (a diagram's description).
     pub lang: String,
-    /// The source's folder: images are read relative to it, and only inside it.
-    pub source_dir: std::path::PathBuf,
+    /// The source's folder: images are read relative to it, and only inside it; `None` when
+    /// the render reads no local file at all (`hanji serve` without `--root`).
+    pub source_dir: Option<std::path::PathBuf>,
     /// Footnote numbers by label, in the order of their first reference.
     pub footnotes: std::collections::BTreeMap<String, usize>,
 }
@@ -94,12 +95,12 @@ impl std::ops::DerefMut for Ctx<'_> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
+    pub fn new(book: &'a FontBook, style: &'a Style, source_dir: Option<&std::path::Path>) -> Ctx<'a> {
         Ctx {
             typo: Typesetter::new(book, style),
             inputs: Inputs {
                 lang: String::new(),
-                source_dir: source_dir.to_path_buf(),
+                source_dir: source_dir.map(std::path::Path::to_path_buf),
                 footnotes: Default::default(),
             },
             caches: Caches::default(),
@@ -877,7 +878,8 @@ impl<'a> Ctx<'a> {
             });
             return Ok(self.image_placeholder(src, alt, line, x, y, width, out));
         }
-        let picture = self.caches.images.load(src, &self.inputs.source_dir, line, &mut self.typo.warnings)?;
+        let picture =
+            self.caches.images.load(src, self.inputs.source_dir.as_deref(), line, &mut self.typo.warnings)?;
         let mut height = width / picture.aspect();
         let mut x = x;
         let mut width = width;
@@ -1389,7 +1391,7 @@ mod tests {
     fn a_paragraph_may_be_cut_only_where_two_lines_stay_on_each_side() {
         let mut book = FontBook::new();
         let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
-        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
+        let mut ctx = Ctx::new(&book, &style, Some(std::path::Path::new(".")));
         let text = "한 문단이 여러 줄로 이어질 때 단이나 쪽의 끝에서 한 줄만 남기지 않는다. ".repeat(6);
         let block = Block::Paragraph { inlines: vec![Inline::Text(text)], line: 1 };
         let piece = ctx.piece(&block, Color::BLACK, 120.0, true).unwrap();
@@ -1416,7 +1418,7 @@ mod tests {
     fn table_columns_take_their_longest_word_and_share_the_rest_by_content() {
         let mut book = FontBook::new();
         let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
-        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
+        let mut ctx = Ctx::new(&book, &style, Some(std::path::Path::new(".")));
         let header = cells(&["특성", "설명"]);
         let rows = vec![
             cells(&["목표", "인터넷 문서를 흉내 내는 베이스 모델을 대화하는 어시스턴트로 바꾸는 단계"]),

@@ -50,7 +50,7 @@ pub fn layout_document(
     doc: &Document,
     style: &Style,
     book: &FontBook,
-    source_dir: &std::path::Path,
+    source_dir: Option<&std::path::Path>,
     draft: bool,
 ) -> std::result::Result<Outcome, Failure> {
     let page = crate::page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
