@@ -3,6 +3,7 @@
 //! The pipeline (DESIGN.md §2): [`parse`] → [`model`] → [`style`] → [`layout`] → [`frame`] →
 //! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
 
+pub mod diagnose;
 pub mod diagram;
 pub mod embed;
 pub mod emoji;
@@ -20,6 +21,7 @@ pub mod page;
 pub mod parse;
 pub mod pen;
 pub mod schema;
+pub mod service;
 pub mod style;
 pub mod text;
 pub mod typesetter;
@@ -53,15 +55,18 @@ impl SourceFormat {
 /// Reads a source file: Markdown, or the JSON document model when the name ends in `.json`.
 pub fn load_document(path: &Path) -> Result<Document> {
     let bytes = read_limited(path, limits::MAX_SOURCE_BYTES, "source", "check the path")?;
-    parse_document(&bytes, SourceFormat::of_path(path), path)
+    match SourceFormat::of_path(path) {
+        SourceFormat::Json => parse::parse_json(&bytes, path),
+        SourceFormat::Markdown => parse::parse_markdown(&bytes, path),
+    }
 }
 
-/// Parses a source held in memory (standard input, a request body); `name` is what error
-/// messages call it (`<stdin>:12: …`).
-pub fn parse_document(bytes: &[u8], format: SourceFormat, name: &Path) -> Result<Document> {
+/// Parses a source held in memory (standard input, a request body): errors are named by
+/// `origin.name` (`<stdin>:12: …`), a style file is looked for in `origin.folder`.
+pub fn parse_document(bytes: &[u8], format: SourceFormat, origin: Origin) -> Result<Document> {
     match format {
-        SourceFormat::Json => parse::parse_json(bytes, name),
-        SourceFormat::Markdown => parse::parse_markdown(bytes, name),
+        SourceFormat::Json => parse::parse_json_in(bytes, origin.name, origin.folder),
+        SourceFormat::Markdown => parse::parse_markdown_in(bytes, origin.name, origin.folder),
     }
 }
 
@@ -165,6 +170,32 @@ pub fn typeset_from(
     draft: bool,
     mut book: text::fonts::FontBook,
 ) -> std::result::Result<Typeset, Failure> {
+    let (laid, warnings, fits) = lay_out(doc, origin, style, draft, &mut book)?;
+    Ok(Typeset { laid, book, warnings, fits })
+}
+
+/// As [`typeset_from`] with fonts that stay with the caller when it fails (a server's worker
+/// keeps one book for every request); when it succeeds they are in [`Typeset::book`], to be
+/// put back after exporting.
+pub fn typeset_keeping_fonts(
+    doc: &Document,
+    origin: Origin,
+    style: Option<&str>,
+    draft: bool,
+    book: &mut text::fonts::FontBook,
+) -> std::result::Result<Typeset, Failure> {
+    let (laid, warnings, fits) = lay_out(doc, origin, style, draft, book)?;
+    Ok(Typeset { laid, book: std::mem::take(book), warnings, fits })
+}
+
+/// Style, fonts and layout: the pages, the warnings, how each box fitted.
+fn lay_out(
+    doc: &Document,
+    origin: Origin,
+    style: Option<&str>,
+    draft: bool,
+    book: &mut text::fonts::FontBook,
+) -> std::result::Result<(frame::Laidout, Vec<Warning>, Vec<layout::sheet::BoxFit>), Failure> {
     let source = origin.name;
     let source_dir = origin.folder;
     let (style_name, style_dir) = match style {
@@ -181,18 +212,18 @@ pub fn typeset_from(
             None => (doc.meta.style.as_str(), Path::new(".")),
         },
     };
-    let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
+    let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, book)
         .map_err(|e| Failure::from_error(e.in_file(source)))?;
     if model::has_math(doc) {
         book.load_math().map_err(Failure::from_error)?;
     }
-    let outcome = layout::layout_document(doc, &style, &book, source_dir, draft).map_err(|failure| {
+    let outcome = layout::layout_document(doc, &style, book, source_dir, draft).map_err(|failure| {
         let mut all = warnings.clone();
         all.extend(failure.warnings);
         Failure { errors: failure.errors.into_iter().map(|e| e.in_file(source)).collect(), warnings: all }
     })?;
     warnings.extend(outcome.warnings);
-    Ok(Typeset { laid: outcome.laid, book, warnings, fits: outcome.fits })
+    Ok((outcome.laid, warnings, outcome.fits))
 }
 
 /// A finished render: the PDF bytes and the warnings met on the way.

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hanji::diagnose::Diagnosis;
 use hanji::error::HanjiError;
 
 mod cli;
@@ -361,45 +362,30 @@ fn check(
     style: Option<&str>,
     format: Format,
 ) -> ExitCode {
-    let mut boxes = Vec::new();
-    let shown = match &loaded {
-        Ok(loaded) => loaded.name.clone(),
-        Err(_) if is_dash(source) => PathBuf::from(cli::render::STDIN_NAME),
-        Err(_) => source.to_path_buf(),
+    let (shown, diagnosis) = match loaded {
+        Err(e) if is_dash(source) => (PathBuf::from(cli::render::STDIN_NAME), Diagnosis::unreadable(e)),
+        Err(e) => (source.to_path_buf(), Diagnosis::unreadable(e)),
+        Ok(loaded) => {
+            let origin = hanji::Origin { name: &loaded.name, folder: Some(&loaded.folder) };
+            let mut book = hanji::text::fonts::FontBook::new();
+            let diagnosis = hanji::diagnose::diagnose(&loaded.doc, origin, style, &mut book);
+            (loaded.name, diagnosis)
+        }
     };
     let source = shown.as_path();
-    let (errors, warnings, pages) = match loaded {
-        Err(e) => (vec![e], Vec::new(), None),
-        Ok(loaded) => match hanji::typeset_from(
-            &loaded.doc,
-            hanji::Origin { name: &loaded.name, folder: Some(&loaded.folder) },
-            style,
-            false,
-            hanji::text::fonts::FontBook::new(),
-        ) {
-            Err(failure) => (failure.errors, failure.warnings, None),
-            Ok(typeset) => {
-                let pages = Some(typeset.laid.pages.len());
-                boxes = typeset.fits.clone();
-                match typeset.pdf() {
-                    Err(e) => (vec![e.in_file(source)], typeset.warnings, None),
-                    Ok(_) => (Vec::new(), typeset.warnings, pages),
-                }
-            }
-        },
-    };
+    let Diagnosis { pages, boxes, errors, warnings } = &diagnosis;
     match format {
         Format::Text => {
-            for error in &errors {
+            for error in errors {
                 stdout_line(&format!("error: {error}"));
             }
-            for warning in &warnings {
+            for warning in warnings {
                 stdout_line(&format!("warning: {}", located(source, warning)));
             }
             if !boxes.is_empty() {
                 // How each box came out: authors see over- and under-full boxes at a glance.
                 stdout_line(&format!("{:<24} {:>6} {:>6} {:>5}", "box", "line", "scale", "fill"));
-                for b in &boxes {
+                for b in boxes {
                     stdout_line(&format!(
                         "{:<24} {:>6} {:>5.0}% {:>4.0}%",
                         b.id,
@@ -413,27 +399,7 @@ fn check(
                 pages.map_or(String::new(), |n| format!("{n} {}, ", if n == 1 { "page" } else { "pages" }));
             stdout_line(&format!("{pages}{} errors, {} warnings", errors.len(), warnings.len()));
         }
-        Format::Json => {
-            let entry = |file: Option<&Path>, line: Option<usize>, message: &str| {
-                serde_json::json!({
-                    "file": file.map(|f| f.display().to_string()),
-                    "line": line,
-                    "message": message,
-                })
-            };
-            let report = serde_json::json!({
-                "pages": pages,
-                "boxes": boxes.iter().map(|b| serde_json::json!({
-                    "id": b.id,
-                    "line": b.line,
-                    "scale": (f64::from(b.scale) * 1000.0).round() / 1000.0,
-                    "fill": (f64::from(b.fill) * 1000.0).round() / 1000.0,
-                })).collect::<Vec<_>>(),
-                "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
-                "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
-            });
-            stdout_line(&format!("{report:#}"));
-        }
+        Format::Json => stdout_line(&format!("{:#}", diagnosis.to_json(source))),
     }
     if errors.is_empty() {
         ExitCode::SUCCESS

@@ -122,6 +122,18 @@ fn images_of_a_source_on_stdin_are_read_from_base() {
         stderr(&missing)
     );
     assert!(missing.stdout.is_empty());
+    // A style file named in the front matter is read from --base too.
+    std::fs::write(pictures.join("big.toml"), "[text]\nsize = 14\n").unwrap();
+    let styled = b"---\ntitle: T\nstyle: big.toml\n---\n## A\n\nText.\n";
+    let out = piped(&["render", "-", "--base", base, "-o", "-"], &elsewhere, styled);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let unstyled = b"---\ntitle: T\n---\n## A\n\nText.\n";
+    let plain = piped(&["render", "-", "--base", base, "-o", "-"], &elsewhere, unstyled);
+    assert!(plain.status.success(), "{}", stderr(&plain));
+    assert_ne!(out.stdout, plain.stdout, "the style from --base made no difference");
+    let missing = piped(&["render", "-", "-o", "-"], &elsewhere, styled);
+    assert_eq!(missing.status.code(), Some(1));
+    assert!(stderr(&missing).contains("<stdin>:3: style file `big.toml` not found"), "{}", stderr(&missing));
     // Nothing outside the base folder is read.
     let outside = b"## A\n\n![x](../x.png)\n";
     std::fs::copy(root().join("tests/fixtures/checker.png"), pictures.parent().unwrap().join("x.png")).ok();

@@ -222,8 +222,9 @@ pub fn load(source: &Path, from: Option<From>, base: Option<&Path>) -> Result<Lo
     if stdin {
         let name = PathBuf::from(STDIN_NAME);
         let bytes = read_stdin().map_err(LoadError::Input)?;
-        let doc = hanji::parse_document(&bytes, From::format(from), &name).map_err(LoadError::Input)?;
         let folder = base.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
+        let origin = hanji::Origin { name: &name, folder: Some(&folder) };
+        let doc = hanji::parse_document(&bytes, From::format(from), origin).map_err(LoadError::Input)?;
         Ok(Loaded { doc, name, folder })
     } else {
         let doc = hanji::load_document(source).map_err(LoadError::Input)?;

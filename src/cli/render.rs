@@ -122,11 +122,10 @@ pub fn render_stream(
     style: Option<&str>,
     options: &Options,
 ) -> Result<Vec<Warning>, RenderError> {
-    let name = Path::new(STDIN_NAME);
-    let doc = hanji::parse_document(bytes, format, name).map_err(hanji::Failure::from_error)?;
+    let origin = hanji::Origin { name: Path::new(STDIN_NAME), folder: Some(base) };
+    let doc = hanji::parse_document(bytes, format, origin).map_err(hanji::Failure::from_error)?;
     let named = hanji::guard::named_files(&doc, base, style);
     let guard = |paths: &[PathBuf]| hanji::guard::check_outputs_of_stream(paths, &named, options.force);
-    let origin = hanji::Origin { name, folder: Some(base) };
     write_render(doc, origin, &guard, outputs, style, options, &mut None)
 }
 
