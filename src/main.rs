@@ -27,6 +27,10 @@ const EXAMPLES: &str = "Examples:
   hanji init sheet                                         # a starting sheet.md
   hanji check notes.md --format json                       # errors and warnings, nothing written
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
+  cat notes.md | hanji render - -o - > notes.pdf           # a pipe: standard input to output
+  hanji render - --base img/ --to png < notes.md > n.png   # images from img/, a PNG on stdout
+  hanji schema > hanji-document.schema.json                # the JSON Schema of the model
+  hanji serve --addr 127.0.0.1:8080 --root notes/          # POST /render, POST /check, GET /health
 
 Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error or an output
 path that would replace the source, its style or its images (or a file that is not a PDF/PNG:

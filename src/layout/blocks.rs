@@ -95,7 +95,13 @@ impl std::ops::DerefMut for Ctx<'_> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(book: &'a FontBook, style: &'a Style, source_dir: Option<&std::path::Path>) -> Ctx<'a> {
+    /// A context whose images are read from `source_dir`.
+    pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
+        Ctx::reading(book, style, Some(source_dir))
+    }
+
+    /// A context whose images are read from `source_dir`, or from nowhere (`None`).
+    pub fn reading(book: &'a FontBook, style: &'a Style, source_dir: Option<&std::path::Path>) -> Ctx<'a> {
         Ctx {
             typo: Typesetter::new(book, style),
             inputs: Inputs {
@@ -1391,7 +1397,7 @@ mod tests {
     fn a_paragraph_may_be_cut_only_where_two_lines_stay_on_each_side() {
         let mut book = FontBook::new();
         let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
-        let mut ctx = Ctx::new(&book, &style, Some(std::path::Path::new(".")));
+        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
         let text = "한 문단이 여러 줄로 이어질 때 단이나 쪽의 끝에서 한 줄만 남기지 않는다. ".repeat(6);
         let block = Block::Paragraph { inlines: vec![Inline::Text(text)], line: 1 };
         let piece = ctx.piece(&block, Color::BLACK, 120.0, true).unwrap();
@@ -1418,7 +1424,7 @@ mod tests {
     fn table_columns_take_their_longest_word_and_share_the_rest_by_content() {
         let mut book = FontBook::new();
         let style = crate::style::load("pen-notes", std::path::Path::new("."), &mut book).unwrap();
-        let mut ctx = Ctx::new(&book, &style, Some(std::path::Path::new(".")));
+        let mut ctx = Ctx::new(&book, &style, std::path::Path::new("."));
         let header = cells(&["특성", "설명"]);
         let rows = vec![
             cells(&["목표", "인터넷 문서를 흉내 내는 베이스 모델을 대화하는 어시스턴트로 바꾸는 단계"]),

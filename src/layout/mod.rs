@@ -67,7 +67,7 @@ pub fn layout_document(
     } else {
         doc
     };
-    let mut ctx = blocks::Ctx::new(book, style, source_dir);
+    let mut ctx = blocks::Ctx::reading(book, style, source_dir);
     ctx.draft = draft;
     let (defined, undefined) = footnote_numbers(doc);
     ctx.inputs.footnotes = defined;

@@ -121,6 +121,7 @@ fn work(receiver: &Mutex<mpsc::Receiver<Work>>, root: Option<&std::path::Path>) 
             // Nobody waits for it any more (timed out while queued, or the client left).
             continue;
         }
+        let started = std::time::Instant::now();
         let answered =
             std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| answer(&job, root, &mut book)));
         let answer = answered.unwrap_or_else(|_| {
@@ -129,7 +130,27 @@ fn work(receiver: &Mutex<mpsc::Receiver<Work>>, root: Option<&std::path::Path>) 
             Answer::error(500, "the render failed inside Hanji (a bug): please report it with the source")
         });
         let _ = reply.send(answer);
+        if started.elapsed() >= LARGE_RENDER {
+            give_memory_back();
+        }
         drop(ticket);
+    }
+}
+
+/// A render that took this long may have used hundreds of megabytes (a long document, a PNG
+/// at a high resolution); afterwards its free memory is handed back to the system. Sheets
+/// take a few milliseconds and skip it.
+const LARGE_RENDER: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// Returns the allocator's free memory to the system. glibc keeps what a thread freed in that
+/// thread's arena: without this, each worker would hold on to the peak of the largest render
+/// it ever did, and the process to their sum.
+fn give_memory_back() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim only releases free pages of the allocator's own arenas; it takes no
+    // pointer and is safe to call from any thread at any time.
+    unsafe {
+        libc::malloc_trim(0);
     }
 }
 

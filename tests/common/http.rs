@@ -83,6 +83,17 @@ impl Server {
         line.split_whitespace().nth(1)?.parse().ok()
     }
 
+    /// The CPU time the server has used, user and system, in clock ticks.
+    pub fn cpu_ticks(&self) -> u64 {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid())).expect("/proc/PID/stat");
+        // The fields after the command name (which may hold spaces) closed by `)`.
+        let fields: Vec<&str> =
+            stat.rsplit_once(')').map_or("", |(_, rest)| rest).split_whitespace().collect();
+        let field = |i: usize| fields.get(i).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+        // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name.
+        field(11) + field(12)
+    }
+
     pub fn get(&self, path: &str) -> Reply {
         request(&self.addr, "GET", path, None, b"").expect("GET answered")
     }
