@@ -91,7 +91,7 @@ enum Command {
         /// The format to write where no file name says it: on standard output (`-o -`, and
         /// the default for a source on standard input), or beside the source.
         #[arg(long, value_enum, value_name = "pdf|png")]
-        to: Option<cli::pipe::To>,
+        to: Option<cli::pipe::OutputFormat>,
         /// The page of a PNG written to standard output (default: the only one).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
         page: Option<u32>,
@@ -146,7 +146,7 @@ enum Command {
         source: PathBuf,
         /// What standard input holds: Markdown or a JSON model (checked and printed again).
         #[arg(long, value_enum, value_name = "md|json")]
-        from: Option<cli::pipe::From>,
+        from: Option<cli::pipe::StdinFormat>,
     },
     /// Print the JSON Schema of the document model that `parse` prints and `render x.json` reads.
     Schema,
@@ -159,7 +159,7 @@ enum Command {
 struct StdinFlags {
     /// What standard input holds: Markdown (default) or a JSON model from `hanji parse`.
     #[arg(long, value_enum, value_name = "md|json")]
-    from: Option<cli::pipe::From>,
+    from: Option<cli::pipe::StdinFormat>,
     /// The folder a source on standard input reads its style file and images from (default:
     /// the working folder).
     #[arg(long, value_name = "DIR")]
@@ -335,7 +335,7 @@ fn render_stdin(
         .map_err(|e| RenderError::Input(hanji::Failure::from_error(e)))
         .and_then(|bytes| {
             let base = flags.base.as_deref().unwrap_or(Path::new("."));
-            let format = cli::pipe::From::format(flags.from);
+            let format = cli::pipe::StdinFormat::format(flags.from);
             cli::render::render_stream(&bytes, format, base, &outputs, style, options)
         });
     match rendered {

@@ -13,7 +13,7 @@ use super::render::{Outputs, Stdout, STDIN_NAME};
 
 /// `--from`: what standard input holds.
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum From {
+pub enum StdinFormat {
     /// Markdown (the default).
     #[value(alias = "markdown")]
     Md,
@@ -21,18 +21,18 @@ pub enum From {
     Json,
 }
 
-impl From {
-    pub fn format(from: Option<From>) -> SourceFormat {
+impl StdinFormat {
+    pub fn format(from: Option<StdinFormat>) -> SourceFormat {
         match from {
-            Some(From::Json) => SourceFormat::Json,
-            Some(From::Md) | None => SourceFormat::Markdown,
+            Some(StdinFormat::Json) => SourceFormat::Json,
+            Some(StdinFormat::Md) | None => SourceFormat::Markdown,
         }
     }
 }
 
 /// `--to`: what a render writes where the name does not say it (standard output).
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
-pub enum To {
+pub enum OutputFormat {
     Pdf,
     Png,
 }
@@ -44,9 +44,9 @@ pub fn is_dash(path: &Path) -> bool {
 
 /// The flags that concern pipes, as given on the command line.
 pub struct StreamFlags {
-    pub from: Option<From>,
+    pub from: Option<StdinFormat>,
     pub base: Option<PathBuf>,
-    pub to: Option<To>,
+    pub to: Option<OutputFormat>,
     pub page: Option<usize>,
     pub embed_source: bool,
     pub force: bool,
@@ -116,8 +116,8 @@ pub fn plan(
     };
     let outputs = if to_stdout {
         let stdout = match flags.to {
-            Some(To::Png) => Stdout::Png { page: flags.page },
-            Some(To::Pdf) | None => Stdout::Pdf,
+            Some(OutputFormat::Png) => Stdout::Png { page: flags.page },
+            Some(OutputFormat::Pdf) | None => Stdout::Pdf,
         };
         let png = match (png, stdout) {
             (None, _) => None,
@@ -136,17 +136,17 @@ pub fn plan(
     } else {
         let is_png = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
         if let (Some(to), Some(out)) = (flags.to, &output) {
-            if (to == To::Png) != is_png(out) {
+            if (to == OutputFormat::Png) != is_png(out) {
                 return Err(format!(
                     "--to {} and -o {} disagree: a name ending in .png gets a PNG, any other a PDF; drop --to or rename",
-                    if to == To::Png { "png" } else { "pdf" },
+                    if to == OutputFormat::Png { "png" } else { "pdf" },
                     out.display()
                 ));
             }
         }
         let png_to_stdout = png.as_ref().is_some_and(|p| p.as_deref().is_some_and(is_dash));
         let output = match (output, flags.to) {
-            (None, Some(To::Png)) => Some(source.with_extension("png")),
+            (None, Some(OutputFormat::Png)) => Some(source.with_extension("png")),
             (output, _) => output,
         };
         if png_to_stdout {
@@ -208,7 +208,7 @@ pub enum LoadError {
 }
 
 /// Loads `source` (a file, or `-`); `from` and `base` only for standard input.
-pub fn load(source: &Path, from: Option<From>, base: Option<&Path>) -> Result<Loaded, LoadError> {
+pub fn load(source: &Path, from: Option<StdinFormat>, base: Option<&Path>) -> Result<Loaded, LoadError> {
     let stdin = is_dash(source);
     let flags = StreamFlags {
         from,
@@ -224,7 +224,8 @@ pub fn load(source: &Path, from: Option<From>, base: Option<&Path>) -> Result<Lo
         let bytes = read_stdin().map_err(LoadError::Input)?;
         let folder = base.map_or_else(|| PathBuf::from("."), Path::to_path_buf);
         let origin = hanji::Origin { name: &name, folder: Some(&folder) };
-        let doc = hanji::parse_document(&bytes, From::format(from), origin).map_err(LoadError::Input)?;
+        let doc =
+            hanji::parse_document(&bytes, StdinFormat::format(from), origin).map_err(LoadError::Input)?;
         Ok(Loaded { doc, name, folder })
     } else {
         let doc = hanji::load_document(source).map_err(LoadError::Input)?;
