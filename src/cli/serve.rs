@@ -76,7 +76,7 @@ pub fn serve(args: ServeArgs) -> u8 {
             return 1;
         }
     };
-    let pool = match Pool::start(workers, args.queue, root.clone()) {
+    let pool = match Pool::start(workers, args.queue, root.clone(), release_memory) {
         Ok(pool) => pool,
         Err(e) => {
             eprintln!("error: cannot start the render threads ({e})");
@@ -91,6 +91,14 @@ pub fn serve(args: ServeArgs) -> u8 {
     }
     eprintln!("hanji serve: stopped");
     code
+}
+
+/// Hands the calling thread's freed memory back to the system: the binary's allocator is
+/// mimalloc (see `main.rs`), which otherwise keeps it for reuse.
+fn release_memory() {
+    // SAFETY: mi_collect takes no pointer; it frees mimalloc's own unused pages and may be
+    // called from any thread at any time.
+    unsafe { libmimalloc_sys::mi_collect(true) }
 }
 
 async fn run(addr: SocketAddr, app: Arc<App>, root: Option<PathBuf>) -> u8 {

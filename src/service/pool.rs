@@ -42,8 +42,16 @@ pub struct Pool {
 
 impl Pool {
     /// Starts `workers` threads (at least one) taking jobs from a queue of `queue` places.
-    /// `root` is the canonical folder local files are read from, if any.
-    pub fn start(workers: usize, queue: usize, root: Option<PathBuf>) -> std::io::Result<Pool> {
+    /// `root` is the canonical folder local files are read from, if any. `release_memory` is
+    /// called on a worker after a render of [`LARGE_RENDER`] or more: the allocator's way to
+    /// hand that thread's freed memory back to the system (allocators keep it for reuse, so
+    /// each worker would otherwise hold the peak of the largest render it ever did).
+    pub fn start(
+        workers: usize,
+        queue: usize,
+        root: Option<PathBuf>,
+        release_memory: fn(),
+    ) -> std::io::Result<Pool> {
         let workers = workers.max(1);
         let (sender, receiver) = mpsc::channel::<Work>();
         let receiver = Arc::new(Mutex::new(receiver));
@@ -54,7 +62,7 @@ impl Pool {
             let root = Arc::clone(&root);
             let thread = std::thread::Builder::new()
                 .name(format!("hanji-render-{index}"))
-                .spawn(move || work(&receiver, root.as_deref()))?;
+                .spawn(move || work(&receiver, root.as_deref(), release_memory))?;
             threads.push(thread);
         }
         Ok(Pool {
@@ -109,7 +117,7 @@ impl Pool {
 }
 
 /// One worker: fonts loaded once, then jobs until the queue closes.
-fn work(receiver: &Mutex<mpsc::Receiver<Work>>, root: Option<&std::path::Path>) {
+fn work(receiver: &Mutex<mpsc::Receiver<Work>>, root: Option<&std::path::Path>, release_memory: fn()) {
     let mut book = preloaded_fonts();
     loop {
         let next = {
@@ -131,28 +139,15 @@ fn work(receiver: &Mutex<mpsc::Receiver<Work>>, root: Option<&std::path::Path>) 
         });
         let _ = reply.send(answer);
         if started.elapsed() >= LARGE_RENDER {
-            give_memory_back();
+            release_memory();
         }
         drop(ticket);
     }
 }
 
 /// A render that took this long may have used hundreds of megabytes (a long document, a PNG
-/// at a high resolution); afterwards its free memory is handed back to the system. Sheets
-/// take a few milliseconds and skip it.
-const LARGE_RENDER: std::time::Duration = std::time::Duration::from_millis(50);
-
-/// Returns the allocator's free memory to the system. glibc keeps what a thread freed in that
-/// thread's arena: without this, each worker would hold on to the peak of the largest render
-/// it ever did, and the process to their sum.
-fn give_memory_back() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: malloc_trim only releases free pages of the allocator's own arenas; it takes no
-    // pointer and is safe to call from any thread at any time.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
+/// at a high resolution); sheets take a few milliseconds.
+pub const LARGE_RENDER: std::time::Duration = std::time::Duration::from_millis(50);
 
 /// The fonts of the built-in styles and of math, loaded before the first request.
 fn preloaded_fonts() -> FontBook {
