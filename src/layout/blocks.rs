@@ -332,7 +332,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<std::rc::Rc<crate::diagram::Diagram>> {
         let mut sources = crate::diagram::media::Sources {
             images: &mut self.caches.images,
-            folder: Some(&self.inputs.source_dir),
+            folder: self.inputs.source_dir.as_deref(),
         };
         crate::diagram::build_cached(
             &mut self.typo,
