@@ -2,7 +2,7 @@
 SAMPLE := samples/pretraining-to-post-training.md
 HANJI := target/release/hanji
 
-.PHONY: build sample samples test deps bench lint fmt fuzz
+.PHONY: build sample samples test deps bench lint fmt fuzz load
 
 build:
 	cargo build --release
@@ -39,6 +39,15 @@ bench: build
 	python3 scripts/flow_bench.py $(HANJI)
 	python3 scripts/math_bench.py $(HANJI)
 	python3 scripts/highlight_bench.py $(HANJI)
+	HANJI_LOAD_SECONDS=10 cargo test --release --quiet --test load -- --nocapture 2>&1 | grep "^load:"
+
+# The load test of `hanji serve` (tests/load.rs) for LOAD_SECONDS (60 by default): good, bad
+# and hostile sheets from concurrent clients; prints requests/s, p50/p99 latency and the
+# server's peak memory in each half of the run, and fails on a dropped or wrong answer or
+# memory that grows. `make test` runs it for 4 s.
+LOAD_SECONDS ?= 60
+load:
+	HANJI_LOAD_SECONDS=$(LOAD_SECONDS) cargo test --release --test load -- --nocapture
 
 # A long fuzz run (tests/fuzz.rs): ten minutes of generated and mutated inputs, every distinct
 # finding printed with its input; the summary line says how many inputs were tried. The address

@@ -8,12 +8,26 @@ use crate::error::{HanjiError, Result};
 /// a growing or endless file such as a FIFO stops at the limit too).
 /// `hint` says what to check when the file cannot be read.
 pub fn read_limited(path: &Path, limit: u64, what: &str, hint: &str) -> Result<Vec<u8>> {
-    use std::io::Read;
     let cannot =
         |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
+    read_limited_from(file, path, limit, what, hint)
+}
+
+/// As [`read_limited`], from an open stream (standard input); `name` is what messages call it.
+pub fn read_limited_from(
+    stream: impl std::io::Read,
+    name: &Path,
+    limit: u64,
+    what: &str,
+    hint: &str,
+) -> Result<Vec<u8>> {
+    use std::io::Read;
+    let path = name;
+    let cannot =
+        |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
     let mut bytes = Vec::new();
-    file.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
+    stream.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > limit {
         // Named at the line where the limit is crossed.
         let line = bytes.iter().take(limit as usize).filter(|&&b| b == b'\n').count() + 1;

@@ -10,8 +10,15 @@ use crate::model::{Block, Document, Section};
 /// those of mermaid `img:` nodes). Paths are as
 /// written (relative ones resolved the way a render resolves them), not checked for existence.
 pub fn input_files(doc: &Document, source: &Path, style: Option<&str>) -> Vec<PathBuf> {
-    let source_dir = crate::files::source_folder(source);
     let mut files = vec![source.to_path_buf()];
+    files.extend(named_files(doc, crate::files::source_folder(source), style));
+    files
+}
+
+/// The local files a document names — a style file, images — with relative paths resolved
+/// against `source_dir` (for standard input: its `--base` folder).
+pub fn named_files(doc: &Document, source_dir: &Path, style: Option<&str>) -> Vec<PathBuf> {
+    let mut files = Vec::new();
     match style {
         Some(path) if path.ends_with(".toml") => files.push(PathBuf::from(path)),
         Some(_) => {}
@@ -68,6 +75,21 @@ impl std::fmt::Display for Refusal {
 /// Checks every output path before anything is written. `inputs` are the files the render
 /// reads; `force` allows replacing an existing file that is not a PDF or PNG (never an input).
 pub fn check_outputs(outputs: &[PathBuf], inputs: &[PathBuf], force: bool) -> Result<(), Refusal> {
+    check_against(outputs, inputs, inputs.first(), force)
+}
+
+/// As [`check_outputs`] for a source that is no file (standard input): `named` are the files
+/// it names ([`named_files`]).
+pub fn check_outputs_of_stream(outputs: &[PathBuf], named: &[PathBuf], force: bool) -> Result<(), Refusal> {
+    check_against(outputs, named, None, force)
+}
+
+fn check_against(
+    outputs: &[PathBuf],
+    inputs: &[PathBuf],
+    source: Option<&PathBuf>,
+    force: bool,
+) -> Result<(), Refusal> {
     let inputs: Vec<(PathBuf, &PathBuf)> = inputs.iter().map(|p| (canonical(p), p)).collect();
     let mut seen: Vec<(PathBuf, &PathBuf)> = Vec::new();
     for output in outputs {
@@ -76,7 +98,7 @@ pub fn check_outputs(outputs: &[PathBuf], inputs: &[PathBuf], force: bool) -> Re
             return Err(Refusal(format!(
                 "refusing to write {}: it is {}, which this render reads; choose another output name with -o",
                 output.display(),
-                describe_input(input, inputs.first().map(|(_, p)| *p))
+                describe_input(input, source)
             )));
         }
         if let Some((_, earlier)) = seen.iter().find(|(c, _)| *c == target) {

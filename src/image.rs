@@ -46,11 +46,12 @@ pub struct ImageCache {
 
 impl ImageCache {
     /// Loads `src` (relative to `source_dir`) or gives an error for `line` saying what to do.
-    /// An SVG's references to other files are refused, with a warning in `warnings`.
+    /// An SVG's references to other files are refused, with a warning in `warnings`. Without
+    /// a `source_dir` no local file is read: every local image is an error.
     pub fn load(
         &mut self,
         src: &str,
-        source_dir: &Path,
+        source_dir: Option<&Path>,
         line: usize,
         warnings: &mut Vec<Warning>,
     ) -> Result<Picture> {
@@ -60,6 +61,11 @@ impl ImageCache {
                 "image `{src}` is not a local file: Hanji reads no network; save it beside the source"
             )));
         }
+        let Some(source_dir) = source_dir else {
+            return Err(fail(format!(
+                "image `{src}` is a local file, and this render reads no local files: start `hanji serve` with --root DIR and put the image in DIR"
+            )));
+        };
         let folder = source_dir
             .canonicalize()
             .map_err(|e| fail(format!("cannot open the source's folder {} ({e})", source_dir.display())))?;

@@ -3,6 +3,7 @@
 //! The pipeline (DESIGN.md §2): [`parse`] → [`model`] → [`style`] → [`layout`] → [`frame`] →
 //! [`export`]. Each stage hands plain data to the next; only `export` knows about PDF.
 
+pub mod diagnose;
 pub mod diagram;
 pub mod embed;
 pub mod emoji;
@@ -21,6 +22,8 @@ pub mod model;
 pub mod page;
 pub mod parse;
 pub mod pen;
+pub mod schema;
+pub mod service;
 pub mod style;
 pub mod text;
 pub mod typesetter;
@@ -28,18 +31,59 @@ pub mod vector;
 
 use std::path::Path;
 
-use error::{Result, Warning};
+use error::{HanjiError, Result, Warning};
 pub use files::read_limited;
 use model::Document;
+
+/// What a source is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceFormat {
+    Markdown,
+    /// The document model, as `hanji parse` prints it.
+    Json,
+}
+
+impl SourceFormat {
+    /// JSON for a name ending in `.json`, Markdown otherwise.
+    pub fn of_path(path: &Path) -> SourceFormat {
+        if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json")) {
+            SourceFormat::Json
+        } else {
+            SourceFormat::Markdown
+        }
+    }
+}
 
 /// Reads a source file: Markdown, or the JSON document model when the name ends in `.json`.
 pub fn load_document(path: &Path) -> Result<Document> {
     let bytes = read_limited(path, limits::MAX_SOURCE_BYTES, "source", "check the path")?;
-    let is_json = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"));
-    if is_json {
-        parse::parse_json(&bytes, path)
-    } else {
-        parse::parse_markdown(&bytes, path)
+    match SourceFormat::of_path(path) {
+        SourceFormat::Json => parse::parse_json(&bytes, path),
+        SourceFormat::Markdown => parse::parse_markdown(&bytes, path),
+    }
+}
+
+/// Parses a source held in memory (standard input, a request body): errors are named by
+/// `origin.name` (`<stdin>:12: …`), a style file is looked for in `origin.folder`.
+pub fn parse_document(bytes: &[u8], format: SourceFormat, origin: Origin) -> Result<Document> {
+    match format {
+        SourceFormat::Json => parse::parse_json_in(bytes, origin.name, origin.folder),
+        SourceFormat::Markdown => parse::parse_markdown_in(bytes, origin.name, origin.folder),
+    }
+}
+
+/// Where a source came from: the name messages give it, and the folder its relative style
+/// file and images are read from — only inside it. `folder: None` reads no local file at all.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub name: &'a Path,
+    pub folder: Option<&'a Path>,
+}
+
+impl<'a> Origin<'a> {
+    /// A source file: named by its path, its files read beside it.
+    pub fn file(path: &'a Path) -> Origin<'a> {
+        Origin { name: path, folder: Some(files::source_folder(path)) }
     }
 }
 
@@ -60,6 +104,17 @@ impl Typeset {
     /// The PDF carrying `attachments` (the source files) as a PDF/A-3u archive.
     pub fn archive_pdf(&self, attachments: &[export::archive::Attachment]) -> Result<Vec<u8>> {
         export::pdf::write_pdf(&self.laid, &self.book, attachments)
+    }
+
+    /// The PNG of one page (0-based) at `dpi`.
+    pub fn png(&self, dpi: f32, index: usize) -> Result<Vec<u8>> {
+        let page = self
+            .laid
+            .pages
+            .get(index)
+            .ok_or_else(|| HanjiError::new(format!("the document has no page {}", index + 1)))?;
+        export::png::check_dpi(page, dpi)?;
+        export::png::encode(&export::png::rasterize(page, &self.book, dpi)?, dpi)
     }
 
     /// One PNG per page at `dpi`.
@@ -102,25 +157,75 @@ pub fn typeset_in(
     source: &Path,
     style: Option<&str>,
     draft: bool,
+    book: text::fonts::FontBook,
+) -> std::result::Result<Typeset, Failure> {
+    typeset_from(doc, Origin::file(source), style, draft, book)
+}
+
+/// As [`typeset_in`], for a source that may not be a file (standard input, a request): its
+/// name and folder come from `origin`. `style` (a name, or a path relative to the working
+/// folder) overrides the front matter's, whose path is relative to the origin's folder.
+pub fn typeset_from(
+    doc: &Document,
+    origin: Origin,
+    style: Option<&str>,
+    draft: bool,
     mut book: text::fonts::FontBook,
 ) -> std::result::Result<Typeset, Failure> {
-    let source_dir = files::source_folder(source);
+    let (laid, warnings, fits) = lay_out(doc, origin, style, draft, &mut book)?;
+    Ok(Typeset { laid, book, warnings, fits })
+}
+
+/// As [`typeset_from`] with fonts that stay with the caller when it fails (a server's worker
+/// keeps one book for every request); when it succeeds they are in [`Typeset::book`], to be
+/// put back after exporting.
+pub fn typeset_keeping_fonts(
+    doc: &Document,
+    origin: Origin,
+    style: Option<&str>,
+    draft: bool,
+    book: &mut text::fonts::FontBook,
+) -> std::result::Result<Typeset, Failure> {
+    let (laid, warnings, fits) = lay_out(doc, origin, style, draft, book)?;
+    Ok(Typeset { laid, book: std::mem::take(book), warnings, fits })
+}
+
+/// Style, fonts and layout: the pages, the warnings, how each box fitted.
+fn lay_out(
+    doc: &Document,
+    origin: Origin,
+    style: Option<&str>,
+    draft: bool,
+    book: &mut text::fonts::FontBook,
+) -> std::result::Result<(frame::Laidout, Vec<Warning>, Vec<layout::sheet::BoxFit>), Failure> {
+    let source = origin.name;
+    let source_dir = origin.folder;
     let (style_name, style_dir) = match style {
         Some(name) => (name, Path::new(".")),
-        None => (doc.meta.style.as_str(), source_dir),
+        None => match source_dir {
+            Some(dir) => (doc.meta.style.as_str(), dir),
+            None if doc.meta.style.ends_with(".toml") => {
+                return Err(Failure::from_error(HanjiError::new(format!(
+                    "style `{}` is a local file, and this render reads no local files: use a built-in style ({}) or start `hanji serve` with --root DIR and put the style in DIR",
+                    doc.meta.style,
+                    style::BUILTIN_STYLES.join(", ")
+                )).in_file(source)))
+            }
+            None => (doc.meta.style.as_str(), Path::new(".")),
+        },
     };
-    let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, &mut book)
+    let (style, mut warnings) = style::load_with_warnings(style_name, style_dir, book)
         .map_err(|e| Failure::from_error(e.in_file(source)))?;
     if model::has_math(doc) {
         book.load_math().map_err(Failure::from_error)?;
     }
-    let outcome = layout::layout_document(doc, &style, &book, source_dir, draft).map_err(|failure| {
+    let outcome = layout::layout_document(doc, &style, book, source_dir, draft).map_err(|failure| {
         let mut all = warnings.clone();
         all.extend(failure.warnings);
         Failure { errors: failure.errors.into_iter().map(|e| e.in_file(source)).collect(), warnings: all }
     })?;
     warnings.extend(outcome.warnings);
-    Ok(Typeset { laid: outcome.laid, book, warnings, fits: outcome.fits })
+    Ok((outcome.laid, warnings, outcome.fits))
 }
 
 /// A finished render: the PDF bytes and the warnings met on the way.

@@ -4,6 +4,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use hanji::diagnose::Diagnosis;
 use hanji::error::HanjiError;
 
 mod cli;
@@ -13,6 +14,7 @@ mod cli;
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+use cli::pipe::{is_dash, LoadError, StreamFlags};
 use cli::render::{located, print_warnings, render, Options, Outputs, RenderError};
 
 const EXAMPLES: &str = "Examples:
@@ -25,6 +27,10 @@ const EXAMPLES: &str = "Examples:
   hanji init sheet                                         # a starting sheet.md
   hanji check notes.md --format json                       # errors and warnings, nothing written
   hanji parse notes.md > notes.json && hanji render notes.json -o notes.pdf
+  cat notes.md | hanji render - -o - > notes.pdf           # a pipe: standard input to output
+  hanji render - --base img/ --to png < notes.md > n.png   # images from img/, a PNG on stdout
+  hanji schema > hanji-document.schema.json                # the JSON Schema of the model
+  hanji serve --addr 127.0.0.1:8080 --root notes/          # POST /render, POST /check, GET /health
 
 Exit codes: 0 done, 1 input error (the message names file:line), 2 usage error or an output
 path that would replace the source, its style or its images (or a file that is not a PDF/PNG:
@@ -80,6 +86,15 @@ enum Command {
         /// `hanji render that.pdf -o again.pdf` renders them again.
         #[arg(long)]
         embed_source: bool,
+        #[command(flatten)]
+        input: StdinFlags,
+        /// The format to write where no file name says it: on standard output (`-o -`, and
+        /// the default for a source on standard input), or beside the source.
+        #[arg(long, value_enum, value_name = "pdf|png")]
+        to: Option<cli::pipe::OutputFormat>,
+        /// The page of a PNG written to standard output (default: the only one).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+        page: Option<u32>,
     },
     /// Render, then render again whenever the source, its style or its images change.
     Watch {
@@ -114,8 +129,10 @@ enum Command {
     },
     /// Run everything but writing: report errors and warnings with their source lines.
     Check {
-        /// The `.md` source (or its `.json` model).
+        /// The `.md` source (or its `.json` model); `-` reads standard input.
         source: PathBuf,
+        #[command(flatten)]
+        input: StdinFlags,
         /// A style name or path, overriding the front matter.
         #[arg(long, value_name = "NAME|PATH")]
         style: Option<String>,
@@ -125,9 +142,28 @@ enum Command {
     },
     /// Print the document model of a source as JSON.
     Parse {
-        /// The `.md` source.
+        /// The `.md` source; `-` reads standard input.
         source: PathBuf,
+        /// What standard input holds: Markdown or a JSON model (checked and printed again).
+        #[arg(long, value_enum, value_name = "md|json")]
+        from: Option<cli::pipe::StdinFormat>,
     },
+    /// Print the JSON Schema of the document model that `parse` prints and `render x.json` reads.
+    Schema,
+    /// Serve renders over HTTP: POST /render, POST /check, GET /health.
+    Serve(cli::serve::ServeArgs),
+}
+
+/// How a source on standard input (`-`) is read.
+#[derive(clap::Args)]
+struct StdinFlags {
+    /// What standard input holds: Markdown (default) or a JSON model from `hanji parse`.
+    #[arg(long, value_enum, value_name = "md|json")]
+    from: Option<cli::pipe::StdinFormat>,
+    /// The folder a source on standard input reads its style file and images from (default:
+    /// the working folder).
+    #[arg(long, value_name = "DIR")]
+    base: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -139,8 +175,41 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
-        Command::Render { sources, output, png, dpi, style, quiet, force, draft, embed_source } => {
+        Command::Render {
+            sources,
+            output,
+            png,
+            dpi,
+            style,
+            quiet,
+            force,
+            draft,
+            embed_source,
+            input,
+            to,
+            page,
+        } => {
             let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source, forget: true };
+            let flags = StreamFlags {
+                from: input.from,
+                base: input.base,
+                to,
+                page: page.map(|p| p as usize),
+                embed_source,
+                force,
+            };
+            if sources.iter().any(|s| is_dash(s)) {
+                if sources.len() > 1 {
+                    let png_path = png.as_ref().and_then(|p| p.as_deref());
+                    if let Err(message) =
+                        cli::pipe::check_batch(&sources, output.as_deref(), png_path, &flags)
+                    {
+                        eprintln!("error: {message}");
+                    }
+                    return ExitCode::from(2);
+                }
+                return render_stdin(output, png, style.as_deref(), &flags, &options);
+            }
             let files = match cli::batch::expand(&sources) {
                 Ok(files) => files,
                 Err(message) => {
@@ -149,6 +218,11 @@ fn main() -> ExitCode {
                 }
             };
             if files.len() > 1 || sources.iter().any(|s| s.is_dir()) {
+                let png_path = png.as_ref().and_then(|p| p.as_deref());
+                if let Err(message) = cli::pipe::check_batch(&sources, output.as_deref(), png_path, &flags) {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
                 let folder = match &output {
                     Some(dir) if dir.is_dir() || dir.to_string_lossy().ends_with('/') => {
                         if let Err(e) = std::fs::create_dir_all(dir) {
@@ -176,7 +250,13 @@ fn main() -> ExitCode {
                 ));
             }
             let source = &files[0];
-            let outputs = Outputs::choose(source, output, png);
+            let outputs = match cli::pipe::plan(source, output, png, &flags) {
+                Ok(outputs) => outputs,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return ExitCode::from(2);
+                }
+            };
             match render(source, &outputs, style.as_deref(), &options, &mut None) {
                 Err(RenderError::Refused(refusal)) => {
                     eprintln!("error: {refusal}");
@@ -192,14 +272,37 @@ fn main() -> ExitCode {
             }
         }
         Command::Watch { source, output, png, dpi, style, draft, quiet } => {
+            let png_dash = png.as_ref().is_some_and(|p| p.as_deref().is_some_and(is_dash));
+            if is_dash(&source) || output.as_deref().is_some_and(is_dash) || png_dash {
+                eprintln!("error: watch reads a source file and writes files: `-` (standard input or output) is for render, check and parse");
+                return ExitCode::from(2);
+            }
             let outputs = Outputs::choose(&source, output, png);
             let options =
                 Options { dpi: dpi as f32, quiet, force: false, draft, embed_source: false, forget: false };
             return ExitCode::from(cli::watch::watch(&source, &outputs, style.as_deref(), &options));
         }
         Command::Init { kind, path } => return ExitCode::from(cli::init::init(kind, path)),
-        Command::Check { source, style, format } => return check(&source, style.as_deref(), format),
-        Command::Parse { source } => parse(&source).map_err(hanji::Failure::from_error),
+        Command::Check { source, input, style, format } => {
+            return match cli::pipe::load(&source, input.from, input.base.as_deref()) {
+                Err(LoadError::Usage(usage)) => {
+                    eprintln!("error: {usage}");
+                    ExitCode::from(2)
+                }
+                Err(LoadError::Input(error)) => check(Err(error), &source, style.as_deref(), format),
+                Ok(loaded) => check(Ok(loaded), &source, style.as_deref(), format),
+            }
+        }
+        Command::Parse { source, from } => match cli::pipe::load(&source, from, None) {
+            Err(LoadError::Usage(usage)) => {
+                eprintln!("error: {usage}");
+                return ExitCode::from(2);
+            }
+            Err(LoadError::Input(error)) => Err(hanji::Failure::from_error(error)),
+            Ok(loaded) => print_json(&loaded.doc).map_err(hanji::Failure::from_error),
+        },
+        Command::Schema => print_json(&hanji::schema::document_schema()).map_err(hanji::Failure::from_error),
+        Command::Serve(args) => return ExitCode::from(cli::serve::serve(args)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -212,35 +315,81 @@ fn main() -> ExitCode {
     }
 }
 
-/// `hanji check`: everything a render does, without writing; exit 0 only without errors.
-fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
-    let mut boxes = Vec::new();
-    let (errors, warnings, pages) = match hanji::load_document(source) {
-        Err(e) => (vec![e], Vec::new(), None),
-        Ok(doc) => match hanji::typeset(&doc, source, style) {
-            Err(failure) => (failure.errors, failure.warnings, None),
-            Ok(typeset) => {
-                let pages = Some(typeset.laid.pages.len());
-                boxes = typeset.fits.clone();
-                match typeset.pdf() {
-                    Err(e) => (vec![e.in_file(source)], typeset.warnings, None),
-                    Ok(_) => (Vec::new(), typeset.warnings, pages),
-                }
-            }
-        },
+/// `hanji render -`: standard input to standard output or files.
+fn render_stdin(
+    output: Option<PathBuf>,
+    png: Option<Option<PathBuf>>,
+    style: Option<&str>,
+    flags: &StreamFlags,
+    options: &Options,
+) -> ExitCode {
+    let outputs = match cli::pipe::plan(Path::new("-"), output, png, flags) {
+        Ok(outputs) => outputs,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return ExitCode::from(2);
+        }
     };
+    let name = Path::new(cli::render::STDIN_NAME);
+    let rendered = cli::pipe::read_stdin()
+        .map_err(|e| RenderError::Input(hanji::Failure::from_error(e)))
+        .and_then(|bytes| {
+            let base = flags.base.as_deref().unwrap_or(Path::new("."));
+            let format = cli::pipe::StdinFormat::format(flags.from);
+            cli::render::render_stream(&bytes, format, base, &outputs, style, options)
+        });
+    match rendered {
+        Ok(warnings) => {
+            if !options.quiet {
+                print_warnings(name, &warnings);
+            }
+            ExitCode::SUCCESS
+        }
+        Err(RenderError::Refused(refusal)) => {
+            eprintln!("error: {refusal}");
+            ExitCode::from(2)
+        }
+        Err(RenderError::Input(failure)) => {
+            for error in failure.errors {
+                eprintln!("error: {error}");
+            }
+            ExitCode::from(1)
+        }
+    }
+}
+
+/// `hanji check`: everything a render does, without writing; exit 0 only without errors.
+/// `loaded` is the source read (or why it could not be); `source` names it when it could not.
+fn check(
+    loaded: Result<cli::pipe::Loaded, HanjiError>,
+    source: &Path,
+    style: Option<&str>,
+    format: Format,
+) -> ExitCode {
+    let (shown, diagnosis) = match loaded {
+        Err(e) if is_dash(source) => (PathBuf::from(cli::render::STDIN_NAME), Diagnosis::unreadable(e)),
+        Err(e) => (source.to_path_buf(), Diagnosis::unreadable(e)),
+        Ok(loaded) => {
+            let origin = hanji::Origin { name: &loaded.name, folder: Some(&loaded.folder) };
+            let mut book = hanji::text::fonts::FontBook::new();
+            let diagnosis = hanji::diagnose::diagnose(&loaded.doc, origin, style, &mut book);
+            (loaded.name, diagnosis)
+        }
+    };
+    let source = shown.as_path();
+    let Diagnosis { pages, boxes, errors, warnings } = &diagnosis;
     match format {
         Format::Text => {
-            for error in &errors {
+            for error in errors {
                 stdout_line(&format!("error: {error}"));
             }
-            for warning in &warnings {
+            for warning in warnings {
                 stdout_line(&format!("warning: {}", located(source, warning)));
             }
             if !boxes.is_empty() {
                 // How each box came out: authors see over- and under-full boxes at a glance.
                 stdout_line(&format!("{:<24} {:>6} {:>6} {:>5}", "box", "line", "scale", "fill"));
-                for b in &boxes {
+                for b in boxes {
                     stdout_line(&format!(
                         "{:<24} {:>6} {:>5.0}% {:>4.0}%",
                         b.id,
@@ -254,27 +403,7 @@ fn check(source: &Path, style: Option<&str>, format: Format) -> ExitCode {
                 pages.map_or(String::new(), |n| format!("{n} {}, ", if n == 1 { "page" } else { "pages" }));
             stdout_line(&format!("{pages}{} errors, {} warnings", errors.len(), warnings.len()));
         }
-        Format::Json => {
-            let entry = |file: Option<&Path>, line: Option<usize>, message: &str| {
-                serde_json::json!({
-                    "file": file.map(|f| f.display().to_string()),
-                    "line": line,
-                    "message": message,
-                })
-            };
-            let report = serde_json::json!({
-                "pages": pages,
-                "boxes": boxes.iter().map(|b| serde_json::json!({
-                    "id": b.id,
-                    "line": b.line,
-                    "scale": (f64::from(b.scale) * 1000.0).round() / 1000.0,
-                    "fill": (f64::from(b.fill) * 1000.0).round() / 1000.0,
-                })).collect::<Vec<_>>(),
-                "errors": errors.iter().map(|e| entry(e.file.as_deref(), e.line, &e.message)).collect::<Vec<_>>(),
-                "warnings": warnings.iter().map(|w| entry(Some(source), w.line, &w.message)).collect::<Vec<_>>(),
-            });
-            stdout_line(&format!("{report:#}"));
-        }
+        Format::Json => stdout_line(&format!("{:#}", diagnosis.to_json(source))),
     }
     if errors.is_empty() {
         ExitCode::SUCCESS
@@ -298,10 +427,10 @@ fn stdout_line(text: &str) {
     }
 }
 
-fn parse(source: &Path) -> Result<(), HanjiError> {
-    let doc = hanji::load_document(source)?;
-    let json = serde_json::to_string_pretty(&doc)
-        .map_err(|e| HanjiError::new(format!("cannot print the model: {e}")))?;
+/// Prints a value as indented JSON (the model for `parse`, the schema for `schema`).
+fn print_json(value: &impl serde::Serialize) -> Result<(), HanjiError> {
+    let json = serde_json::to_string_pretty(value)
+        .map_err(|e| HanjiError::new(format!("cannot print the JSON: {e}")))?;
     stdout_line(&json);
     Ok(())
 }

@@ -315,7 +315,12 @@ thread_local! {
     /// at several scales, and a formula's layout does not change with them.
     static CACHE: std::cell::RefCell<HashMap<CacheKey, Arc<Formula>>> =
         std::cell::RefCell::new(HashMap::new());
+    /// Bytes of TeX of the formulas in `CACHE`.
+    static CACHED_TEX_BYTES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
+
+/// The most TeX (in bytes) the formula cache of one thread holds.
+const MAX_CACHED_TEX_BYTES: usize = 256 * 1024;
 
 /// [`typeset`], once per formula and setting within a thread.
 pub fn typeset_cached(tex: &str, setting: &Setting) -> Result<Arc<Formula>, MathError> {
@@ -333,10 +338,16 @@ pub fn typeset_cached(tex: &str, setting: &Setting) -> Result<Arc<Formula>, Math
     let formula = Arc::new(typeset(tex, setting)?);
     CACHE.with(|cache| {
         let mut cache = cache.borrow_mut();
-        if cache.len() > 4096 {
+        // Bounded in count and in TeX held (each formula's layout grows with its TeX), so a
+        // thread that lives for many documents keeps a few megabytes at most.
+        let held = CACHED_TEX_BYTES.get() + tex.len();
+        if cache.len() > 4096 || held > MAX_CACHED_TEX_BYTES {
             cache.clear();
+            CACHED_TEX_BYTES.set(0);
         }
-        cache.insert(key, Arc::clone(&formula));
+        if cache.insert(key, Arc::clone(&formula)).is_none() {
+            CACHED_TEX_BYTES.set(CACHED_TEX_BYTES.get() + tex.len());
+        }
     });
     Ok(formula)
 }

@@ -4,10 +4,11 @@
 //! render it to the same PDF as the Markdown it came from. Every block keeps its 1-based source
 //! line so later stages can report errors with `file:line`.
 
+use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 /// A parsed cheat-sheet source.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Document {
     pub meta: Meta,
     /// A flowing document's text before its first section, set after the title block.
@@ -19,7 +20,7 @@ pub struct Document {
 }
 
 /// The front matter, with defaults filled in.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Meta {
     pub title: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -97,7 +98,7 @@ impl Default for Meta {
 }
 
 /// How the `##` sections of a flowing document are set.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SectionStyle {
     /// Each section a framed box, as on a sheet.
@@ -111,7 +112,7 @@ fn is_false(value: &bool) -> bool {
 }
 
 /// One row of a sheet grid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LayoutRow {
     /// Share of the parent's height, in percent; rows without one share what is left in
     /// proportion to what their content needs.
@@ -124,7 +125,7 @@ pub struct LayoutRow {
 }
 
 /// One box of a row: a `##` section id (or `title`), or a `###` subsection inside an `inner` grid.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct LayoutBox {
     pub id: String,
     /// Share of the row's width, in percent; boxes without one share the rest in proportion to
@@ -139,7 +140,7 @@ pub struct LayoutBox {
 }
 
 /// A `##` section (a box on the sheet) or a `###` subsection.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Section {
     pub id: String,
     /// The heading text without the `{#id .class}` attributes; may start with an emoji.
@@ -157,7 +158,7 @@ pub struct Section {
 }
 
 /// Column alignment of a table.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Align {
     None,
@@ -167,7 +168,7 @@ pub enum Align {
 }
 
 /// A block-level element.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Block {
     Paragraph {
@@ -238,7 +239,7 @@ pub enum Block {
 }
 
 /// A list item: its blocks (paragraphs, nested lists, …).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct ListItem {
     pub blocks: Vec<Block>,
     /// A task (`- [ ]`, `- [x]`): whether it is done; `None` for a plain item.
@@ -247,7 +248,7 @@ pub struct ListItem {
 }
 
 /// The kind of a GitHub alert: it picks the callout's icon, title and colour.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertKind {
     Note,
@@ -299,7 +300,7 @@ impl AlertKind {
 }
 
 /// An inline element.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", content = "content", rename_all = "snake_case")]
 pub enum Inline {
     Text(String),

@@ -83,12 +83,20 @@ fn the_guide_names_every_style_key_and_command() {
             );
         }
     }
-    for command in ["hanji render", "hanji watch", "hanji init", "hanji check", "hanji parse"] {
+    for command in [
+        "hanji render",
+        "hanji watch",
+        "hanji init",
+        "hanji check",
+        "hanji parse",
+        "hanji schema",
+        "hanji serve",
+    ] {
         assert!(guide.contains(command), "the guide does not show `{command}`");
     }
     let help = hanji(&["--help"], &root());
     let help = String::from_utf8_lossy(&help.stdout);
-    for command in ["render", "watch", "init", "check", "parse"] {
+    for command in ["render", "watch", "init", "check", "parse", "schema", "serve"] {
         assert!(help.contains(command), "{help}");
     }
 }

@@ -99,3 +99,56 @@ fn a_symlink_to_the_source_is_refused() {
     assert_eq!(std::fs::read_to_string(dir.join("sheet.md")).unwrap(), SHEET);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+/// A PNG of several pages is numbered (`out-1.png`, `out-2.png`): a numbered name that is one
+/// of the source's images is refused too, after typesetting and before anything is written.
+#[test]
+fn a_numbered_png_page_is_not_an_image() {
+    let dir = sheet_folder("numbered");
+    std::fs::copy(dir.join("logo.png"), dir.join("page-2.png")).unwrap();
+    let notes = "# Notes\n\n## One\n\n![logo](page-2.png)\n\n\\newpage\n\n## Two\n\nsecond\n";
+    std::fs::write(dir.join("notes.md"), notes).unwrap();
+    let before = snapshot(&dir);
+    let out = hanji(&["render", "notes.md", "--png", "page.png", "--dpi", "20"], &dir);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("refusing to write page-2.png: it is the image"), "{stderr}");
+    assert_eq!(snapshot(&dir), before, "the folder changed");
+    // Another name renders both pages.
+    let out = hanji(&["render", "notes.md", "--png", "shot.png", "--dpi", "20"], &dir);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(dir.join("shot-1.png").exists() && dir.join("shot-2.png").exists());
+    std::fs::remove_dir_all(&dir).ok();
+}
+
+/// A source on standard input reads its style and images from `--base`: those are refused as
+/// outputs as a source file's are, and the folder is left as it was.
+#[test]
+fn the_style_and_images_of_a_source_on_stdin_are_never_outputs() {
+    use std::io::Write;
+    for (name, args, needle) in [
+        ("stdin-image", &["render", "-", "-o", "logo.png"][..], "the image"),
+        ("stdin-image-pdf", &["render", "-", "-o", "x.pdf", "--png", "./logo.png"][..], "the image"),
+        ("stdin-style", &["render", "-", "-o", "my.toml", "--force"][..], "the style file"),
+        ("stdin-base", &["render", "-", "--base", "sub/..", "-o", "sub/../logo.png"][..], "the image"),
+    ] {
+        let dir = sheet_folder(name);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        let before = snapshot(&dir);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hanji"))
+            .args(args)
+            .current_dir(&dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child.stdin.take().unwrap().write_all(SHEET.as_bytes()).unwrap();
+        let out = child.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(needle), "{name}: expected `{needle}` in {stderr}");
+        assert_eq!(snapshot(&dir), before, "{name}: the folder changed");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -54,7 +54,7 @@ pub fn outputs_for(source: &Path, folder: Option<&Path>, png: bool) -> Outputs {
         None => source.with_extension("pdf"),
     };
     let png = png.then(|| pdf.with_extension("png"));
-    Outputs { pdf: Some(pdf), png }
+    Outputs { pdf: Some(pdf), png, stdout: None }
 }
 
 /// What one file of a batch came to.

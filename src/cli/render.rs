@@ -1,5 +1,6 @@
-//! One render: a source (Markdown, its JSON model, or an archive PDF) to the files it asks
-//! for, written atomically, never over an input.
+//! One render: a source (Markdown, its JSON model, or an archive PDF; a file or standard
+//! input) to the files it asks for, written atomically, never over an input, and to standard
+//! output when asked.
 
 use std::path::{Path, PathBuf};
 
@@ -18,21 +19,32 @@ pub fn located(source: &Path, warning: &Warning) -> String {
     }
 }
 
-/// Which files a render writes.
+/// Which files a render writes, and what it writes to standard output.
 pub struct Outputs {
     pub pdf: Option<PathBuf>,
     pub png: Option<PathBuf>,
+    pub stdout: Option<Stdout>,
+}
+
+/// One document on standard output: the PDF, or one page as a PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stdout {
+    Pdf,
+    /// The page to write (1-based); `None` takes the only page and fails on several.
+    Png {
+        page: Option<usize>,
+    },
 }
 
 impl Outputs {
     pub fn choose(source: &Path, output: Option<PathBuf>, png: Option<Option<PathBuf>>) -> Outputs {
         let is_png = |p: &Path| p.extension().is_some_and(|e| e.eq_ignore_ascii_case("png"));
         match output {
-            Some(out) if is_png(&out) => Outputs { pdf: None, png: Some(out) },
+            Some(out) if is_png(&out) => Outputs { pdf: None, png: Some(out), stdout: None },
             out => {
                 let pdf = out.unwrap_or_else(|| source.with_extension("pdf"));
                 let png = png.map(|p| p.unwrap_or_else(|| pdf.with_extension("png")));
-                Outputs { pdf: Some(pdf), png }
+                Outputs { pdf: Some(pdf), png, stdout: None }
             }
         }
     }
@@ -93,17 +105,53 @@ fn render_with(
     options: &Options,
     fonts: &mut Option<hanji::text::fonts::FontBook>,
 ) -> Result<Vec<Warning>, RenderError> {
-    let Options { dpi, force, draft, embed_source, forget, .. } = *options;
-    let fail = hanji::Failure::from_error;
-    let doc = hanji::load_document(source).map_err(fail)?;
+    let doc = hanji::load_document(source).map_err(hanji::Failure::from_error)?;
     let mut inputs = hanji::guard::input_files(&doc, source, style);
     inputs.push(shown.to_path_buf());
+    let guard = |paths: &[PathBuf]| hanji::guard::check_outputs(paths, &inputs, options.force);
+    write_render(doc, hanji::Origin::file(source), &guard, outputs, style, options, fonts)
+}
+
+/// Renders a source read from standard input (`bytes`, named `<stdin>` in messages); its
+/// relative style file and images are read from `base`.
+pub fn render_stream(
+    bytes: &[u8],
+    format: hanji::SourceFormat,
+    base: &Path,
+    outputs: &Outputs,
+    style: Option<&str>,
+    options: &Options,
+) -> Result<Vec<Warning>, RenderError> {
+    let origin = hanji::Origin { name: Path::new(STDIN_NAME), folder: Some(base) };
+    let doc = hanji::parse_document(bytes, format, origin).map_err(hanji::Failure::from_error)?;
+    let named = hanji::guard::named_files(&doc, base, style);
+    let guard = |paths: &[PathBuf]| hanji::guard::check_outputs_of_stream(paths, &named, options.force);
+    write_render(doc, origin, &guard, outputs, style, options, &mut None)
+}
+
+/// What messages call standard input.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// Typesets a parsed document and writes what `outputs` asks for; `guard` checks the file
+/// names before anything is typeset and again before anything is written.
+fn write_render(
+    doc: hanji::model::Document,
+    origin: hanji::Origin,
+    guard: &dyn Fn(&[PathBuf]) -> Result<(), hanji::guard::Refusal>,
+    outputs: &Outputs,
+    style: Option<&str>,
+    options: &Options,
+    fonts: &mut Option<hanji::text::fonts::FontBook>,
+) -> Result<Vec<Warning>, RenderError> {
+    let Options { dpi, draft, embed_source, forget, .. } = *options;
+    let source = origin.name;
+    let fail = hanji::Failure::from_error;
     // Checked before the (slower) typesetting so a wrong name fails at once, and again below
     // with the page-numbered PNG names.
     let planned: Vec<PathBuf> = outputs.png.iter().chain(&outputs.pdf).cloned().collect();
-    hanji::guard::check_outputs(&planned, &inputs, force).map_err(RenderError::Refused)?;
+    guard(&planned).map_err(RenderError::Refused)?;
     let book = fonts.take().unwrap_or_default();
-    let typeset = hanji::typeset_in(&doc, source, style, draft, book)?;
+    let typeset = hanji::typeset_from(&doc, origin, style, draft, book)?;
     let mut files = Vec::new();
     if let Some(png) = &outputs.png {
         let pages = typeset.pngs(dpi).map_err(fail)?;
@@ -122,9 +170,18 @@ fn render_with(
         };
         files.push((pdf.clone(), bytes.map_err(fail)?));
     }
+    let streamed = match outputs.stdout {
+        None => None,
+        Some(Stdout::Pdf) => Some(typeset.pdf().map_err(fail)?),
+        Some(Stdout::Png { page }) => {
+            Some(one_png(&typeset, dpi, page).map_err(|e| fail(e.in_file(source)))?)
+        }
+    };
     let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
-    hanji::guard::check_outputs(&paths, &inputs, force).map_err(RenderError::Refused)?;
-    let written = write_atomically(&files).map_err(|e| RenderError::Input(fail(e)));
+    guard(&paths).map_err(RenderError::Refused)?;
+    let written = write_atomically(&files)
+        .and_then(|()| streamed.map_or(Ok(()), |bytes| write_stdout(&bytes)))
+        .map_err(|e| RenderError::Input(fail(e)));
     let hanji::Typeset { laid, book, warnings, .. } = typeset;
     *fonts = Some(book);
     if forget {
@@ -134,6 +191,36 @@ fn render_with(
         std::mem::forget(doc);
     }
     written.map(|()| warnings)
+}
+
+/// The PNG of one page: `page`, or the only one.
+fn one_png(typeset: &hanji::Typeset, dpi: f32, page: Option<usize>) -> Result<Vec<u8>, HanjiError> {
+    let pages = typeset.laid.pages.len();
+    let index = match page {
+        Some(n) if (1..=pages).contains(&n) => n - 1,
+        Some(n) => {
+            return Err(HanjiError::new(format!(
+                "--page {n}: the document has {pages} {}; pick one from 1 to {pages}",
+                if pages == 1 { "page" } else { "pages" }
+            )))
+        }
+        None if pages == 1 => 0,
+        None => {
+            return Err(HanjiError::new(format!(
+                "the document has {pages} pages, and standard output takes one PNG: pass --page N (1–{pages}), or write files with -o out.png (out-1.png, out-2.png, …)"
+            )))
+        }
+    };
+    typeset.png(dpi, index)
+}
+
+/// Writes a whole output to standard output at once.
+fn write_stdout(bytes: &[u8]) -> Result<(), HanjiError> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    out.write_all(bytes)
+        .and_then(|()| out.flush())
+        .map_err(|e| HanjiError::new(format!("cannot write to standard output ({e})")))
 }
 
 /// `out.png` → `out-2.png`.

@@ -84,14 +84,9 @@ fn load(
         });
         return Ok(None);
     }
-    let Some(folder) = sources.folder else {
-        warnings.push(Warning {
-            line: Some(line),
-            message: format!("mermaid: image `{src}` is not read: this diagram has no source folder; a placeholder stands for it"),
-        });
-        return Ok(None);
-    };
-    sources.images.load(src, folder, line, warnings).map(Some)
+    // Without a folder (a service run without `--root`) no local file is read: the image
+    // cache says so at the line, as it does for a Markdown image.
+    sources.images.load(src, sources.folder, line, warnings).map(Some)
 }
 
 /// A picture's own size in mermaid pixels (an SVG's user units count as pixels).

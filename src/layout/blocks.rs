@@ -56,8 +56,9 @@ pub struct Ctx<'a> {
 pub struct Inputs {
     /// The document's language, for text written for it (a diagram's description).
     pub lang: String,
-    /// The source's folder: images are read relative to it, and only inside it.
-    pub source_dir: std::path::PathBuf,
+    /// The source's folder: images are read relative to it, and only inside it; `None` when
+    /// the render reads no local file at all (`hanji serve` without `--root`).
+    pub source_dir: Option<std::path::PathBuf>,
     /// Footnote numbers by label, in the order of their first reference.
     pub footnotes: std::collections::BTreeMap<String, usize>,
 }
@@ -94,12 +95,18 @@ impl std::ops::DerefMut for Ctx<'_> {
 }
 
 impl<'a> Ctx<'a> {
+    /// A context whose images are read from `source_dir`.
     pub fn new(book: &'a FontBook, style: &'a Style, source_dir: &std::path::Path) -> Ctx<'a> {
+        Ctx::reading(book, style, Some(source_dir))
+    }
+
+    /// A context whose images are read from `source_dir`, or from nowhere (`None`).
+    pub fn reading(book: &'a FontBook, style: &'a Style, source_dir: Option<&std::path::Path>) -> Ctx<'a> {
         Ctx {
             typo: Typesetter::new(book, style),
             inputs: Inputs {
                 lang: String::new(),
-                source_dir: source_dir.to_path_buf(),
+                source_dir: source_dir.map(std::path::Path::to_path_buf),
                 footnotes: Default::default(),
             },
             caches: Caches::default(),
@@ -325,7 +332,7 @@ impl<'a> Ctx<'a> {
     ) -> Result<std::rc::Rc<crate::diagram::Diagram>> {
         let mut sources = crate::diagram::media::Sources {
             images: &mut self.caches.images,
-            folder: Some(&self.inputs.source_dir),
+            folder: self.inputs.source_dir.as_deref(),
         };
         crate::diagram::build_cached(
             &mut self.typo,
@@ -882,7 +889,8 @@ impl<'a> Ctx<'a> {
             });
             return Ok(self.image_placeholder(src, alt, line, x, y, width, out));
         }
-        let picture = self.caches.images.load(src, &self.inputs.source_dir, line, &mut self.typo.warnings)?;
+        let picture =
+            self.caches.images.load(src, self.inputs.source_dir.as_deref(), line, &mut self.typo.warnings)?;
         let mut height = width / picture.aspect();
         let mut x = x;
         let mut width = width;

@@ -49,7 +49,7 @@ pub fn layout_document(
     doc: &Document,
     style: &Style,
     book: &FontBook,
-    source_dir: &std::path::Path,
+    source_dir: Option<&std::path::Path>,
     draft: bool,
 ) -> std::result::Result<Outcome, Failure> {
     let page = crate::page::PageSize::from_name(&doc.meta.page).ok_or_else(|| {
@@ -66,7 +66,7 @@ pub fn layout_document(
     } else {
         doc
     };
-    let mut ctx = blocks::Ctx::new(book, style, source_dir);
+    let mut ctx = blocks::Ctx::reading(book, style, source_dir);
     ctx.draft = draft;
     let (defined, undefined) = footnote_numbers(doc);
     ctx.inputs.footnotes = defined;

@@ -76,7 +76,7 @@ fn auto_layout_line(yaml: &str) -> Option<(usize, usize)> {
 
 /// Reads the front matter (if any) into `Meta` with defaults, and checks `page` and `style`
 /// here, where their lines are known.
-pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
+pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path, folder: Option<&Path>) -> Result<Meta> {
     let Some(yaml) = yaml else {
         return Ok(Meta::default());
     };
@@ -126,7 +126,7 @@ pub(crate) fn parse_meta(yaml: Option<&str>, path: &Path) -> Result<Meta> {
     }
     if let Some(style) = raw.style {
         meta.style = style.0;
-        validate::check_style(&meta.style, path, key_line("style"))?;
+        validate::check_style(&meta.style, folder, path, key_line("style"))?;
     }
     meta.date = raw.date.map(|s| s.0);
     meta.header = raw.header.map(|s| s.0);
@@ -594,7 +594,7 @@ layout:                           # rows, top to bottom; heights must add up to 
 
     fn meta_of(source: &str) -> Result<Meta> {
         let split = split(source, path())?;
-        parse_meta(split.yaml, path())
+        parse_meta(split.yaml, path(), Some(Path::new("")))
     }
 
     fn simple(id: &str, line: usize) -> LayoutBox {

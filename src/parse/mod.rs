@@ -21,6 +21,12 @@ use lines::{error_at, strip_positions};
 
 /// Parses a Markdown cheat-sheet source (raw bytes, so bad encodings get a line) and validates it.
 pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
+    parse_markdown_in(source, path, Some(path.parent().unwrap_or(Path::new(""))))
+}
+
+/// As [`parse_markdown`] for a source named `path` whose style file is looked for in `folder`
+/// (standard input's `--base`; `None`: no local file may be named).
+pub fn parse_markdown_in(source: &[u8], path: &Path, folder: Option<&Path>) -> Result<Document> {
     let text = decode(source, path)?;
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if text.trim().is_empty() {
@@ -31,7 +37,7 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
         ));
     }
     let split = front_matter::split(text, path)?;
-    let mut meta = front_matter::parse_meta(split.yaml, path)?;
+    let mut meta = front_matter::parse_meta(split.yaml, path, folder)?;
     let markdown::Body { mut opening, opening_line, mut sections } =
         markdown::parse_body(split.body, split.body_first_line, path)?;
     if meta.auto_layout {
@@ -56,7 +62,7 @@ pub fn parse_markdown(source: &[u8], path: &Path) -> Result<Document> {
         return Err(validate::no_sections(path, split.body_first_line));
     }
     let doc = Document { meta, opening, sections };
-    validate(&doc, path)?;
+    validate::validate_in(&doc, path, folder)?;
     Ok(doc)
 }
 
@@ -76,6 +82,11 @@ fn auto_layout(meta: &Meta, sections: &[crate::model::Section]) -> Vec<LayoutRow
 /// The lines stored in the model point into the Markdown it came from, so validation errors name
 /// that line in the message rather than as a line of the JSON file.
 pub fn parse_json(source: &[u8], path: &Path) -> Result<Document> {
+    parse_json_in(source, path, Some(path.parent().unwrap_or(Path::new(""))))
+}
+
+/// As [`parse_json`], the style file looked for in `folder` (see [`parse_markdown_in`]).
+pub fn parse_json_in(source: &[u8], path: &Path, folder: Option<&Path>) -> Result<Document> {
     let doc: Document = serde_json::from_slice(source).map_err(|err| {
         let message = strip_positions(&err.to_string());
         let message = if message.contains("recursion limit exceeded") {
@@ -88,8 +99,8 @@ pub fn parse_json(source: &[u8], path: &Path) -> Result<Document> {
     })?;
     let text = String::from_utf8_lossy(source);
     validate::check_page(&doc.meta.page, path, json_key_line(&text, "page"))?;
-    validate::check_style(&doc.meta.style, path, json_key_line(&text, "style"))?;
-    validate(&doc, path).map_err(|mut err| {
+    validate::check_style(&doc.meta.style, folder, path, json_key_line(&text, "style"))?;
+    validate::validate_in(&doc, path, folder).map_err(|mut err| {
         if let Some(line) = err.line.take() {
             err.message = format!("{} (line {line} of the Markdown this model was made from)", err.message);
         }

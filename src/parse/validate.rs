@@ -21,8 +21,14 @@ const TOLERANCE: f32 = 0.5;
 ///
 /// Errors carry the line stored in the model (0 = unknown, reported without a line).
 pub fn validate(doc: &Document, path: &Path) -> Result<()> {
+    validate_in(doc, path, Some(path.parent().unwrap_or(Path::new(""))))
+}
+
+/// As [`validate`] for a source whose style file is looked for in `folder` (`None`: no local
+/// file may be named).
+pub fn validate_in(doc: &Document, path: &Path, folder: Option<&Path>) -> Result<()> {
     check_page(&doc.meta.page, path, 0)?;
-    check_style(&doc.meta.style, path, 0)?;
+    check_style(&doc.meta.style, folder, path, 0)?;
     check_sections(doc, path)?;
     check_limits(doc, path)?;
     match &doc.meta.layout {
@@ -49,8 +55,9 @@ pub(crate) fn check_page(page: &str, path: &Path, line: usize) -> Result<()> {
     Err(error_at(path, line, format!("unknown page `{page}`: use one of {}", PAGE_NAMES.join(", "))))
 }
 
-/// The style must be built in or a `.toml` file that exists next to (relative to) the source.
-pub(crate) fn check_style(style: &str, path: &Path, line: usize) -> Result<()> {
+/// The style must be built in or a `.toml` file that exists in `folder` (the source's, or
+/// standard input's `--base`); without a folder no style file may be named.
+pub(crate) fn check_style(style: &str, folder: Option<&Path>, path: &Path, line: usize) -> Result<()> {
     if BUILTIN_STYLES.contains(&style) {
         return Ok(());
     }
@@ -64,7 +71,16 @@ pub(crate) fn check_style(style: &str, path: &Path, line: usize) -> Result<()> {
             ),
         ));
     }
-    let file = path.parent().unwrap_or(Path::new("")).join(style);
+    let Some(folder) = folder else {
+        return Err(error_at(
+            path,
+            line,
+            format!(
+                "style file `{style}`: this render reads no local files; use a built-in style ({builtins}) or start `hanji serve` with --root DIR and put the style in DIR"
+            ),
+        ));
+    };
+    let file = folder.join(style);
     if file.is_file() {
         return Ok(());
     }

@@ -525,9 +525,20 @@ impl std::hash::Hasher for FnvHasher {
 
 const WORD_CACHE_LIMIT: usize = 100_000;
 
+/// Glyphs cached in one thread, all fonts together: a thread that lives for many documents
+/// (`hanji serve`'s workers) keeps at most about 20 MB of shaped words, however long or varied
+/// the words it was sent.
+const WORD_CACHE_GLYPHS: usize = 1_000_000;
+
+/// A word of more glyphs than this is shaped each time, never cached: such words hardly
+/// repeat, and each would hold a large share of the cache.
+const CACHED_WORD_GLYPHS: usize = 256;
+
 thread_local! {
     static SPARE_BUFFER: std::cell::RefCell<Option<UnicodeBuffer>> = const { std::cell::RefCell::new(None) };
     static WORDS: std::cell::RefCell<WordCache> = std::cell::RefCell::new(WordCache::new());
+    /// Glyphs held in `WORDS`.
+    static CACHED_GLYPHS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
 }
 
 fn shaped_word(font: &super::fonts::LoadedFont, word: &str) -> std::rc::Rc<[WordGlyph]> {
@@ -554,13 +565,25 @@ fn shaped_word(font: &super::fonts::LoadedFont, word: &str) -> std::rc::Rc<[Word
         })
         .collect();
     SPARE_BUFFER.with(|spare| *spare.borrow_mut() = Some(shaped.clear()));
+    if glyphs.len() > CACHED_WORD_GLYPHS {
+        return glyphs;
+    }
     WORDS.with(|words| {
         let mut words = words.borrow_mut();
+        if CACHED_GLYPHS.get() + glyphs.len() > WORD_CACHE_GLYPHS {
+            words.clear();
+            CACHED_GLYPHS.set(0);
+        }
         let of_font = words.entry(font_key).or_default();
         if of_font.len() >= WORD_CACHE_LIMIT {
+            let dropped: usize = of_font.values().map(|g| g.len()).sum();
+            CACHED_GLYPHS.set(CACHED_GLYPHS.get().saturating_sub(dropped));
             of_font.clear();
         }
-        of_font.insert(word.into(), std::rc::Rc::clone(&glyphs));
+        if let Some(replaced) = of_font.insert(word.into(), std::rc::Rc::clone(&glyphs)) {
+            CACHED_GLYPHS.set(CACHED_GLYPHS.get().saturating_sub(replaced.len()));
+        }
+        CACHED_GLYPHS.set(CACHED_GLYPHS.get() + glyphs.len());
     });
     glyphs
 }
