@@ -259,6 +259,21 @@ fn a_thousand_edges_lay_out_in_seconds() {
     std::fs::remove_dir_all(&dir).ok();
 }
 
+/// Found by the load test of `hanji serve` (tests/fuzz_findings.md 13): looking for an edge id
+/// ahead (`e1@-->`) recounted the characters read so far at every step, so an arrow of
+/// 200,000 dashes took 7 s, and one of the 2 MB a source may hold would have taken minutes.
+#[test]
+fn an_arrow_as_long_as_a_source_may_be_parses_at_once() {
+    let dashes = "-".repeat(1_900_000);
+    let body = format!("```mermaid\nflowchart LR\n  A {dashes}> B\n  C e1@{dashes}-> D\n```\n");
+    let dir = temp_dir("long-arrow");
+    std::fs::write(dir.join("sheet.md"), sheet(&body)).unwrap();
+    let (out, took) = run_limited(&dir, &["render", "sheet.md", "-o", "out.pdf"]);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+    assert!(matches!(out.status.code(), Some(0 | 1)), "{}", String::from_utf8_lossy(&out.stderr));
+    std::fs::remove_dir_all(&dir).ok();
+}
+
 /// Found by `make fuzz` (tests/fuzz_findings.md 10): a flowing document of list items each one
 /// long span of inline code hung in the search for where a piece may be cut.
 #[test]
