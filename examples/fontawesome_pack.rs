@@ -8,21 +8,17 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let folder = root.join("assets/fontawesome");
-    let mut drawings = Vec::new();
-    let mut unreadable = 0;
-    for name in hanji::icons::FONTAWESOME {
-        let path = folder.join(format!("{name}.svg"));
-        let drawing = match std::fs::read(&path) {
-            Ok(data) => hanji::vector::parse_svg(&data).ok(),
-            Err(e) => {
-                eprintln!("cannot read {}: {e}", path.display());
-                return ExitCode::FAILURE;
-            }
-        };
-        unreadable += usize::from(drawing.is_none());
-        drawings.push(drawing);
-    }
+    let drawings = match hanji::vector::pack::parse_folder(
+        &root.join("assets/fontawesome"),
+        hanji::icons::FONTAWESOME,
+    ) {
+        Ok(drawings) => drawings,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let unreadable = drawings.iter().filter(|d| d.is_none()).count();
     let bytes = hanji::vector::pack::encode(&drawings);
     let out = root.join("assets/fontawesome.pack");
     if let Err(e) = std::fs::write(&out, &bytes) {

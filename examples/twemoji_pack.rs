@@ -8,21 +8,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let folder = root.join("assets/twemoji");
-    let mut drawings = Vec::new();
-    let mut unreadable = 0;
-    for name in hanji::emoji::TWEMOJI {
-        let path = folder.join(format!("{name}.svg"));
-        let drawing = match std::fs::read(&path) {
-            Ok(data) => hanji::vector::parse_svg(&data).ok(),
+    let drawings =
+        match hanji::vector::pack::parse_folder(&root.join("assets/twemoji"), hanji::emoji::TWEMOJI) {
+            Ok(drawings) => drawings,
             Err(e) => {
-                eprintln!("cannot read {}: {e}", path.display());
+                eprintln!("{e}");
                 return ExitCode::FAILURE;
             }
         };
-        unreadable += usize::from(drawing.is_none());
-        drawings.push(drawing);
-    }
+    let unreadable = drawings.iter().filter(|d| d.is_none()).count();
     let bytes = hanji::vector::pack::encode(&drawings);
     let out = root.join("assets/twemoji.pack");
     if let Err(e) = std::fs::write(&out, &bytes) {

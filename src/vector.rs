@@ -18,7 +18,13 @@ pub struct Drawing {
 impl Drawing {
     /// The paths scaled by `scale` and moved to (x, y).
     pub fn placed(&self, x: f32, y: f32, scale: f32) -> impl Iterator<Item = PathItem> + '_ {
-        let map = move |p: Point| Point::new(x + p.x * scale, y + p.y * scale);
+        self.stretched(x, y, scale, scale)
+    }
+
+    /// The paths scaled by `sx` across and `sy` down and moved to (x, y); strokes by the mean.
+    pub fn stretched(&self, x: f32, y: f32, sx: f32, sy: f32) -> impl Iterator<Item = PathItem> + '_ {
+        let map = move |p: Point| Point::new(x + p.x * sx, y + p.y * sy);
+        let stroke_scale = if sx == sy { sx } else { (sx * sy).sqrt() };
         self.paths.iter().map(move |path| PathItem {
             segments: path
                 .segments
@@ -31,7 +37,7 @@ impl Drawing {
                 })
                 .collect(),
             fill: path.fill,
-            stroke: path.stroke.as_ref().map(|s| Stroke { width: s.width * scale, ..s.clone() }),
+            stroke: path.stroke.as_ref().map(|s| Stroke { width: s.width * stroke_scale, ..s.clone() }),
         })
     }
 }

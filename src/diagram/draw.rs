@@ -60,26 +60,7 @@ fn picture_item(picture: &Picture, rect: Rect, out: &mut Vec<FrameItem>) {
     match picture {
         Picture::Vector(drawing) => {
             let (sx, sy) = (rect.width / drawing.width.max(1e-6), rect.height / drawing.height.max(1e-6));
-            let map = |p: Point| Point::new(rect.x + p.x * sx, rect.y + p.y * sy);
-            out.extend(drawing.paths.iter().map(|path| {
-                FrameItem::Path(PathItem {
-                    segments: path
-                        .segments
-                        .iter()
-                        .map(|s| match *s {
-                            Segment::MoveTo(p) => Segment::MoveTo(map(p)),
-                            Segment::LineTo(p) => Segment::LineTo(map(p)),
-                            Segment::CubicTo(a, b, c) => Segment::CubicTo(map(a), map(b), map(c)),
-                            Segment::Close => Segment::Close,
-                        })
-                        .collect(),
-                    fill: path.fill,
-                    stroke: path
-                        .stroke
-                        .as_ref()
-                        .map(|st| Stroke { width: st.width * (sx * sy).sqrt(), ..st.clone() }),
-                })
-            }));
+            out.extend(drawing.stretched(rect.x, rect.y, sx, sy).map(FrameItem::Path));
         }
         Picture::Raster(image) => {
             out.push(FrameItem::Image(ImageItem { rect, image: std::sync::Arc::clone(image) }));

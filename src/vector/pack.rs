@@ -8,9 +8,11 @@
 //! drawing is a status byte (0: the SVG could not be read), width and height, the path count,
 //! and per path a flags byte (1: fill, 2: stroke), the paints and the segments.
 
+use std::path::Path;
+
 use crate::frame::{Color, LineCap, Paint, PathItem, Point, Segment, Stroke};
 
-use super::Drawing;
+use super::{parse_svg, Drawing};
 
 const MAGIC: &[u8; 4] = b"HJPK";
 
@@ -30,6 +32,34 @@ pub fn encode(drawings: &[Option<Drawing>]) -> Vec<u8> {
     }
     out.extend_from_slice(&bodies);
     out
+}
+
+/// Parses `FOLDER/NAME.svg` for every name, in order, for [`encode`]; an SVG that cannot be
+/// parsed is `None`, a file that cannot be read an error naming it. Used by the examples that
+/// build the packs.
+pub fn parse_folder(folder: &Path, names: &[&str]) -> Result<Vec<Option<Drawing>>, String> {
+    names
+        .iter()
+        .map(|name| {
+            let path = folder.join(format!("{name}.svg"));
+            std::fs::read(&path)
+                .map(|data| parse_svg(&data).ok())
+                .map_err(|e| format!("cannot read {}: {e}", path.display()))
+        })
+        .collect()
+}
+
+/// The names whose packed drawing differs from a fresh parse of `FOLDER/NAME.svg`: what the
+/// tests of the packs check is empty.
+pub fn stale<'n>(pack: &[u8], folder: &Path, names: &[&'n str]) -> Result<Vec<&'n str>, String> {
+    let fresh = parse_folder(folder, names)?;
+    Ok(names
+        .iter()
+        .zip(fresh)
+        .enumerate()
+        .filter(|(i, (_, d))| decode(pack, *i) != *d)
+        .map(|(_, (n, _))| *n)
+        .collect())
 }
 
 /// How many drawings the pack holds (0 for anything that is not a pack).
