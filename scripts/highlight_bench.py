@@ -22,7 +22,7 @@ def run(hanji: str, source: pathlib.Path, out: pathlib.Path) -> float:
     return (time.perf_counter() - start) * 1000.0
 
 def main() -> int:
-    hanji = sys.argv[1] if len(sys.argv) > 1 else "target/release/hanji"
+    hanji = sys.argv[1] if len(sys.argv) > 1 else "target/x86_64-unknown-linux-gnu/release/hanji"
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else 20
     with tempfile.TemporaryDirectory() as tmp:
         folder = pathlib.Path(tmp)

@@ -9,11 +9,6 @@ use hanji::error::HanjiError;
 
 mod cli;
 
-/// mimalloc: a render makes some 30,000 short-lived allocations (layout trials); glibc's
-/// allocator spent about an eighth of a sheet's instructions on them.
-#[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 use cli::pipe::{is_dash, LoadError, StreamFlags};
 use cli::render::{located, print_warnings, render, Options, Outputs, RenderError};
 

@@ -113,6 +113,19 @@ fn header_and_metadata() {
     assert_eq!(catalog.get(b"Lang").unwrap().as_str().unwrap(), b"ko");
 }
 
+/// Hanji writes the file itself (`export/serialize.rs`, for speed); read back, the sheet's
+/// objects written by it and by lopdf's own writer give the same bytes.
+#[test]
+fn the_file_is_written_as_lopdf_writes_it() {
+    let mut doc = Document::load_mem(&render_sample()).unwrap();
+    let mut ours = Vec::new();
+    hanji::export::serialize::write_document(&doc, &mut ours);
+    let mut theirs = Vec::new();
+    doc.save_to(&mut theirs).unwrap();
+    assert!(ours.len() > 100_000, "the sheet is {} bytes", ours.len());
+    assert!(ours == theirs, "the two writers differ");
+}
+
 #[test]
 fn identical_input_gives_identical_bytes() {
     let first = render_sample();

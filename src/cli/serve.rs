@@ -93,12 +93,15 @@ pub fn serve(args: ServeArgs) -> u8 {
     code
 }
 
-/// Hands the calling thread's freed memory back to the system: the binary's allocator is
-/// mimalloc (see `main.rs`), which otherwise keeps it for reuse.
+/// Hands freed memory back to the system: glibc's allocator otherwise keeps the free pages of
+/// a large render in each worker's arena for reuse.
 fn release_memory() {
-    // SAFETY: mi_collect takes no pointer; it frees mimalloc's own unused pages and may be
-    // called from any thread at any time.
-    unsafe { libmimalloc_sys::mi_collect(true) }
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: malloc_trim takes no pointer; it releases the allocator's own free pages and is
+    // thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
 }
 
 async fn run(addr: SocketAddr, app: Arc<App>, root: Option<PathBuf>) -> u8 {

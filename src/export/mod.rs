@@ -4,5 +4,6 @@ pub mod archive;
 pub mod content;
 pub mod pdf;
 pub mod png;
+pub mod serialize;
 pub mod subset;
 pub mod tags;

@@ -133,7 +133,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) ->
     // No object streams: they would pack the structure tree's small dictionaries (the 75-section
     // flow benchmark: 445 KB → 330 KB) but cost more than the tagging itself (244 M → 299 M
     // instructions for the whole render).
-    doc.save_to(&mut bytes).map_err(|e| HanjiError::new(format!("cannot write the PDF: {e}")))?;
+    super::serialize::write_document(&doc, &mut bytes);
     Ok(bytes)
 }
 
