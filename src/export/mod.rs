@@ -2,6 +2,7 @@
 
 pub mod archive;
 pub mod content;
+pub mod deflate;
 pub mod pdf;
 pub mod png;
 pub mod serialize;

@@ -14,12 +14,6 @@ use crate::error::{HanjiError, Result};
 use crate::frame::{walk, DocumentInfo, Frame, FrameItem, Laidout, OutlineEntry};
 use crate::text::fonts::{FontBook, FontId, LoadedFont};
 
-/// Deflate level of every stream. Measured on a 33-page flowing document (`make bench`):
-/// level 1 writes 333 KB in 349 M instructions for the whole render, level 2 273 KB in 388 M,
-/// level 3 256 KB, level 6 244 KB at half again the time; Typst writes 570 KB for the same
-/// text. Speed wins: the files stay small.
-const DEFLATE_LEVEL: u32 = 1;
-
 /// Renders the laid-out pages to PDF bytes: PDF/A-2u and PDF/UA-1, or PDF/A-3u carrying
 /// `attachments` (the source files) when there are any.
 pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) -> Result<Vec<u8>> {
@@ -29,9 +23,9 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) ->
     let subsets = subset_fonts(laid, book)?;
     let mut fonts = BTreeMap::new();
     let mut font_dict = Dictionary::new();
-    for (font, subset) in subsets {
+    for (font, mut subset) in subsets {
         let name = format!("F{}", font.0);
-        let id = embed_font(&mut doc, book.get(font), &subset);
+        let id = embed_font(&mut doc, book.get(font), &mut subset);
         font_dict.set(name.as_bytes().to_vec(), Object::Reference(id));
         fonts.insert(font, font_use(name, book.get(font), subset));
     }
@@ -137,52 +131,22 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) ->
     Ok(bytes)
 }
 
-/// Streams shorter than this are stored as they are: preparing the compressor (clearing its
-/// 128 KiB of tables) costs more than deflating a few kilobytes saves.
-const DEFLATE_FROM: usize = 8 * 1024;
+/// Streams shorter than this are stored as they are: the filter entry and the zlib wrapper
+/// would take back most of what deflating a few hundred bytes saves.
+const DEFLATE_FROM: usize = 512;
 
 /// A stream deflated when it is long enough and that makes it smaller.
 pub(super) fn compressed(mut dict: Dictionary, content: Vec<u8>) -> Object {
     if content.len() < DEFLATE_FROM {
         return Object::Stream(Stream::new(dict, content).with_compression(false));
     }
-    match deflate(&content) {
-        Some(packed) if packed.len() + 19 < content.len() => {
+    match super::deflate::zlib(&content) {
+        packed if packed.len() + 19 < content.len() => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             Object::Stream(Stream::new(dict, packed).with_compression(false))
         }
         _ => Object::Stream(Stream::new(dict, content).with_compression(false)),
     }
-}
-
-/// Zlib-deflates bytes with one compressor per thread, reset between streams: setting up a
-/// compressor's tables for each of a long document's streams cost more than some streams.
-fn deflate(content: &[u8]) -> Option<Vec<u8>> {
-    use flate2::{Compress, Compression, FlushCompress, Status};
-    thread_local! {
-        static DEFLATER: std::cell::RefCell<Option<Compress>> = const { std::cell::RefCell::new(None) };
-    }
-    DEFLATER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        // A fresh compressor is ready; only a used one needs its tables cleared.
-        let compress = match slot.as_mut() {
-            Some(used) => {
-                used.reset();
-                used
-            }
-            None => slot.insert(Compress::new(Compression::new(DEFLATE_LEVEL), true)),
-        };
-        let mut out = Vec::with_capacity(content.len() / 3 + 64);
-        loop {
-            let consumed = usize::try_from(compress.total_in()).ok()?;
-            let status =
-                compress.compress_vec(content.get(consumed..)?, &mut out, FlushCompress::Finish).ok()?;
-            if status == Status::StreamEnd {
-                return Some(out);
-            }
-            out.reserve(out.capacity().max(4096));
-        }
-    })
 }
 
 fn info_dict(info: &DocumentInfo, date: &Date) -> Dictionary {
@@ -341,7 +305,8 @@ fn base_name(font: &LoadedFont) -> Vec<u8> {
 
 /// Embeds a subset font as a Type 0 font over a CID TrueType font (Identity-H: the codes are
 /// the subset's glyph ids), with its widths and a ToUnicode map. Returns the Type 0 font.
-fn embed_font(doc: &mut lopdf::Document, font: &LoadedFont, subset: &Subset) -> ObjectId {
+/// The font program moves into the document (the rest of the subset is still needed).
+fn embed_font(doc: &mut lopdf::Document, font: &LoadedFont, subset: &mut Subset) -> ObjectId {
     let name = base_name(font);
     let em = |v: f32| Object::Real((v * 1000.0).round());
     let (ascent, descent, bbox) = font.vertical_metrics();
@@ -349,8 +314,8 @@ fn embed_font(doc: &mut lopdf::Document, font: &LoadedFont, subset: &Subset) -> 
     file.set("Length1", Object::Integer(subset.bytes.len() as i64));
     // Glyph outlines barely deflate (a Nanum Pen subset: 86 KB → 69 KB) at a tenth of the
     // sheet's render time: stored as they are.
-    let file_id =
-        doc.add_object(Object::Stream(Stream::new(file, subset.bytes.clone()).with_compression(false)));
+    let program = std::mem::take(&mut subset.bytes);
+    let file_id = doc.add_object(Object::Stream(Stream::new(file, program).with_compression(false)));
     let mut descriptor = Dictionary::new();
     descriptor.set("Type", Object::Name(b"FontDescriptor".to_vec()));
     descriptor.set("FontName", Object::Name(name.clone()));

@@ -1,9 +1,6 @@
 //! Line breaking: UAX #14 opportunities filtered to Korean keep-all, English hyphenation with
 //! an exception list, and a greedy line filler over shaped glyphs.
 
-use std::sync::OnceLock;
-
-use hyphenation::{Hyphenator, Language, Load, Standard};
 use unicode_linebreak::{linebreaks, BreakOpportunity};
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -140,11 +137,6 @@ const HYPHENATION_EXCEPTIONS: &[(&str, &str)] = &[
     ("transformer", "trans-former"),
 ];
 
-fn dictionary() -> Option<&'static Standard> {
-    static DICTIONARY: OnceLock<Option<Standard>> = OnceLock::new();
-    DICTIONARY.get_or_init(|| Standard::from_embedded(Language::EnglishUS).ok()).as_ref()
-}
-
 /// No English word is longer; a longer run of letters (a hash, a joke) only costs time.
 const LONGEST_WORD: usize = 64;
 
@@ -168,10 +160,7 @@ pub fn hyphenation_points(word: &str) -> Vec<usize> {
             })
             .filter(|&at| at < word.len())
             .collect(),
-        None => match dictionary() {
-            Some(dict) => dict.hyphenate(&lower).breaks,
-            None => Vec::new(),
-        },
+        None => super::hyphenation::breaks(&lower),
     };
     points.into_iter().filter(|&p| p >= 2 && word.len() - p >= 3).collect()
 }

@@ -2,6 +2,7 @@
 
 pub mod breaking;
 pub mod fonts;
+pub mod hyphenation;
 pub mod place;
 pub mod script;
 pub mod shape;
