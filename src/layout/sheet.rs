@@ -810,8 +810,14 @@ fn largest_fitting(
     let (mut lo, mut best) = fits;
     let (mut hi, mut over) = too_big;
     let mut probe_up = false;
+    // A box that is full at a scale that fits (its figures stretch to fill it) gives nothing
+    // to interpolate by, and the answer is then most often just above: steps up from there,
+    // doubling, rather than halving a wide bracket (eight or nine layouts where this takes
+    // two or three).
+    let mut gallop = FIT_PRECISION * 2.0;
     while hi - lo > FIT_PRECISION {
         let under = excess(&best).min(0.0);
+        let mut galloping = false;
         let next = if probe_up {
             lo + FIT_PRECISION
         } else {
@@ -819,6 +825,10 @@ fn largest_fitting(
                 Some(over) if over > 0.0 && under < 0.0 => {
                     let t = -under / (over - under);
                     (lo + (hi - lo) * t).clamp(lo + (hi - lo) * 0.05, hi - (hi - lo) * 0.05)
+                }
+                _ if under >= 0.0 => {
+                    galloping = true;
+                    (lo + gallop).min((lo + hi) / 2.0)
                 }
                 _ => (lo + hi) / 2.0,
             }
@@ -828,6 +838,9 @@ fn largest_fitting(
             Ok(attempt) if attempt.shortfall.is_none() => {
                 lo = next;
                 best = attempt;
+                if galloping {
+                    gallop *= 2.0;
+                }
                 // Just found from below: see whether one step more still fits.
                 probe_up = !probe_up;
             }
