@@ -9,6 +9,7 @@ use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::archive::{attach, output_intent, pdfa_part, producer, xmp_metadata, Attachment, Date};
 use super::content::{page_content, FontUse, PlacedLink, Resources};
+use super::serialize::Prewritten;
 use super::tags::Tagger;
 use crate::error::{HanjiError, Result};
 use crate::frame::{walk, DocumentInfo, Frame, FrameItem, Laidout, OutlineEntry};
@@ -66,7 +67,8 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) ->
         page.set("Group", Object::Dictionary(group));
         doc.objects.insert(page_id, Object::Dictionary(page));
     }
-    let struct_tree = tagger.write(&mut doc, &page_ids, &annotations);
+    let mut early = Prewritten::default();
+    let struct_tree = tagger.write(&mut doc, &mut early, &page_ids, &annotations);
     let mut states = Dictionary::new();
     for ((fill, stroke), name) in &resources.alphas {
         let mut state = Dictionary::new();
@@ -127,7 +129,7 @@ pub fn write_pdf(laid: &Laidout, book: &FontBook, attachments: &[Attachment]) ->
     // No object streams: they would pack the structure tree's small dictionaries (the 75-section
     // flow benchmark: 445 KB → 330 KB) but cost more than the tagging itself (244 M → 299 M
     // instructions for the whole render).
-    super::serialize::write_document(&doc, &mut bytes);
+    super::serialize::write_with(&doc, &early, &mut bytes);
     Ok(bytes)
 }
 

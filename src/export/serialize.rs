@@ -6,8 +6,32 @@
 use lopdf::xref::XrefType;
 use lopdf::{Dictionary, Document, Object, StringFormat};
 
+/// Objects written out ahead of the rest (the structure tree's hundreds of small
+/// dictionaries): kept as bytes rather than as lopdf dictionaries, whose maps took a sixth of
+/// a sheet's memory. The document holds `null` in their place, for their numbers.
+#[derive(Default)]
+pub struct Prewritten {
+    bytes: Vec<u8>,
+    spans: std::collections::BTreeMap<u32, std::ops::Range<usize>>,
+}
+
+impl Prewritten {
+    /// Writes `dict` as object `id` of the document, and puts `null` there in `doc`.
+    pub fn insert(&mut self, doc: &mut Document, id: lopdf::ObjectId, dict: &Dictionary) {
+        let start = self.bytes.len();
+        write_dictionary(&mut self.bytes, dict);
+        self.spans.insert(id.0, start..self.bytes.len());
+        doc.objects.insert(id, Object::Null);
+    }
+}
+
 /// Appends the whole file to `out`.
 pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
+    write_with(doc, &Prewritten::default(), out);
+}
+
+/// Appends the whole file to `out`, objects in `early` as they were written there.
+pub fn write_with(doc: &Document, early: &Prewritten, out: &mut Vec<u8>) {
     out.extend_from_slice(b"%PDF-");
     out.extend_from_slice(doc.version.as_bytes());
     out.push(b'\n');
@@ -29,12 +53,17 @@ pub fn write_document(doc: &Document, out: &mut Vec<u8>) {
         out.push(b' ');
         integer(out, i64::from(generation));
         out.extend_from_slice(b" obj\n");
-        if separated(object) {
-            out.push(b' ');
-        }
-        write_object(out, object);
-        if separated(object) || matches!(object, Object::Name(_) | Object::Stream(_)) {
-            out.push(b' ');
+        if let Some(span) = early.spans.get(&id) {
+            // Dictionaries and arrays: no separator on either side.
+            out.extend_from_slice(&early.bytes[span.clone()]);
+        } else {
+            if separated(object) {
+                out.push(b' ');
+            }
+            write_object(out, object);
+            if separated(object) || matches!(object, Object::Name(_) | Object::Stream(_)) {
+                out.push(b' ');
+            }
         }
         out.extend_from_slice(b"\nendobj\n");
     }

@@ -8,6 +8,8 @@ use std::collections::BTreeMap;
 
 use lopdf::{Dictionary, Object, ObjectId};
 
+use super::serialize::Prewritten;
+
 use crate::frame::Role;
 
 /// What the content stream is inside of right now.
@@ -307,6 +309,7 @@ impl Tagger {
     pub fn write(
         self,
         doc: &mut lopdf::Document,
+        early: &mut Prewritten,
         page_ids: &[ObjectId],
         annotations: &[Vec<ObjectId>],
     ) -> ObjectId {
@@ -374,7 +377,7 @@ impl Tagger {
                 attributes.set("Scope", Object::Name(b"Column".to_vec()));
                 dict.set("A", Object::Dictionary(attributes));
             }
-            doc.objects.insert(id, Object::Dictionary(dict));
+            early.insert(doc, id, &dict);
         }
         // The parent tree: each page's marked content ids → their elements, then each link
         // annotation → its Link element.
