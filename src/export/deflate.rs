@@ -341,6 +341,34 @@ mod tests {
         assert!(ours * 100 < theirs * 125, "{ours} bytes against zlib's {theirs}");
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 400,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6465_666c_6174_65),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Inputs made of short pieces repeated at random, so that matches of every length
+        /// and distance occur, among runs of noise.
+        #[test]
+        fn pieces_and_noise_round_trip(
+            parts in proptest::collection::vec(
+                (proptest::collection::vec(proptest::num::u8::ANY, 0..24), 1usize..40, 0usize..3000),
+                0..40,
+            )
+        ) {
+            let mut input = Vec::new();
+            for (piece, times, gap) in parts {
+                for _ in 0..times {
+                    input.extend_from_slice(&piece);
+                }
+                input.extend((0..gap).map(|i| (i * 31 % 251) as u8));
+            }
+            proptest::prop_assert_eq!(inflate(&zlib(&input)), input);
+        }
+    }
+
     #[test]
     fn every_length_and_distance_has_its_code() {
         for length in 3..=258u16 {
