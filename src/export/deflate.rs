@@ -345,7 +345,7 @@ mod tests {
         #![proptest_config(proptest::test_runner::Config {
             cases: 400,
             failure_persistence: None,
-            rng_seed: proptest::test_runner::RngSeed::Fixed(0x6465_666c_6174_65),
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0064_6566_6c61_7465),
             ..proptest::test_runner::Config::default()
         })]
 
