@@ -9,7 +9,9 @@ process, median of 40, and the throughput of `hanji render` given a folder of 10
   - engine: a fresh process's import of the Typst library and the compile, less a bare
     interpreter's start: like Hanji's count, which includes loading its binary;
   - process: the whole `python3 -c "import typst; typst.compile(...)"`, the way the issue
-    first measured Typst (about 100 ms).
+    first measured Typst (about 100 ms);
+  - cli: `typst compile` in a fresh process, like Hanji's own count, when a Typst CLI is on
+    PATH or named by $TYPST_CLI (cargo install typst-cli --version 0.15.1 --locked).
 
 Usage: sheet_bench.py HANJI SHEET
 """
@@ -80,6 +82,13 @@ def main() -> int:
             print(f"the same sheet in Typst 0.15 (typst-py, {os.path.basename(TYPST_SHEET)}), CPU medians:")
             for name, value in zip(("compile", "engine", "process"), ways):
                 print(f"  {name:8} {value:6.1f} ms   Hanji/Typst {hanji_cpu / value:.3f}")
+            cli = os.environ.get("TYPST_CLI") or shutil.which("typst")
+            if cli:
+                run = [cli, "compile", "--ignore-system-fonts", "--font-path", FONTS, "--root",
+                       os.path.join(HERE, ".."), TYPST_SHEET, os.path.join(tmp, "typst-cli.pdf")]
+                cpu_ms(run)
+                value = statistics.median(cpu_ms(run) for _ in range(20))
+                print(f"  {'cli':8} {value:6.1f} ms   Hanji/Typst {hanji_cpu / value:.3f}   ({cli})")
         except ImportError:
             print("(typst not installed: pip install typst==0.15.2 to compare)")
         folder = os.path.join(tmp, "sheets")

@@ -206,6 +206,10 @@ impl std::hash::Hasher for FxHasher {
         }
     }
 
+    fn write_u16(&mut self, n: u16) {
+        self.add(u64::from(n));
+    }
+
     fn write_u64(&mut self, n: u64) {
         self.add(n);
     }

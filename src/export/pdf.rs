@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use lopdf::{Dictionary, Object, ObjectId, Stream, StringFormat};
 
 use super::archive::{attach, output_intent, pdfa_part, producer, xmp_metadata, Attachment, Date};
-use super::content::{page_content, FontUse, PlacedLink, Resources};
+use super::content::{page_content, FontUse, GlyphMap, PlacedLink, Resources};
 use super::serialize::Prewritten;
 use super::tags::Tagger;
 use crate::error::{HanjiError, Result};
@@ -193,10 +193,10 @@ impl Subset {
 
 /// Subsets every font the pages use, and notes what text each glyph stands for.
 fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subset>> {
-    // Per font, per glyph id: used yet, and the text it stands for (a flat table: every
-    // glyph of every page passes here).
-    // 0: not used; 1: used, no text yet; n + 2: used, text `texts_seen[n]`.
-    let mut seen: BTreeMap<FontId, Vec<u32>> = BTreeMap::new();
+    // Per font, per glyph id used: the text it stands for (every glyph of every page passes
+    // here; a map of the glyphs used, not a table over the whole font).
+    // 1: no text yet; n + 2: text `texts_seen[n]`.
+    let mut seen: BTreeMap<FontId, GlyphMap<u32>> = BTreeMap::new();
     let mut texts_seen: Vec<&str> = Vec::new();
     // Each hidden text with its width in em: the carrying glyph is given that width, so a
     // reader's text box covers the emoji, not whatever the borrowed glyph's advance was.
@@ -204,9 +204,13 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     for page in &laid.pages {
         walk(&page.items, 0.0, 0.0, &mut |item, _, _| match item {
             FrameItem::Text(run) => {
-                let table = seen.entry(run.font).or_insert_with(|| glyph_table(book, run.font));
+                let table = seen.entry(run.font).or_default();
+                let glyphs = usize::from(book.get(run.font).glyph_count());
                 for glyph in &run.glyphs {
-                    let Some(slot) = table.get_mut(usize::from(glyph.gid)) else { continue };
+                    if usize::from(glyph.gid) > glyphs {
+                        continue;
+                    }
+                    let slot = table.entry(glyph.gid).or_insert(0);
                     if *slot < 2 {
                         if glyph.text.is_empty() {
                             *slot = 1;
@@ -218,7 +222,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
                 }
             }
             FrameItem::HiddenText(h) => {
-                seen.entry(h.font).or_insert_with(|| glyph_table(book, h.font));
+                seen.entry(h.font).or_default();
                 hidden_texts.entry(h.font).or_default().push((&h.text, h.rect.width / h.size.max(0.01)));
             }
             _ => {}
@@ -229,8 +233,7 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     for (font, table) in seen {
         let gids = used.entry(font).or_default();
         let font_texts = texts.entry(font).or_default();
-        for (gid, slot) in table.into_iter().enumerate() {
-            let Ok(gid) = u16::try_from(gid) else { continue };
+        for (gid, slot) in table {
             if slot >= 1 {
                 gids.insert(gid);
             }
@@ -269,23 +272,13 @@ fn subset_fonts(laid: &Laidout, book: &FontBook) -> Result<BTreeMap<FontId, Subs
     Ok(subsets)
 }
 
-/// One slot per glyph of the font (not per possible id: a 64 K table per font was cleared for
-/// every render).
-fn glyph_table(book: &FontBook, font: FontId) -> Vec<u32> {
-    vec![0; usize::from(book.get(font).glyph_count()) + 1]
-}
-
 /// The PDF width of a glyph: its advance in thousandths of an em, rounded.
 fn pdf_width(font: &LoadedFont, gid: u16) -> i32 {
     (font.advance(gid) * 1000.0).round() as i32
 }
 
 fn font_use(name: String, font: &LoadedFont, subset: Subset) -> FontUse {
-    let size = subset.new_gid.keys().next_back().map_or(0, |&g| usize::from(g) + 1);
-    let mut glyphs = vec![(0, 0); size];
-    for (&old, &new) in &subset.new_gid {
-        glyphs[usize::from(old)] = (new, subset.width(font, old));
-    }
+    let glyphs = subset.new_gid.iter().map(|(&old, &new)| (old, (new, subset.width(font, old)))).collect();
     let hidden = subset
         .hidden
         .iter()
