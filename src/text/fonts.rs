@@ -12,6 +12,7 @@ use skrifa::{FontRef, GlyphId, MetadataProvider};
 
 use crate::error::{HanjiError, Result};
 use std::sync::atomic::{AtomicU8, Ordering};
+use std::sync::OnceLock;
 
 /// Font files compiled into the binary, by file name (as styles name them).
 pub const EMBEDDED_FONTS: &[(&str, &[u8])] = &[
@@ -73,8 +74,14 @@ pub struct LoadedFont {
     pub hangul_height: f32,
     /// What `covers` found for each character of the Basic Multilingual Plane, two bits each
     /// (0 not asked yet, 1 covered, 2 not): shaping asks for every character of every run.
-    coverage: Box<[AtomicU8]>,
+    /// In blocks of 1,024 characters made when first asked: a sheet uses a dozen, and clearing
+    /// the whole plane for every font was 24 page faults of a fresh render.
+    coverage: [OnceLock<Box<[AtomicU8]>>; COVERAGE_BLOCKS],
 }
+
+/// Characters per block of `LoadedFont::coverage`, and blocks in the Basic Multilingual Plane.
+const COVERAGE_BLOCK: usize = 1024;
+const COVERAGE_BLOCKS: usize = 0x10000 / COVERAGE_BLOCK;
 
 impl LoadedFont {
     fn load(name: &'static str, data: &'static [u8]) -> Result<LoadedFont> {
@@ -125,7 +132,7 @@ impl LoadedFont {
             cap_bottom,
             cap_height,
             hangul_height,
-            coverage: (0..=u16::MAX / 4).map(|_| AtomicU8::new(0)).collect(),
+            coverage: std::array::from_fn(|_| OnceLock::new()),
         })
     }
 
@@ -133,9 +140,11 @@ impl LoadedFont {
     /// characters to empty glyphs (Nanum Pen: every Hanja), which must fall through to the
     /// next font; spaces and invisible characters need no ink.
     pub fn covers(&self, c: char) -> bool {
-        // Two bits a character, four to a byte: a quarter of the memory to clear per font.
+        // Two bits a character, four to a byte.
         let index = c as usize;
-        let Some(known) = self.coverage.get(index / 4) else { return self.find_coverage(c) };
+        let Some(block) = self.coverage.get(index / COVERAGE_BLOCK) else { return self.find_coverage(c) };
+        let block = block.get_or_init(|| (0..COVERAGE_BLOCK / 4).map(|_| AtomicU8::new(0)).collect());
+        let Some(known) = block.get(index % COVERAGE_BLOCK / 4) else { return self.find_coverage(c) };
         let shift = (index % 4) * 2;
         match (known.load(Ordering::Relaxed) >> shift) & 3 {
             1 => true,
