@@ -312,7 +312,8 @@ fn nums(out: &mut Vec<u8>, values: &[f32]) {
 }
 
 /// A number with at most two decimals, no exponent, no trailing zeros. Written into a local
-/// buffer and appended once: a sheet's content stream holds some 12,000 numbers.
+/// buffer and appended once: a sheet's content stream holds some 12,000 numbers, nearly all
+/// below 10,000, which take the short path of two-digit pairs.
 pub fn num(out: &mut Vec<u8>, value: f32) {
     let scaled = f64::from(value) * 100.0;
     if !scaled.is_finite() || scaled.abs() >= 1e15 {
@@ -320,35 +321,53 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
         return;
     }
     // Half away from zero, as `f64::round`, without the call into libm.
-    let magnitude = (scaled.abs() + 0.5) as i64;
-    let mut digits = [0u8; 24];
-    let mut at = digits.len();
-    let (whole, frac) = (magnitude / 100, magnitude % 100);
-    if frac != 0 {
-        if frac % 10 != 0 {
-            at -= 1;
-            digits[at] = b'0' + (frac % 10) as u8;
-        }
-        at -= 1;
-        digits[at] = b'0' + (frac / 10) as u8;
-        at -= 1;
-        digits[at] = b'.';
-    }
-    let mut n = whole;
-    loop {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-        if n == 0 {
-            break;
-        }
-    }
+    let magnitude = (scaled.abs() + 0.5) as u64;
     if scaled < 0.0 && magnitude != 0 {
-        at -= 1;
-        digits[at] = b'-';
+        out.push(b'-');
     }
-    out.extend_from_slice(&digits[at..]);
+    let (whole, frac) = (magnitude / 100, (magnitude % 100) as usize);
+    if whole < 10_000 {
+        let whole = whole as usize;
+        let (high, low) = (whole / 100, whole % 100);
+        let pair = |n: usize| &PAIRS[2 * n..2 * n + 2];
+        if high >= 10 {
+            out.extend_from_slice(pair(high));
+        } else if high > 0 {
+            out.push(b'0' + high as u8);
+        }
+        if high > 0 {
+            out.extend_from_slice(pair(low));
+        } else if low >= 10 {
+            out.extend_from_slice(pair(low));
+        } else {
+            out.push(b'0' + low as u8);
+        }
+    } else {
+        let mut digits = [0u8; 20];
+        let mut at = digits.len();
+        let mut n = whole;
+        while n > 0 {
+            at -= 1;
+            digits[at] = b'0' + (n % 10) as u8;
+            n /= 10;
+        }
+        out.extend_from_slice(&digits[at..]);
+    }
+    if frac != 0 {
+        out.push(b'.');
+        out.push(b'0' + (frac / 10) as u8);
+        if frac % 10 != 0 {
+            out.push(b'0' + (frac % 10) as u8);
+        }
+    }
 }
+
+/// "00" to "99".
+const PAIRS: &[u8; 200] = b"0001020304050607080910111213141516171819\
+2021222324252627282930313233343536373839\
+4041424344454647484950515253545556575859\
+6061626364656667686970717273747576777879\
+8081828384858687888990919293949596979899";
 
 #[cfg(test)]
 mod tests {
@@ -371,7 +390,26 @@ mod tests {
 
     #[test]
     fn numbers_have_two_decimals_at_most_and_no_exponent() {
+        // Against the plain formatting, over the short and the long path.
+        let mut v = -20_000.0f32;
+        while v < 20_000.0 {
+            let rounded = ((f64::from(v) * 100.0).abs() + 0.5).floor() / 100.0 * f64::from(v).signum();
+            let mut expected = format!("{rounded:.2}");
+            if expected.contains('.') {
+                expected = expected.trim_end_matches('0').trim_end_matches('.').to_string();
+            }
+            if expected == "-0" {
+                expected = "0".into();
+            }
+            assert_eq!(text(v), expected, "{v}");
+            v += 0.37;
+        }
         assert_eq!(text(0.0), "0");
+        assert_eq!(text(-0.001), "0");
+        assert_eq!(text(9999.99), "9999.99");
+        assert_eq!(text(10000.0), "10000");
+        assert_eq!(text(100.05), "100.05");
+        assert_eq!(text(-1000.5), "-1000.5");
         assert_eq!(text(12.5), "12.5");
         assert_eq!(text(-3.256), "-3.26");
         assert_eq!(text(0.004), "0");
