@@ -335,9 +335,7 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
         } else if high > 0 {
             out.push(b'0' + high as u8);
         }
-        if high > 0 {
-            out.extend_from_slice(pair(low));
-        } else if low >= 10 {
+        if high > 0 || low >= 10 {
             out.extend_from_slice(pair(low));
         } else {
             out.push(b'0' + low as u8);
