@@ -41,16 +41,17 @@ fn words() -> Vec<String> {
         }
     }
     let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
-    for _ in 0..20_000 {
-        let mut word = String::new();
+    let mut next = || {
         state ^= state << 13;
         state ^= state >> 7;
         state ^= state << 17;
-        let len = 2 + (state % 14) as usize;
+        state
+    };
+    for _ in 0..20_000 {
+        let mut word = String::new();
+        let len = 2 + (next() % 14) as usize;
         for _ in 0..len {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = next();
             // Mostly the common letters, so that patterns actually match.
             word.push(char::from(
                 b"etaoinshrdlucmfwypvbgkqjxz"[(state % 26).min(state % 13 + (state >> 8) % 14) as usize],

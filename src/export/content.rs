@@ -341,15 +341,8 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
             out.push(b'0' + low as u8);
         }
     } else {
-        let mut digits = [0u8; 20];
-        let mut at = digits.len();
-        let mut n = whole;
-        while n > 0 {
-            at -= 1;
-            digits[at] = b'0' + (n % 10) as u8;
-            n /= 10;
-        }
-        out.extend_from_slice(&digits[at..]);
+        // Below 10^13: the magnitude was checked.
+        super::serialize::integer(out, whole as i64);
     }
     if frac != 0 {
         out.push(b'.');

@@ -90,26 +90,15 @@ fn write_xref_stream(doc: &Document, out: &mut Vec<u8>, offsets: &mut Vec<Option
     let id = offsets.len();
     offsets.push(Some((at, 0)));
     let mut table = Vec::with_capacity(offsets.len() * 7);
-    let mut index = Vec::new();
-    let mut run: Option<(usize, i64)> = None;
-    for (n, entry) in offsets.iter().enumerate().skip(1) {
-        match entry {
-            Some((offset, generation)) => {
-                table.push(1);
-                table.extend_from_slice(&(*offset as u32).to_be_bytes());
-                table.extend_from_slice(&generation.to_be_bytes());
-                run = Some(run.map_or((n, 1), |(start, len)| (start, len + 1)));
-            }
-            None => {
-                if let Some((start, len)) = run.take() {
-                    index.extend([Object::Integer(start as i64), Object::Integer(len)]);
-                }
-            }
-        }
+    for (offset, generation) in offsets.iter().flatten() {
+        table.push(1);
+        table.extend_from_slice(&(*offset as u32).to_be_bytes());
+        table.extend_from_slice(&generation.to_be_bytes());
     }
-    if let Some((start, len)) = run {
-        index.extend([Object::Integer(start as i64), Object::Integer(len)]);
-    }
+    let index = runs(offsets, 1)
+        .into_iter()
+        .flat_map(|(start, count)| [Object::Integer(start as i64), Object::Integer(count as i64)])
+        .collect();
     let mut dict = doc.trailer.clone();
     dict.set("Type", Object::Name(b"XRef".to_vec()));
     dict.set("Size", offsets.len() as i64);
@@ -134,44 +123,36 @@ fn is_structural(object: &Object) -> bool {
 /// The cross-reference table: one section per run of present object numbers, entry 0 free.
 fn write_xref(out: &mut Vec<u8>, offsets: &[Option<(usize, u16)>]) {
     out.extend_from_slice(b"xref\n");
-    let mut start = 0;
-    let mut entries: Vec<Option<(usize, u16)>> = vec![None];
-    for (id, entry) in offsets.iter().enumerate().skip(1) {
-        match entry {
-            Some(entry) => {
-                if entries.is_empty() {
-                    start = id;
+    for (start, count) in runs(offsets, 0) {
+        integer(out, start as i64);
+        out.push(b' ');
+        integer(out, count as i64);
+        out.push(b'\n');
+        for entry in &offsets[start..start + count] {
+            match entry {
+                Some((offset, generation)) => {
+                    padded(out, *offset as u64, 10);
+                    out.push(b' ');
+                    padded(out, u64::from(*generation), 5);
+                    out.extend_from_slice(b" n \n");
                 }
-                entries.push(Some(*entry));
-            }
-            None => {
-                section(out, start, &entries);
-                entries.clear();
+                None => out.extend_from_slice(b"0000000000 65535 f \n"),
             }
         }
     }
-    section(out, start, &entries);
 }
 
-fn section(out: &mut Vec<u8>, start: usize, entries: &[Option<(usize, u16)>]) {
-    if entries.is_empty() {
-        return;
-    }
-    integer(out, start as i64);
-    out.push(b' ');
-    integer(out, entries.len() as i64);
-    out.push(b'\n');
-    for entry in entries {
-        match entry {
-            Some((offset, generation)) => {
-                padded(out, *offset as u64, 10);
-                out.push(b' ');
-                padded(out, u64::from(*generation), 5);
-                out.extend_from_slice(b" n \n");
-            }
-            None => out.extend_from_slice(b"0000000000 65535 f \n"),
+/// Runs of consecutive object numbers from `first` that have an entry, as (start, count).
+/// Number 0, the head of the free list, always has one.
+fn runs(offsets: &[Option<(usize, u16)>], first: usize) -> Vec<(usize, usize)> {
+    let mut runs: Vec<(usize, usize)> = Vec::new();
+    for n in (first..offsets.len()).filter(|&n| n == 0 || offsets[n].is_some()) {
+        match runs.last_mut() {
+            Some((start, count)) if *start + *count == n => *count += 1,
+            _ => runs.push((n, 1)),
         }
     }
+    runs
 }
 
 /// Numbers, booleans, null and references need a space before them after a name or another
@@ -283,22 +264,26 @@ fn hex_string(out: &mut Vec<u8>, text: &[u8]) {
     out.push(b'>');
 }
 
-fn integer(out: &mut Vec<u8>, value: i64) {
-    let mut digits = [0u8; 20];
+pub(super) fn integer(out: &mut Vec<u8>, value: i64) {
+    if value < 0 {
+        out.push(b'-');
+    }
+    let (digits, start) = decimal(value.unsigned_abs());
+    out.extend_from_slice(&digits[start..]);
+}
+
+/// The decimal digits of `n` at the end of a buffer of zeros, and where they start.
+fn decimal(mut n: u64) -> ([u8; 20], usize) {
+    let mut digits = [b'0'; 20];
     let mut at = digits.len();
-    let mut n = value.unsigned_abs();
     loop {
         at -= 1;
         digits[at] = b'0' + (n % 10) as u8;
         n /= 10;
         if n == 0 {
-            break;
+            return (digits, at);
         }
     }
-    if value < 0 {
-        out.push(b'-');
-    }
-    out.extend_from_slice(&digits[at..]);
 }
 
 /// Reals as Rust displays an `f32` (shortest round trip), as lopdf writes them; a document
@@ -310,16 +295,8 @@ fn real(out: &mut Vec<u8>, value: f32) {
 
 /// A decimal number padded with zeros to `width` digits.
 fn padded(out: &mut Vec<u8>, value: u64, width: usize) {
-    let mut digits = [b'0'; 20];
-    let mut at = digits.len();
-    let mut n = value;
-    while n > 0 {
-        at -= 1;
-        digits[at] = b'0' + (n % 10) as u8;
-        n /= 10;
-    }
-    let start = at.min(digits.len() - width);
-    out.extend_from_slice(&digits[start..]);
+    let (digits, start) = decimal(value);
+    out.extend_from_slice(&digits[start.min(digits.len() - width)..]);
 }
 
 #[cfg(test)]
