@@ -8,28 +8,16 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let drawings = match hanji::vector::pack::parse_folder(
-        &root.join("assets/fontawesome"),
-        hanji::icons::FONTAWESOME,
-    ) {
-        Ok(drawings) => drawings,
+    let out = root.join("assets/fontawesome.pack");
+    match hanji::vector::pack::write_folder(&root.join("assets/fontawesome"), hanji::icons::FONTAWESOME, &out)
+    {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("{e}");
-            return ExitCode::FAILURE;
+            ExitCode::FAILURE
         }
-    };
-    let unreadable = drawings.iter().filter(|d| d.is_none()).count();
-    let bytes = hanji::vector::pack::encode(&drawings);
-    let out = root.join("assets/fontawesome.pack");
-    if let Err(e) = std::fs::write(&out, &bytes) {
-        eprintln!("cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
     }
-    println!(
-        "{} drawings ({unreadable} unreadable), {} bytes → {}",
-        drawings.len(),
-        bytes.len(),
-        out.display()
-    );
-    ExitCode::SUCCESS
 }

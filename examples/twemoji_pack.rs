@@ -8,26 +8,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let drawings =
-        match hanji::vector::pack::parse_folder(&root.join("assets/twemoji"), hanji::emoji::TWEMOJI) {
-            Ok(drawings) => drawings,
-            Err(e) => {
-                eprintln!("{e}");
-                return ExitCode::FAILURE;
-            }
-        };
-    let unreadable = drawings.iter().filter(|d| d.is_none()).count();
-    let bytes = hanji::vector::pack::encode(&drawings);
     let out = root.join("assets/twemoji.pack");
-    if let Err(e) = std::fs::write(&out, &bytes) {
-        eprintln!("cannot write {}: {e}", out.display());
-        return ExitCode::FAILURE;
+    match hanji::vector::pack::write_folder(&root.join("assets/twemoji"), hanji::emoji::TWEMOJI, &out) {
+        Ok(summary) => {
+            println!("{summary}");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::FAILURE
+        }
     }
-    println!(
-        "{} drawings ({unreadable} unreadable), {} bytes → {}",
-        drawings.len(),
-        bytes.len(),
-        out.display()
-    );
-    ExitCode::SUCCESS
 }

@@ -49,6 +49,21 @@ pub fn parse_folder(folder: &Path, names: &[&str]) -> Result<Vec<Option<Drawing>
         .collect()
 }
 
+/// Parses the SVGs of `folder` named in `names` and writes their pack to `out`, for the pack
+/// builders in `examples/`; says what it wrote.
+pub fn write_folder(folder: &Path, names: &[&str], out: &Path) -> Result<String, String> {
+    let drawings = parse_folder(folder, names)?;
+    let unreadable = drawings.iter().filter(|d| d.is_none()).count();
+    let bytes = encode(&drawings);
+    std::fs::write(out, &bytes).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    Ok(format!(
+        "{} drawings ({unreadable} unreadable), {} bytes → {}",
+        drawings.len(),
+        bytes.len(),
+        out.display()
+    ))
+}
+
 /// The names whose packed drawing differs from a fresh parse of `FOLDER/NAME.svg`: what the
 /// tests of the packs check is empty.
 pub fn stale<'n>(pack: &[u8], folder: &Path, names: &[&'n str]) -> Result<Vec<&'n str>, String> {
