@@ -24,6 +24,7 @@ pub mod parse;
 pub mod pen;
 pub mod schema;
 pub mod service;
+pub mod small_alloc;
 pub mod style;
 pub mod text;
 pub mod typesetter;

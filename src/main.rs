@@ -9,6 +9,9 @@ use hanji::error::HanjiError;
 
 mod cli;
 
+#[global_allocator]
+static ALLOCATOR: hanji::small_alloc::SmallBlocks = hanji::small_alloc::SmallBlocks;
+
 use cli::pipe::{is_dash, LoadError, StreamFlags};
 use cli::render::{located, print_warnings, render, Options, Outputs, RenderError};
 
@@ -184,6 +187,9 @@ fn main() -> ExitCode {
             to,
             page,
         } => {
+            // A render ends when its files are written: small blocks may come from free lists
+            // that are never handed back.
+            hanji::small_alloc::enable();
             let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source, forget: true };
             let flags = StreamFlags {
                 from: input.from,
