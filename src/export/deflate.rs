@@ -11,42 +11,54 @@ const MIN_MATCH: usize = 4;
 const MAX_MATCH: usize = 258;
 const WINDOW: usize = 32 * 1024;
 
+/// After this many positions without a match in a row, the search steps over two, then
+/// three…: bytes that do not repeat (a font's outlines) are passed over quickly, as LZ4 does.
+const SKIP_AFTER: u32 = 32;
+
 /// Zlib-wrapped deflate of `input`, in the format `/FlateDecode` reads.
 pub fn zlib(input: &[u8]) -> Vec<u8> {
-    let mut out = Bits::with_capacity(input.len() / 2 + 64);
+    // The fixed codes spend at most 9 bits on a byte, so the output never outgrows this.
+    let mut out = Bits::with_capacity(input.len() + input.len() / 8 + 64);
     // CMF: deflate, 32 KiB window; FLG: fastest level, check bits making it a multiple of 31.
     out.bytes.extend_from_slice(&[0x78, 0x01]);
     // One final block with the fixed codes.
     out.put(0b011, 3);
     let mut table = vec![0u32; 1 << HASH_BITS];
     let mut at = 0;
-    while at < input.len() {
-        let Some(window) = input.get(at..at + MIN_MATCH) else {
-            out.literal(input[at]);
-            at += 1;
-            continue;
-        };
-        let slot = &mut table[hash(window)];
+    let mut misses = 0u32;
+    while let Some(word) = word_at(input, at) {
+        let slot = &mut table[hash(word)];
         // Slots hold position + 1, so 0 means empty.
-        let candidate = (*slot as usize).checked_sub(1);
+        let candidate = (*slot as usize).wrapping_sub(1);
         *slot = at as u32 + 1;
-        let length = candidate
-            .filter(|&from| at - from <= WINDOW)
-            .map_or(0, |from| common_prefix(&input[from..], &input[at..]));
+        let length = if candidate < at && at - candidate <= WINDOW && word_at(input, candidate) == Some(word)
+        {
+            common_prefix(&input[candidate..], &input[at..])
+        } else {
+            0
+        };
         if length >= MIN_MATCH {
-            out.copy(length, at - candidate.unwrap_or(at));
+            out.copy(length, at - candidate);
             // Positions inside the match are entered sparsely: their first and last.
             let end = at + length;
             for p in [at + 1, end - 1] {
-                if let Some(window) = input.get(p..p + MIN_MATCH) {
-                    table[hash(window)] = p as u32 + 1;
+                if let Some(word) = word_at(input, p) {
+                    table[hash(word)] = p as u32 + 1;
                 }
             }
             at = end;
+            misses = 0;
         } else {
-            out.literal(input[at]);
-            at += 1;
+            let step = (1 + (misses / SKIP_AFTER) as usize).min(input.len() - at);
+            for &byte in &input[at..at + step] {
+                out.literal(byte);
+            }
+            at += step;
+            misses += 1;
         }
+    }
+    for &byte in input.get(at..).unwrap_or_default() {
+        out.literal(byte);
     }
     out.symbol(256);
     out.finish();
@@ -54,8 +66,13 @@ pub fn zlib(input: &[u8]) -> Vec<u8> {
     out.bytes
 }
 
-fn hash(four: &[u8]) -> usize {
-    let word = u32::from_le_bytes([four[0], four[1], four[2], four[3]]);
+/// The four bytes at `at`, when there are four.
+fn word_at(input: &[u8], at: usize) -> Option<u32> {
+    let four = input.get(at..at.checked_add(MIN_MATCH)?)?;
+    Some(u32::from_le_bytes([four[0], four[1], four[2], four[3]]))
+}
+
+fn hash(word: u32) -> usize {
     (word.wrapping_mul(0x9E37_79B1) >> (32 - HASH_BITS)) as usize
 }
 
@@ -81,9 +98,18 @@ fn common_prefix(a: &[u8], b: &[u8]) -> usize {
 fn adler32(data: &[u8]) -> u32 {
     const MOD: u32 = 65_521;
     let (mut a, mut b) = (1u32, 0u32);
-    // 5552 bytes is the most that cannot overflow before the modulo.
+    // 5552 bytes is the most that cannot overflow before the modulo. Eight bytes at a time
+    // add the same sums as one at a time: b gains 8a plus each byte weighted by the bytes
+    // after it, which keeps the chain of dependent additions short.
     for chunk in data.chunks(5552) {
-        for &byte in chunk {
+        let mut eights = chunk.chunks_exact(8);
+        for e in &mut eights {
+            let s = e.iter().fold(0u32, |s, &x| s + u32::from(x));
+            let weighted = e.iter().enumerate().fold(0u32, |w, (i, &x)| w + (8 - i as u32) * u32::from(x));
+            b += 8 * a + weighted;
+            a += s;
+        }
+        for &byte in eights.remainder() {
             a += u32::from(byte);
             b += a;
         }
@@ -202,14 +228,13 @@ impl Bits {
 
     /// A back reference: `length` (4..=258) bytes from `distance` (1..=32768) back.
     fn copy(&mut self, length: usize, distance: usize) {
-        let code = usize::from(LENGTH_CODE[length]);
-        let (base, extra) = LENGTHS[code];
-        self.symbol(257 + code as u16);
-        self.put((length - usize::from(base)) as u32, u32::from(extra));
+        let (bits, count) = LENGTH_BITS[length];
+        self.put(u32::from(bits), u32::from(count));
         let code = distance_code(distance);
         let (base, extra) = DISTANCES[code];
-        self.put(reverse(code as u32, 5), 5);
-        self.put((distance - usize::from(base)) as u32, u32::from(extra));
+        // The 5-bit code, then its extra bits, in one write.
+        let extra_bits = (distance - usize::from(base)) as u32;
+        self.put(u32::from(DISTANCE_BITS[code]) | extra_bits << 5, 5 + u32::from(extra));
     }
 }
 
@@ -242,6 +267,32 @@ const LENGTH_CODE: [u8; 259] = {
             table[length] = code as u8;
             length += 1;
         }
+        code += 1;
+    }
+    table
+};
+
+/// Each match length 0..=258 as written: its length symbol's fixed code followed by the extra
+/// bits, and how many bits that is (lengths below 3 are never written).
+const LENGTH_BITS: [(u16, u8); 259] = {
+    let mut table = [(0u16, 0u8); 259];
+    let mut length = 3;
+    while length <= 258 {
+        let code = LENGTH_CODE[length] as usize;
+        let (base, extra) = LENGTHS[code];
+        let (bits, count) = FIXED[257 + code];
+        table[length] = (bits | ((length - base as usize) as u16) << count, count + extra);
+        length += 1;
+    }
+    table
+};
+
+/// The 5-bit fixed code of each distance code, bit-reversed.
+const DISTANCE_BITS: [u8; 30] = {
+    let mut table = [0u8; 30];
+    let mut code = 0;
+    while code < 30 {
+        table[code] = reverse(code as u32, 5) as u8;
         code += 1;
     }
     table
