@@ -228,6 +228,14 @@ mod tests {
     }
 
     #[test]
+    fn names_the_pictures_of_flowchart_nodes_and_nothing_for_diagrams_without_node_data() {
+        let source = "---\ntitle: T\n---\n\n## a\n\n```mermaid\nflowchart LR\n  A@{ img: \"pic.png\", label: \"P\" } --> B\n```\n\n```mermaid\nflowchart LR\n  C --> D\n```\n";
+        let doc = crate::parse::parse_markdown(source.as_bytes(), Path::new("notes/a.md")).unwrap();
+        let files = input_files(&doc, Path::new("notes/a.md"), None);
+        assert_eq!(files, vec![PathBuf::from("notes/a.md"), PathBuf::from("notes/pic.png")]);
+    }
+
+    #[test]
     fn canonical_folds_missing_tails() {
         let d = dir("canon").canonicalize().unwrap();
         assert_eq!(canonical(&d.join("new/../x.pdf")), d.join("x.pdf"));

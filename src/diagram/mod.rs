@@ -108,6 +108,11 @@ pub fn build_from(
 /// The pictures a mermaid block's `img:` nodes name, as written (for the files a render
 /// reads); nothing for a block that does not parse.
 pub fn image_sources(source: &str) -> Vec<String> {
+    // Pictures are named only in node data, which opens with `@{`: most diagrams have none
+    // and need not be parsed twice.
+    if !source.contains("@{") {
+        return Vec::new();
+    }
     match parse::parse(source, &mut Vec::new()) {
         Ok(Model::Flowchart(chart)) => chart
             .nodes
