@@ -311,9 +311,9 @@ fn nums(out: &mut Vec<u8>, values: &[f32]) {
     }
 }
 
-/// A number with at most two decimals, no exponent, no trailing zeros. Written into a local
-/// buffer and appended once: a sheet's content stream holds some 12,000 numbers, nearly all
-/// below 10,000, which take the short path of two-digit pairs.
+/// A number with at most two decimals, no exponent, no trailing zeros. A sheet's content
+/// stream holds some 20,000 numbers, nearly all below 10,000: those are put together from
+/// two-digit pairs in a local buffer and appended at once.
 pub fn num(out: &mut Vec<u8>, value: f32) {
     let scaled = f64::from(value) * 100.0;
     if !scaled.is_finite() || scaled.abs() >= 1e15 {
@@ -322,28 +322,50 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
     }
     // Half away from zero, as `f64::round`, without the call into libm.
     let magnitude = (scaled.abs() + 0.5) as u64;
-    if scaled < 0.0 && magnitude != 0 {
-        out.push(b'-');
-    }
+    let negative = scaled < 0.0 && magnitude != 0;
     let (whole, frac) = (magnitude / 100, (magnitude % 100) as usize);
-    if whole < 10_000 {
-        let whole = whole as usize;
-        let (high, low) = (whole / 100, whole % 100);
-        let pair = |n: usize| &PAIRS[2 * n..2 * n + 2];
-        if high >= 10 {
-            out.extend_from_slice(pair(high));
-        } else if high > 0 {
-            out.push(b'0' + high as u8);
+    if whole >= 10_000 {
+        if negative {
+            out.push(b'-');
         }
-        if high > 0 || low >= 10 {
-            out.extend_from_slice(pair(low));
-        } else {
-            out.push(b'0' + low as u8);
-        }
-    } else {
         // Below 10^13: the magnitude was checked.
         super::serialize::integer(out, whole as i64);
+        fraction(out, frac);
+        return;
     }
+    // "-9999.99" at most.
+    let mut buf = [0u8; 8];
+    let mut len = 0;
+    let mut put = |bytes: &[u8]| {
+        buf[len..len + bytes.len()].copy_from_slice(bytes);
+        len += bytes.len();
+    };
+    if negative {
+        put(b"-");
+    }
+    let whole = whole as usize;
+    let (high, low) = (whole / 100, whole % 100);
+    let pair = |n: usize| &PAIRS[2 * n..2 * n + 2];
+    if high >= 10 {
+        put(pair(high));
+    } else if high > 0 {
+        put(&pair(high)[1..]);
+    }
+    if high > 0 || low >= 10 {
+        put(pair(low));
+    } else {
+        put(&pair(low)[1..]);
+    }
+    if frac != 0 {
+        let digits = pair(frac);
+        put(b".");
+        put(if frac % 10 != 0 { digits } else { &digits[..1] });
+    }
+    out.extend_from_slice(&buf[..len]);
+}
+
+/// The decimals of a number: ".5", ".25", nothing for none.
+fn fraction(out: &mut Vec<u8>, frac: usize) {
     if frac != 0 {
         out.push(b'.');
         out.push(b'0' + (frac / 10) as u8);
