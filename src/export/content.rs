@@ -359,7 +359,7 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
     if frac != 0 {
         let digits = pair(frac);
         put(b".");
-        put(if frac % 10 != 0 { digits } else { &digits[..1] });
+        put(if frac.is_multiple_of(10) { &digits[..1] } else { digits });
     }
     out.extend_from_slice(&buf[..len]);
 }
@@ -369,7 +369,7 @@ fn fraction(out: &mut Vec<u8>, frac: usize) {
     if frac != 0 {
         out.push(b'.');
         out.push(b'0' + (frac / 10) as u8);
-        if frac % 10 != 0 {
+        if !frac.is_multiple_of(10) {
             out.push(b'0' + (frac % 10) as u8);
         }
     }
