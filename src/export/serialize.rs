@@ -18,10 +18,49 @@ pub struct Prewritten {
 impl Prewritten {
     /// Writes `dict` as object `id` of the document, and puts `null` there in `doc`.
     pub fn insert(&mut self, doc: &mut Document, id: lopdf::ObjectId, dict: &Dictionary) {
+        self.insert_entries(doc, id, |entries| {
+            for (key, value) in dict {
+                entries.entry(key, value);
+            }
+        });
+    }
+
+    /// As [`Prewritten::insert`] for a dictionary given entry by entry, in order: the bytes are
+    /// the same, without building a `Dictionary` (a hash map) for each of a structure tree's
+    /// hundreds of elements.
+    pub fn insert_entries(
+        &mut self,
+        doc: &mut Document,
+        id: lopdf::ObjectId,
+        entries: impl FnOnce(&mut Entries),
+    ) {
         let start = self.bytes.len();
-        write_dictionary(&mut self.bytes, dict);
+        self.bytes.extend_from_slice(b"<<");
+        entries(&mut Entries { out: &mut self.bytes });
+        self.bytes.extend_from_slice(b">>");
         self.spans.insert(id.0, start..self.bytes.len());
         doc.objects.insert(id, Object::Null);
+    }
+}
+
+/// The entries of a dictionary being written (see [`Prewritten::insert_entries`]).
+pub struct Entries<'a> {
+    out: &'a mut Vec<u8>,
+}
+
+impl Entries<'_> {
+    pub fn entry(&mut self, key: &[u8], value: &Object) {
+        write_name(self.out, key);
+        if separated(value) {
+            self.out.push(b' ');
+        }
+        write_object(self.out, value);
+    }
+
+    /// An entry whose value is a name.
+    pub fn name(&mut self, key: &[u8], value: &[u8]) {
+        write_name(self.out, key);
+        write_name(self.out, value);
     }
 }
 

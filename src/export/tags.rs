@@ -355,29 +355,31 @@ impl Tagger {
                     }
                 }
             }
-            let mut dict = Dictionary::new();
-            dict.set("Type", Object::Name(b"StructElem".to_vec()));
-            dict.set("S", Object::Name(node.kind.as_bytes().to_vec()));
             let parent = if n == 0 { Some(root_id) } else { ids[node.parent] };
-            dict.set("P", parent.map_or(Object::Null, Object::Reference));
-            if let Some(page) = first_page {
-                dict.set("Pg", page_ref(page));
-            }
-            dict.set("K", Object::Array(kids));
-            if let Some(alt) = &node.alt {
-                dict.set("Alt", super::pdf::text_string(alt));
-            }
             if let Some(element_id) = &node.id {
-                dict.set("ID", Object::string_literal(element_id.as_str()));
                 id_tree.insert(element_id.clone(), id);
             }
-            if node.kind == "TH" {
-                let mut attributes = Dictionary::new();
-                attributes.set("O", Object::Name(b"Table".to_vec()));
-                attributes.set("Scope", Object::Name(b"Column".to_vec()));
-                dict.set("A", Object::Dictionary(attributes));
-            }
-            early.insert(doc, id, &dict);
+            early.insert_entries(doc, id, |dict| {
+                dict.name(b"Type", b"StructElem");
+                dict.name(b"S", node.kind.as_bytes());
+                dict.entry(b"P", &parent.map_or(Object::Null, Object::Reference));
+                if let Some(page) = first_page {
+                    dict.entry(b"Pg", &page_ref(page));
+                }
+                dict.entry(b"K", &Object::Array(kids));
+                if let Some(alt) = &node.alt {
+                    dict.entry(b"Alt", &super::pdf::text_string(alt));
+                }
+                if let Some(element_id) = &node.id {
+                    dict.entry(b"ID", &Object::string_literal(element_id.as_str()));
+                }
+                if node.kind == "TH" {
+                    let mut attributes = Dictionary::new();
+                    attributes.set("O", Object::Name(b"Table".to_vec()));
+                    attributes.set("Scope", Object::Name(b"Column".to_vec()));
+                    dict.entry(b"A", &Object::Dictionary(attributes));
+                }
+            });
         }
         // The parent tree: each page's marked content ids → their elements, then each link
         // annotation → its Link element.
