@@ -177,11 +177,25 @@ pub struct Line {
 /// Fills lines of at most `max_width` points at `scale`; `hyphen_width` is the width of a hyphen
 /// at scale 1. A word wider than the line is broken between graphemes (emergency break).
 pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width: f32) -> Vec<Line> {
+    fill(shaped, max_width, scale, hyphen_width, true)
+}
+
+/// [`fill_lines`]; `one_line_shortcut: false` walks every break point even when the whole
+/// paragraph fits (the tests compare the two).
+fn fill(
+    shaped: &ShapedText,
+    max_width: f32,
+    scale: f32,
+    hyphen_width: f32,
+    one_line_shortcut: bool,
+) -> Vec<Line> {
     let glyphs = &shaped.glyphs;
     let text = &shaped.text;
     let mut prefix = Vec::with_capacity(glyphs.len() + 1);
     prefix.push(0.0f32);
+    let mut widths_grow = true;
     for g in glyphs {
+        widths_grow &= g.advance >= 0.0;
         prefix.push(prefix[prefix.len() - 1] + g.advance * scale);
     }
     let glyph_at = |offset: usize| glyphs.partition_point(|g| g.cluster < offset);
@@ -195,6 +209,16 @@ pub fn fill_lines(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width:
     };
 
     let points = shaped_break_points(shaped);
+    // Most paragraphs of a sheet are one line that fits. Then, as no advance is negative,
+    // every break point fits too, and the loop below would end with that one line.
+    let whole = width(0, glyphs.len());
+    if one_line_shortcut
+        && widths_grow
+        && whole <= max_width + 0.01
+        && !points.iter().any(|p| p.mandatory && p.offset < text.len())
+    {
+        return vec![Line { glyphs: 0..glyphs.len(), hyphen: false, width: whole }];
+    }
     let mut lines = Vec::new();
     let mut start = 0usize; // glyph index where the current line starts
     let mut last_fit: Option<usize> = None; // glyph index of the last break that fits
@@ -416,6 +440,52 @@ mod tests {
             .filter(|&o| o > code.start && o < code.end)
             .collect();
         assert_eq!(inside, [text.find("task").unwrap()], "only after the space inside the code");
+    }
+
+    /// Paragraphs of words of every width, with spaces, hard breaks and Korean, set in widths
+    /// from too narrow for a word to wider than the whole: the one-line shortcut gives what
+    /// walking every break point gives.
+    #[test]
+    fn the_one_line_shortcut_changes_no_line() {
+        use crate::text::shape::ShapedGlyph;
+        let words =
+            ["모델은 ", "AI ", "tokenization ", "a", "\n", "x ", "인터넷 ", "문서", "  ", "well-known "];
+        let mut state = 11u64;
+        let mut next = |n: usize| {
+            state = state.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (state >> 33) as usize % n
+        };
+        let mut shortcuts = 0;
+        for _ in 0..600 {
+            let mut text = String::new();
+            for _ in 0..next(6) + 1 {
+                text.push_str(words[next(words.len())]);
+            }
+            let glyphs = text
+                .char_indices()
+                .map(|(cluster, c)| ShapedGlyph {
+                    gid: 1,
+                    font: crate::frame::FontId(0),
+                    cluster,
+                    advance: if c.is_ascii() { 0.55 } else { 1.0 },
+                    x_offset: 0.0,
+                    y_offset: 0.0,
+                    span: 0,
+                    missing: false,
+                    emoji: None,
+                    em: 1.0,
+                })
+                .collect();
+            let shaped = ShapedText { text: text.clone(), glyphs, ..ShapedText::default() };
+            for width in [0.5f32, 2.0, 4.0, 7.5, 12.0, 30.0, 100.0] {
+                let scale = 1.0 + next(5) as f32 * 0.1;
+                let fast = fill(&shaped, width, scale, 0.4, true);
+                let walked = fill(&shaped, width, scale, 0.4, false);
+                assert_eq!(fast, walked, "{text:?} in {width} at {scale}");
+                shortcuts += usize::from(fast.len() == 1);
+            }
+        }
+        assert!(shortcuts > 500, "the shortcut was taken {shortcuts} times");
     }
 
     #[test]
