@@ -77,6 +77,8 @@ pub struct LoadedFont {
     /// In blocks of 1,024 characters made when first asked: a sheet uses a dozen, and clearing
     /// the whole plane for every font was 24 page faults of a fresh render.
     coverage: [OnceLock<Box<[AtomicU8]>>; COVERAGE_BLOCKS],
+    /// The hyphen's glyph and advance, looked up once: every paragraph laid out asks for it.
+    hyphen: OnceLock<Option<(u16, f32)>>,
 }
 
 /// Characters per block of `LoadedFont::coverage`, and blocks in the Basic Multilingual Plane.
@@ -133,6 +135,7 @@ impl LoadedFont {
             cap_height,
             hangul_height,
             coverage: std::array::from_fn(|_| OnceLock::new()),
+            hyphen: OnceLock::new(),
         })
     }
 
@@ -166,6 +169,11 @@ impl LoadedFont {
     }
 
     /// The glyph and its advance (in em) for a character, if the font has it.
+    /// [`LoadedFont::glyph_for`] of `-`.
+    pub fn hyphen(&self) -> Option<(u16, f32)> {
+        *self.hyphen.get_or_init(|| self.glyph_for('-'))
+    }
+
     pub fn glyph_for(&self, c: char) -> Option<(u16, f32)> {
         let gid = self.charmap.map(c)?;
         let advance = self.metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em;

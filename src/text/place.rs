@@ -175,7 +175,7 @@ fn line_metrics(book: &FontBook, shaped: &ShapedText, line: &Line) -> (f32, f32)
 /// The hyphen glyph of the font before `index`: (font, gid, width at scale 1, em).
 fn hyphen_glyph(book: &FontBook, shaped: &ShapedText, index: usize) -> Option<(FontId, u16, f32, f32)> {
     let g = shaped.glyphs[..index].iter().rev().find(|g| !g.missing)?;
-    let (gid, advance) = book.get(g.font).glyph_for('-')?;
+    let (gid, advance) = book.get(g.font).hyphen()?;
     Some((g.font, gid, advance * g.em, g.em))
 }
 
