@@ -253,11 +253,28 @@ fn write_dictionary(out: &mut Vec<u8>, dict: &Dictionary) {
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// Bytes a name writes as `#xx`: white space, delimiters and all outside `!`..`~`.
+const ESCAPED_IN_NAME: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut byte = 0;
+    while byte < 256 {
+        table[byte] = byte < 33 || byte > 126;
+        byte += 1;
+    }
+    let delimiters = b"()<>[]{}/%#";
+    let mut i = 0;
+    while i < delimiters.len() {
+        table[delimiters[i] as usize] = true;
+        i += 1;
+    }
+    table
+};
+
 /// A name, with white space, delimiters and bytes outside `!`..`~` as `#xx`.
 fn write_name(out: &mut Vec<u8>, name: &[u8]) {
     out.push(b'/');
     for &byte in name {
-        if b" \t\n\r\x0C()<>[]{}/%#".contains(&byte) || !(33..=126).contains(&byte) {
+        if ESCAPED_IN_NAME[usize::from(byte)] {
             out.extend_from_slice(&[b'#', HEX[usize::from(byte >> 4)], HEX[usize::from(byte & 15)]]);
         } else {
             out.push(byte);
@@ -378,6 +395,7 @@ mod tests {
             Object::Boolean(true),
             Object::Boolean(false),
             Object::Name(b"A name#with (odd) bytes\x01\xC3".to_vec()),
+            Object::Name((0u8..=255).collect()),
             Object::Reference(stream),
         ]));
         doc.add_object(dictionary! {
