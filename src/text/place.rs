@@ -64,14 +64,14 @@ fn stack_lines(
     let mut top = 0.0;
     let mut boxes = Vec::new();
     for (line, indent) in lines {
-        let (center, size) = line_metrics(book, shaped, &line);
+        let [center, size, up, down] = if line.glyphs == (0..shaped.glyphs.len()) {
+            *shaped.one_line.0.get_or_init(|| line_measures(book, shaped, &line))
+        } else {
+            line_measures(book, shaped, &line)
+        };
         let mut height = size * line_height * scale;
         let mut baseline = top + height / 2.0 + center * scale;
         // A formula taller or deeper than the line's text makes room for itself.
-        let formulas = shaped.glyphs[line.glyphs.clone()]
-            .iter()
-            .filter_map(|g| shaped.spans[g.span].style.formula.as_ref());
-        let (up, down) = formulas.fold((0.0f32, 0.0f32), |(u, d), f| (u.max(f.height), d.max(f.depth)));
         if up > 0.0 || down > 0.0 {
             let pad = 0.12 * size * scale;
             let above = (up * scale + pad - (baseline - top)).max(0.0);
@@ -156,6 +156,16 @@ pub fn layout_code(
 /// tallest letters stands (points at scale 1). The line is centred on its visually largest
 /// text, so a line mostly in a small font (code) does not lift a larger hand font into the
 /// line above.
+/// What a line's height depends on, at scale 1: [centre, size] from [`line_metrics`], then how
+/// far its formulas reach above and below the baseline.
+fn line_measures(book: &FontBook, shaped: &ShapedText, line: &Line) -> [f32; 4] {
+    let (center, size) = line_metrics(book, shaped, line);
+    let formulas =
+        shaped.glyphs[line.glyphs.clone()].iter().filter_map(|g| shaped.spans[g.span].style.formula.as_ref());
+    let (up, down) = formulas.fold((0.0f32, 0.0f32), |(u, d), f| (u.max(f.height), d.max(f.depth)));
+    [center, size, up, down]
+}
+
 fn line_metrics(book: &FontBook, shaped: &ShapedText, line: &Line) -> (f32, f32) {
     let (mut size, mut center) =
         shaped.base.map_or((0.0f32, 0.0f32), |(font, size, em)| (size, book.get(font).visual_center * em));

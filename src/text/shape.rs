@@ -150,6 +150,18 @@ impl PartialEq for KnownBreaks {
     }
 }
 
+/// The height-giving measures of a paragraph set on one line (see `text::place`), found on
+/// first use and kept: most paragraphs of a sheet are one line at every scale tried. Equal
+/// whether found yet or not, as [`KnownBreaks`].
+#[derive(Debug, Clone, Default)]
+pub struct KnownOneLine(pub std::cell::OnceCell<[f32; 4]>);
+
+impl PartialEq for KnownOneLine {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
 /// A shaped paragraph: the text, its spans and the glyphs in logical order.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct ShapedText {
@@ -162,6 +174,7 @@ pub struct ShapedText {
     /// See [`StyledText::no_hyphens`].
     pub no_hyphens: bool,
     pub breaks: KnownBreaks,
+    pub one_line: KnownOneLine,
 }
 
 impl ShapedText {
@@ -320,6 +333,7 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         base: text.base,
         no_hyphens: text.no_hyphens,
         breaks: KnownBreaks::default(),
+        one_line: KnownOneLine::default(),
     }
 }
 
