@@ -228,13 +228,14 @@ impl Bits {
 
     /// A back reference: `length` (4..=258) bytes from `distance` (1..=32768) back.
     fn copy(&mut self, length: usize, distance: usize) {
-        let (bits, count) = LENGTH_BITS[length];
-        self.put(u32::from(bits), u32::from(count));
+        let (length_bits, length_count) = LENGTH_BITS[length];
         let code = distance_code(distance);
         let (base, extra) = DISTANCES[code];
-        // The 5-bit code, then its extra bits, in one write.
-        let extra_bits = (distance - usize::from(base)) as u32;
-        self.put(u32::from(DISTANCE_BITS[code]) | extra_bits << 5, 5 + u32::from(extra));
+        // The length's code and extra bits (13 bits at most), then the distance's 5-bit code
+        // and extra bits (18 at most): one write of 31 bits at most.
+        let distance_bits = u32::from(DISTANCE_BITS[code]) | ((distance - usize::from(base)) as u32) << 5;
+        let count = u32::from(length_count);
+        self.put(u32::from(length_bits) | distance_bits << count, count + 5 + u32::from(extra));
     }
 }
 
@@ -299,9 +300,26 @@ const DISTANCE_BITS: [u8; 30] = {
 };
 
 fn distance_code(distance: usize) -> usize {
-    // The codes double their span every two: the code is twice the bit length of
-    // distance - 1, plus its second-highest bit.
     let d = distance - 1;
+    usize::from(if d < 256 { DISTANCE_CODE[d] } else { DISTANCE_CODE[256 + (d >> 7)] })
+}
+
+/// The distance code of distance - 1, for 0..256, then of (distance - 1) >> 7 from 256 on
+/// (codes 16 and up span multiples of 128), as zlib keeps it.
+const DISTANCE_CODE: [u8; 512] = {
+    let mut table = [0u8; 512];
+    let mut i = 0;
+    while i < 512 {
+        let d = if i < 256 { i } else { (i - 256) << 7 };
+        table[i] = slow_distance_code(d) as u8;
+        i += 1;
+    }
+    table
+};
+
+/// The codes double their span every two: the code is twice the bit length of distance - 1,
+/// plus its second-highest bit.
+const fn slow_distance_code(d: usize) -> usize {
     if d < 4 {
         return d;
     }
@@ -430,6 +448,7 @@ mod tests {
         assert_eq!(LENGTH_CODE[258], 28);
         assert_eq!(LENGTH_CODE[257], 27);
         for distance in 1..=32_768usize {
+            assert_eq!(distance_code(distance), slow_distance_code(distance - 1), "{distance}");
             let (base, extra) = DISTANCES[distance_code(distance)];
             let base = usize::from(base);
             assert!(base <= distance && distance - base < 1 << extra, "{distance}");
