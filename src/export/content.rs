@@ -361,7 +361,10 @@ pub fn num(out: &mut Vec<u8>, value: f32) {
         put(b".");
         put(if frac.is_multiple_of(10) { &digits[..1] } else { digits });
     }
-    out.extend_from_slice(&buf[..len]);
+    // A fixed-size copy is a single store, where a copy of `len` bytes is a call.
+    let end = out.len() + len;
+    out.extend_from_slice(&buf);
+    out.truncate(end);
 }
 
 /// The decimals of a number: ".5", ".25", nothing for none.
