@@ -22,7 +22,8 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
     // Most text is one character below the emoji blocks or a Hangul syllable: no allocation.
     let mut it = grapheme.chars();
     if let (Some(first), None) = (it.next(), it.next()) {
-        if plainly_text(first) {
+        // A lone character in text style (→, ·, ©) is text: decided before any allocation.
+        if plainly_text(first) || (u32::from(first) < 0x1F000 && !default_emoji_presentation(first)) {
             return None;
         }
     }
@@ -32,12 +33,11 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
     if !emoji_style {
         return None;
     }
-    let hex = |cs: &mut dyn Iterator<Item = &char>| {
-        cs.map(|c| format!("{:x}", u32::from(*c))).collect::<Vec<_>>().join("-")
-    };
-    let exact = hex(&mut chars.iter());
-    let stripped = hex(&mut chars.iter().filter(|c| **c != VS16));
-    let mut candidates = vec![exact, stripped];
+    let exact = hex_name(chars.iter());
+    let mut candidates = vec![exact];
+    if chars.contains(&VS16) {
+        candidates.push(hex_name(chars.iter().filter(|c| **c != VS16)));
+    }
     if chars.contains(&ZWJ) {
         // Twemoji names ZWJ sequences fully qualified: U+FE0F after each text-style part.
         let mut qualified = Vec::new();
@@ -48,9 +48,26 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
                 qualified.push(VS16);
             }
         }
-        candidates.push(hex(&mut qualified.iter()));
+        candidates.push(hex_name(qualified.iter()));
     }
     candidates.iter().find_map(|name| TWEMOJI.binary_search(&name.as_str()).ok().map(|i| TWEMOJI[i]))
+}
+
+/// A Twemoji file name: the code points in lowercase hex, joined by `-`.
+fn hex_name<'a>(chars: impl Iterator<Item = &'a char>) -> String {
+    const DIGITS: &[u8; 16] = b"0123456789abcdef";
+    let mut name = String::with_capacity(32);
+    for c in chars {
+        if !name.is_empty() {
+            name.push('-');
+        }
+        let code = u32::from(*c);
+        let digits = (32 - code.leading_zeros()).div_ceil(4).max(1);
+        for i in (0..digits).rev() {
+            name.push(char::from(DIGITS[((code >> (4 * i)) & 15) as usize]));
+        }
+    }
+    name
 }
 
 /// Whether a grapheme starting with `c` (or holding it) may be drawn as a colour emoji: a
@@ -104,6 +121,14 @@ pub fn drawing(name: &'static str) -> Option<Rc<Drawing>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_are_the_code_points_in_lowercase_hex() {
+        let chars = ['\0', '\u{9}', 'A', '\u{FE0F}', '\u{200D}', '\u{1F34C}', '\u{10FFFF}'];
+        let expected: Vec<String> = chars.iter().map(|c| format!("{:x}", u32::from(*c))).collect();
+        assert_eq!(hex_name(chars.iter()), expected.join("-"));
+        assert_eq!(hex_name([].iter()), "");
+    }
 
     #[test]
     fn finds_plain_emoji_with_and_without_variation_selector() {
