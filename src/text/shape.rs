@@ -150,13 +150,23 @@ impl PartialEq for KnownBreaks {
     }
 }
 
-/// The height-giving measures of a paragraph set on one line (see `text::place`), found on
-/// first use and kept: most paragraphs of a sheet are one line at every scale tried. Equal
-/// whether found yet or not, as [`KnownBreaks`].
+/// Something found about a paragraph on first use and kept (see the fields that hold one).
+/// Not part of the paragraph's identity, so equal whether found yet or not.
 #[derive(Debug, Clone, Default)]
-pub struct KnownOneLine(pub std::cell::OnceCell<[f32; 4]>);
+pub struct Memo<T>(pub std::cell::OnceCell<T>);
 
-impl PartialEq for KnownOneLine {
+impl<T> PartialEq for Memo<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// How the paragraph was last filled into lines (see `text::breaking`). Equal whether known
+/// or not, as [`KnownBreaks`].
+#[derive(Debug, Clone, Default)]
+pub struct LastFilled(pub std::cell::RefCell<Option<super::breaking::FilledLines>>);
+
+impl PartialEq for LastFilled {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -174,7 +184,13 @@ pub struct ShapedText {
     /// See [`StyledText::no_hyphens`].
     pub no_hyphens: bool,
     pub breaks: KnownBreaks,
-    pub one_line: KnownOneLine,
+    /// The height-giving measures of the paragraph set on one line (see `text::place`): most
+    /// paragraphs of a sheet are one line at every scale tried.
+    pub one_line: Memo<[f32; 4]>,
+    /// The running sum of the advances at scale 1 (see `text::breaking`), and whether none is
+    /// negative.
+    pub advance_sums: Memo<(Vec<f32>, bool)>,
+    pub filled: LastFilled,
 }
 
 impl ShapedText {
@@ -333,7 +349,9 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         base: text.base,
         no_hyphens: text.no_hyphens,
         breaks: KnownBreaks::default(),
-        one_line: KnownOneLine::default(),
+        one_line: Memo::default(),
+        advance_sums: Memo::default(),
+        filled: LastFilled::default(),
     }
 }
 
