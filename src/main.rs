@@ -190,6 +190,13 @@ fn main() -> ExitCode {
             // A render ends when its files are written: small blocks may come from free lists
             // that are never handed back.
             hanji::small_alloc::enable();
+            if let [source] = sources.as_slice() {
+                if let Ok(meta) = std::fs::metadata(source) {
+                    if meta.is_file() {
+                        hanji::small_alloc::prefault(meta.len() as usize);
+                    }
+                }
+            }
             let options = Options { dpi: dpi as f32, quiet, force, draft, embed_source, forget: true };
             let flags = StreamFlags {
                 from: input.from,
