@@ -12,7 +12,7 @@ const MAX_MATCH: usize = 258;
 const WINDOW: usize = 32 * 1024;
 
 /// After this many positions without a match in a row, the search steps over two, then
-/// three…: bytes that do not repeat (a font's outlines) are passed over quickly, as LZ4 does.
+/// three…: bytes that do not repeat (a photo's pixels) are passed over quickly, as LZ4 does.
 const SKIP_AFTER: u32 = 32;
 
 /// Zlib-wrapped deflate of `input`, in the format `/FlateDecode` reads.
