@@ -178,7 +178,10 @@ fn write_render(
         }
     };
     let paths: Vec<PathBuf> = files.iter().map(|(path, _)| path.clone()).collect();
-    guard(&paths).map_err(RenderError::Refused)?;
+    // The same names as checked above need no second check (it reads each existing output).
+    if paths != planned {
+        guard(&paths).map_err(RenderError::Refused)?;
+    }
     let written = write_atomically(&files)
         .and_then(|()| streamed.map_or(Ok(()), |bytes| write_stdout(&bytes)))
         .map_err(|e| RenderError::Input(fail(e)));
