@@ -11,7 +11,8 @@ process, median of 40, and the throughput of `hanji render` given a folder of 10
   - process: the whole `python3 -c "import typst; typst.compile(...)"`, the way the issue
     first measured Typst (about 100 ms);
   - cli: `typst compile` in a fresh process, like Hanji's own count, when a Typst CLI is on
-    PATH or named by $TYPST_CLI (cargo install typst-cli --version 0.15.1 --locked).
+    PATH or named by $TYPST_CLI (cargo install typst-cli --version 0.15.1 --locked); Hanji
+    and Typst run in turn, and the ratio is of those runs' medians.
 
 Usage: sheet_bench.py HANJI SHEET
 """
@@ -92,8 +93,13 @@ def main() -> int:
                 run = [cli, "compile", "--ignore-system-fonts", "--font-path", FONTS, "--root",
                        os.path.join(HERE, ".."), TYPST_SHEET, os.path.join(tmp, "typst-cli.pdf")]
                 cpu_ms(run)
-                value = statistics.median(cpu_ms(run) for _ in range(20))
-                print(f"  {'cli':8} {value:6.1f} ms   Hanji/Typst {hanji_cpu / value:.3f}   ({cli})")
+                # In alternating runs, so that a machine slowing down or speeding up between
+                # the two counts does not move the ratio.
+                pairs = [(cpu_ms(one), cpu_ms(run)) for _ in range(60)]
+                ours = statistics.median(p[0] for p in pairs)
+                value = statistics.median(p[1] for p in pairs)
+                print(f"  {'cli':8} {value:6.1f} ms   Hanji/Typst {ours / value:.3f}   ({cli}; 60 alternating runs, "
+                      f"Hanji {ours:.1f} ms in them)")
         except ImportError:
             print("(typst not installed: pip install typst==0.15.2 to compare)")
         folder = os.path.join(tmp, "sheets")
