@@ -27,10 +27,9 @@ pub fn lookup(grapheme: &str) -> Option<&'static str> {
             return None;
         }
     }
+    // Longer clusters are meant as emoji (a lone character was decided above).
     let chars: Vec<char> = grapheme.chars().collect();
-    let first = *chars.first()?;
-    let emoji_style = chars.len() > 1 || u32::from(first) >= 0x1F000 || default_emoji_presentation(first);
-    if !emoji_style {
+    if chars.is_empty() {
         return None;
     }
     let exact = hex_name(chars.iter());

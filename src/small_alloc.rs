@@ -112,15 +112,9 @@ pub fn prefault(source_len: usize) {
     }
     #[cfg(target_os = "linux")]
     {
-        let page = |address: usize| address & !4095;
         let pool = total * 2 / 5;
-        let from = page(NEXT.load(Ordering::Relaxed) + 4095);
-        let to = page(from + pool).min(base + REGION);
-        if to > from {
-            // SAFETY: the range lies in the region this module mapped; populating only makes
-            // its pages present. Kernels without MADV_POPULATE_WRITE refuse it, harmlessly.
-            unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_POPULATE_WRITE) };
-        }
+        let from = NEXT.load(Ordering::Relaxed);
+        populate(from, (from + pool).min(base + REGION));
         #[cfg(target_env = "gnu")]
         {
             let heap = total - pool;
@@ -129,14 +123,23 @@ pub fn prefault(source_len: usize) {
             unsafe {
                 let block = libc::malloc(heap);
                 if !block.is_null() {
-                    let (from, to) = (page(block as usize + 4095), page(block as usize + heap));
-                    if to > from {
-                        libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_POPULATE_WRITE);
-                    }
+                    populate(block as usize, block as usize + heap);
                     libc::free(block);
                 }
             }
         }
+    }
+}
+
+/// Makes the whole pages between `from` and `to` present in one call. Kernels without
+/// MADV_POPULATE_WRITE refuse it, harmlessly.
+#[cfg(target_os = "linux")]
+fn populate(from: usize, to: usize) {
+    let (from, to) = ((from + 4095) & !4095, to & !4095);
+    if to > from {
+        // SAFETY: callers pass memory that is theirs to write (the region, a live block);
+        // populating only makes its pages present.
+        unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_POPULATE_WRITE) };
     }
 }
 

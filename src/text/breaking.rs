@@ -250,16 +250,15 @@ fn fill(shaped: &ShapedText, max_width: f32, scale: f32, hyphen_width: f32, shor
     let limit = max_width + 0.01;
 
     let points = shaped_break_points(shaped);
-    // Most paragraphs of a sheet are one line that fits. Then, as no advance is negative,
-    // every break point fits too, and the loop below would end with that one line.
-    if shortcuts
-        && widths_grow
-        && width(0, glyphs.len()) * scale <= limit
-        && !points.iter().any(|p| p.mandatory && p.offset < text.len())
-    {
-        return vec![line(0..glyphs.len(), false)];
-    }
     if shortcuts {
+        // Most paragraphs of a sheet are one line that fits. Then, as no advance is negative,
+        // every break point fits too, and the loop below would end with that one line.
+        if widths_grow
+            && width(0, glyphs.len()) * scale <= limit
+            && !points.iter().any(|p| p.mandatory && p.offset < text.len())
+        {
+            return vec![line(0..glyphs.len(), false)];
+        }
         if let Some(last) = shaped.filled.0.borrow().as_ref() {
             // Every width compared decides alike, whatever the line's width and scale were.
             if last.hyphen_width == hyphen_width

@@ -168,12 +168,12 @@ impl LoadedFont {
         }
     }
 
-    /// The glyph and its advance (in em) for a character, if the font has it.
     /// [`LoadedFont::glyph_for`] of `-`.
     pub fn hyphen(&self) -> Option<(u16, f32)> {
         *self.hyphen.get_or_init(|| self.glyph_for('-'))
     }
 
+    /// The glyph and its advance (in em) for a character, if the font has it.
     pub fn glyph_for(&self, c: char) -> Option<(u16, f32)> {
         let gid = self.charmap.map(c)?;
         let advance = self.metrics.advance_width(gid).unwrap_or(0.0) / self.units_per_em;

@@ -1,6 +1,7 @@
 //! Itemize and shape: styled text → glyphs with advances, split into runs by span, script and
 //! font coverage so that each run is shaped by HarfBuzz with one font and one script.
 
+use std::cell::{OnceCell, RefCell};
 use std::ops::Range;
 
 use harfbuzz_rs::UnicodeBuffer;
@@ -138,35 +139,13 @@ pub struct BreakPoint {
     pub mandatory: bool,
 }
 
-/// A paragraph's break opportunities, found on first use and kept: they depend on the text
-/// alone, and fitting a sheet breaks the same paragraph into lines at every scale it tries.
-/// Not part of the paragraph's identity, so equal whether found yet or not.
+/// A cache kept beside a paragraph (see the fields that hold one): what was found about it
+/// on first use, or how it was last laid out. Not part of the paragraph's identity, so equal
+/// whether filled yet or not.
 #[derive(Debug, Clone, Default)]
-pub struct KnownBreaks(pub std::cell::OnceCell<Vec<BreakPoint>>);
+pub struct Memo<C>(pub C);
 
-impl PartialEq for KnownBreaks {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-/// Something found about a paragraph on first use and kept (see the fields that hold one).
-/// Not part of the paragraph's identity, so equal whether found yet or not.
-#[derive(Debug, Clone, Default)]
-pub struct Memo<T>(pub std::cell::OnceCell<T>);
-
-impl<T> PartialEq for Memo<T> {
-    fn eq(&self, _: &Self) -> bool {
-        true
-    }
-}
-
-/// How the paragraph was last filled into lines (see `text::breaking`). Equal whether known
-/// or not, as [`KnownBreaks`].
-#[derive(Debug, Clone, Default)]
-pub struct LastFilled(pub std::cell::RefCell<Option<super::breaking::FilledLines>>);
-
-impl PartialEq for LastFilled {
+impl<C> PartialEq for Memo<C> {
     fn eq(&self, _: &Self) -> bool {
         true
     }
@@ -183,14 +162,17 @@ pub struct ShapedText {
     pub base: Option<(FontId, f32, f32)>,
     /// See [`StyledText::no_hyphens`].
     pub no_hyphens: bool,
-    pub breaks: KnownBreaks,
+    /// The break opportunities: they depend on the text alone, and fitting a sheet breaks the
+    /// same paragraph into lines at every scale it tries.
+    pub breaks: Memo<OnceCell<Vec<BreakPoint>>>,
     /// The height-giving measures of the paragraph set on one line (see `text::place`): most
     /// paragraphs of a sheet are one line at every scale tried.
-    pub one_line: Memo<[f32; 4]>,
+    pub one_line: Memo<OnceCell<[f32; 4]>>,
     /// The running sum of the advances at scale 1 (see `text::breaking`), and whether none is
     /// negative.
-    pub advance_sums: Memo<(Vec<f32>, bool)>,
-    pub filled: LastFilled,
+    pub advance_sums: Memo<OnceCell<(Vec<f32>, bool)>>,
+    /// How the paragraph was last filled into lines (see `text::breaking`).
+    pub filled: Memo<RefCell<Option<super::breaking::FilledLines>>>,
 }
 
 impl ShapedText {
@@ -348,10 +330,10 @@ pub fn shape(text: StyledText, fonts: &FontSetup, warnings: &mut Vec<Warning>) -
         line: text.line,
         base: text.base,
         no_hyphens: text.no_hyphens,
-        breaks: KnownBreaks::default(),
+        breaks: Memo::default(),
         one_line: Memo::default(),
         advance_sums: Memo::default(),
-        filled: LastFilled::default(),
+        filled: Memo::default(),
     }
 }
 
