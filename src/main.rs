@@ -171,6 +171,12 @@ enum Format {
 }
 
 fn main() -> ExitCode {
+    // A render ends when its files are written, so it uses the binary's own allocator (see
+    // the `Render` arm below); switched on before the arguments are parsed, their blocks come
+    // from its region too, which is already in memory, instead of from pages of their own.
+    if std::env::args_os().nth(1).is_some_and(|command| command == "render") {
+        hanji::small_alloc::enable();
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Render {

@@ -1,35 +1,52 @@
-//! The allocator of the `hanji` binary: once [`enable`]d, blocks of up to 1 KiB come from
-//! per-thread free lists carved out of one reserved region; everything else goes to the system
-//! allocator.
+//! The allocator of the `hanji` binary: once [`enable`]d, blocks of up to 4 MiB come from one
+//! reserved region; everything else goes to the system allocator.
 //!
 //! Why: a sheet makes some 20,000 small allocations, and glibc's `malloc`, `free` and
 //! `realloc` took 15 % of a fresh render's instructions (callgrind); taking a block off a free
-//! list is a few loads. The region's memory is never handed back to the system, so only the
-//! commands that end when their work is done switch it on; a server or a watcher, whose
-//! threads come and go, keeps the system allocator alone.
+//! list is a few loads. And a fresh process pays for each page it touches, about 2 µs a page
+//! on this VM: some 0.9 ms for the 1.7 MB a sheet touches, a sixth of its time. The region
+//! asks for transparent huge pages, so its first 2 MiB, which hold a whole sheet, arrive in
+//! one fault that costs about as much as 70 small ones. That is why large blocks come from
+//! the region too, packed as tightly as glibc packs them, instead of from glibc's heap of
+//! small pages.
+//!
+//! - Blocks of up to 1 KiB: per-thread free lists, one per 16-byte size class, carved from
+//!   64 KiB chunks of the region.
+//! - Larger blocks: first fit in one address-ordered list of holes, which merge with their
+//!   neighbours when freed; a block grows in place into the hole or the free space after it.
+//!
+//! The region's memory is never handed back to the system, so only the commands that end
+//! when their work is done switch it on; a server or a watcher, whose threads come and go,
+//! keeps the system allocator alone.
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::cell::Cell;
+use std::cell::{Cell, UnsafeCell};
 use std::ptr::null_mut;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// Block sizes are multiples of this, which is also the largest alignment served.
 const GRANULE: usize = 16;
-/// The largest block served from the free lists.
+/// The largest small block; larger ones, up to [`LARGEST_LARGE`], are fitted into holes.
 const LARGEST: usize = 1024;
 const CLASSES: usize = LARGEST / GRANULE;
-/// What a thread takes from the region at a time.
+const LARGEST_LARGE: usize = 4 << 20;
+/// What a thread takes from the region at a time for its small blocks.
 const CHUNK: usize = 64 * 1024;
 /// Address space reserved (not committed): pages are touched only as blocks are first used.
-/// When it runs out, small blocks come from the system allocator too.
+/// When it runs out, blocks come from the system allocator.
 const REGION: usize = 512 << 20;
+/// A transparent huge page: the region starts on one.
+const HUGE_PAGE: usize = 2 << 20;
+/// Holes kept for reuse; past this many, a freed large block that merges with no hole stays
+/// unused.
+const MAX_HOLES: usize = 256;
 
 /// The global allocator: `#[global_allocator] static A: SmallBlocks = SmallBlocks;`.
 pub struct SmallBlocks;
 
 /// Start of the region; 0 while the free lists are off.
 static BASE: AtomicUsize = AtomicUsize::new(0);
-/// The next chunk not yet given to a thread.
+/// The end of what the region has given out: the next chunk or large block starts here.
 static NEXT: AtomicUsize = AtomicUsize::new(0);
 
 /// A thread's free lists (one per size class, linked through the free blocks themselves) and
@@ -57,34 +74,40 @@ pub fn enable() -> bool {
     {
         // SAFETY: an anonymous private mapping at an address of the kernel's choice touches no
         // existing memory.
-        let region = unsafe {
+        let mapping = unsafe {
             libc::mmap(
                 null_mut(),
-                REGION,
+                REGION + HUGE_PAGE,
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
                 -1,
                 0,
             )
         };
-        if region == libc::MAP_FAILED {
+        if mapping == libc::MAP_FAILED {
             return false;
         }
-        // Larger blocks stay with glibc, which then keeps them in its heap rather than mapping
-        // each of a fresh process's few large buffers on its own: a freed one is reused, not
-        // unmapped and faulted in again.
+        let start = (mapping as usize + HUGE_PAGE - 1) & !(HUGE_PAGE - 1);
+        // Where transparent huge pages are off the advice is refused, harmlessly: the region
+        // then works in small pages.
+        #[cfg(target_os = "linux")]
+        // SAFETY: advice on memory of the mapping just made.
+        unsafe {
+            libc::madvise(start as *mut libc::c_void, REGION, libc::MADV_HUGEPAGE)
+        };
+        // Blocks over 4 MiB stay with glibc, which then keeps them in its heap rather than
+        // mapping each on its own: a freed one is reused, not unmapped and faulted in again.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
         // SAFETY: mallopt only sets the allocator's thresholds.
         unsafe {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
             libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
         }
-        let start = region as usize;
         NEXT.store(start, Ordering::Relaxed);
         if BASE.compare_exchange(0, start, Ordering::AcqRel, Ordering::Acquire).is_err() {
             // Another thread enabled it first.
             // SAFETY: the mapping was made above and nothing points into it.
-            unsafe { libc::munmap(region, REGION) };
+            unsafe { libc::munmap(mapping, REGION + HUGE_PAGE) };
         }
         true
     }
@@ -94,16 +117,17 @@ pub fn enable() -> bool {
     }
 }
 
-/// Pages touched one by one cost a page fault each (about 2.5 µs here); pages populated in one
-/// call cost less than half of that. A render touches memory roughly in proportion to its
-/// source: this many bytes for each byte of Markdown, up to [`PREFAULT_MOST`].
+/// Pages touched one by one cost a page fault each (about 2 µs here); pages populated in one
+/// call cost less, and a huge page is one fault either way. A render touches memory roughly
+/// in proportion to its source: this many bytes for each byte of Markdown, up to
+/// [`PREFAULT_MOST`].
 const PREFAULT_PER_SOURCE_BYTE: usize = 300;
 const PREFAULT_MOST: usize = 1600 << 10;
 
-/// Populates, in two calls, about the memory a render of a source of `source_len` bytes will
-/// touch: the next part of the region (two fifths) and the top of glibc's heap (the rest).
-/// A guess on the low side: pages not populated are still faulted in when used, while
-/// populated pages never used are wasted work. Nothing when the free lists are off.
+/// Populates, in one call, about the memory a render of a source of `source_len` bytes will
+/// touch: the next part of the region. A guess on the low side: pages not populated are still
+/// faulted in when used, while populated pages never used are wasted work. Nothing when the
+/// free lists are off.
 pub fn prefault(source_len: usize) {
     let base = BASE.load(Ordering::Acquire);
     let total = source_len.saturating_mul(PREFAULT_PER_SOURCE_BYTE).min(PREFAULT_MOST);
@@ -112,40 +136,34 @@ pub fn prefault(source_len: usize) {
     }
     #[cfg(target_os = "linux")]
     {
-        let pool = total * 2 / 5;
         let from = NEXT.load(Ordering::Relaxed);
-        populate(from, (from + pool).min(base + REGION));
-        #[cfg(target_env = "gnu")]
-        {
-            let heap = total - pool;
-            // SAFETY: a block of glibc's own, populated while it is ours and given back at once;
-            // it joins the top of the heap, which the next allocations are cut from.
-            unsafe {
-                let block = libc::malloc(heap);
-                if !block.is_null() {
-                    populate(block as usize, block as usize + heap);
-                    libc::free(block);
-                }
-            }
+        let (from, to) = ((from + 4095) & !4095, (from + total).min(base + REGION) & !4095);
+        if to > from {
+            // SAFETY: memory of the region, which is ours to write; populating only makes its
+            // pages present. Kernels without MADV_POPULATE_WRITE refuse it, harmlessly.
+            unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_POPULATE_WRITE) };
         }
     }
 }
 
-/// Makes the whole pages between `from` and `to` present in one call. Kernels without
-/// MADV_POPULATE_WRITE refuse it, harmlessly.
-#[cfg(target_os = "linux")]
-fn populate(from: usize, to: usize) {
-    let (from, to) = ((from + 4095) & !4095, to & !4095);
-    if to > from {
-        // SAFETY: callers pass memory that is theirs to write (the region, a live block);
-        // populating only makes its pages present.
-        unsafe { libc::madvise(from as *mut libc::c_void, to - from, libc::MADV_POPULATE_WRITE) };
-    }
+/// What the region does with a layout.
+#[derive(Clone, Copy, PartialEq, Debug)]
+enum Kind {
+    /// A small block of this size class.
+    Small(usize),
+    /// A large block of this many bytes (the size rounded up to the granule).
+    Large(usize),
 }
 
-/// The size class of a layout the free lists serve.
-fn class(size: usize, align: usize) -> Option<usize> {
-    (size <= LARGEST && align <= GRANULE).then(|| size.max(1).div_ceil(GRANULE) - 1)
+fn kind(size: usize, align: usize) -> Option<Kind> {
+    if align > GRANULE || size > LARGEST_LARGE {
+        return None;
+    }
+    Some(if size <= LARGEST {
+        Kind::Small(size.max(1).div_ceil(GRANULE) - 1)
+    } else {
+        Kind::Large(size.next_multiple_of(GRANULE))
+    })
 }
 
 /// Whether `ptr` was served from the region.
@@ -154,9 +172,9 @@ fn from_region(ptr: *mut u8) -> bool {
     base != 0 && (ptr as usize).wrapping_sub(base) < REGION
 }
 
-/// A block of class `class` from this thread's free list or its chunk; `None` when the region
-/// is used up.
-fn take(class: usize, base: usize) -> Option<*mut u8> {
+/// A small block of class `class` from this thread's free list or its chunk; `None` when the
+/// region is used up.
+fn take_small(class: usize, base: usize) -> Option<*mut u8> {
     LOCAL
         .try_with(|local| {
             let head = local.free[class].get();
@@ -182,11 +200,11 @@ fn take(class: usize, base: usize) -> Option<*mut u8> {
         .flatten()
 }
 
-/// Puts a block of the region on this thread's free list of its class.
+/// Puts a small block on this thread's free list of its class.
 ///
 /// # Safety
-/// `ptr` is a block of class `class` from the region that nothing uses any more.
-unsafe fn give_back(ptr: *mut u8, class: usize) {
+/// `ptr` is a small block of class `class` from the region that nothing uses any more.
+unsafe fn give_back_small(ptr: *mut u8, class: usize) {
     // A thread being torn down keeps the block (it stays in the region, unused).
     let _ = LOCAL.try_with(|local| {
         // SAFETY: the block is free and at least 16 bytes, aligned to 16.
@@ -195,43 +213,203 @@ unsafe fn give_back(ptr: *mut u8, class: usize) {
     });
 }
 
-// SAFETY: blocks of the region are handed out once until given back; their size class is the
-// layout's, which Rust passes unchanged to `dealloc` and `realloc`; all else is `System`'s.
+/// The free stretches of the region between large blocks, by address, none touching another
+/// or the end of what was given out.
+struct Holes {
+    count: usize,
+    spans: [(usize, usize); MAX_HOLES],
+}
+
+/// [`Holes`] behind a spin lock: large blocks are few (a few hundred for a sheet), so the
+/// lock is seldom contended, and a lock that may not allocate cannot be the standard one.
+struct Shared {
+    locked: AtomicBool,
+    holes: UnsafeCell<Holes>,
+}
+
+// SAFETY: `holes` is only reached through `with_holes`, which holds the lock.
+unsafe impl Sync for Shared {}
+
+static SHARED: Shared = Shared {
+    locked: AtomicBool::new(false),
+    holes: UnsafeCell::new(Holes { count: 0, spans: [(0, 0); MAX_HOLES] }),
+};
+
+fn with_holes<T>(work: impl FnOnce(&mut Holes) -> T) -> T {
+    let mut spins = 0u32;
+    while SHARED.locked.compare_exchange_weak(false, true, Ordering::Acquire, Ordering::Relaxed).is_err() {
+        spins += 1;
+        if spins.is_multiple_of(64) {
+            std::thread::yield_now();
+        } else {
+            std::hint::spin_loop();
+        }
+    }
+    // SAFETY: the lock is held, so this is the only reference.
+    let result = work(unsafe { &mut *SHARED.holes.get() });
+    SHARED.locked.store(false, Ordering::Release);
+    result
+}
+
+impl Holes {
+    /// The first hole of at least `size` bytes, shortened from its start.
+    fn take(&mut self, size: usize) -> Option<usize> {
+        let index = self.spans[..self.count].iter().position(|&(_, len)| len >= size)?;
+        let (start, len) = self.spans[index];
+        if len == size {
+            self.remove(index);
+        } else {
+            self.spans[index] = (start + size, len - size);
+        }
+        Some(start)
+    }
+
+    /// Takes `size` bytes from the start of the hole that begins at `at`, if it is that long.
+    fn take_at(&mut self, at: usize, size: usize) -> bool {
+        let index = self.spans[..self.count].partition_point(|&(start, _)| start < at);
+        match self.spans[..self.count].get(index) {
+            Some(&(start, len)) if start == at && len >= size => {
+                if len == size {
+                    self.remove(index);
+                } else {
+                    self.spans[index] = (start + size, len - size);
+                }
+                true
+            }
+            _ => false,
+        }
+    }
+
+    /// Frees `size` bytes at `start`, merging with the holes on either side and with the free
+    /// space at the end of the region.
+    fn give(&mut self, mut start: usize, mut size: usize) {
+        let index = self.spans[..self.count].partition_point(|&(s, _)| s < start);
+        let merges_before = index > 0 && {
+            let (s, l) = self.spans[index - 1];
+            s + l == start
+        };
+        let merges_after = index < self.count && start + size == self.spans[index].0;
+        match (merges_before, merges_after) {
+            (true, true) => {
+                let (s, l) = self.spans[index - 1];
+                let after = self.spans[index].1;
+                self.spans[index - 1] = (s, l + size + after);
+                self.remove(index);
+                (start, size) = self.spans[index - 1];
+            }
+            (true, false) => {
+                let (s, l) = self.spans[index - 1];
+                self.spans[index - 1] = (s, l + size);
+                (start, size) = self.spans[index - 1];
+            }
+            (false, true) => {
+                let after = self.spans[index].1;
+                self.spans[index] = (start, size + after);
+                size += after;
+            }
+            (false, false) => {
+                if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+                    return;
+                }
+                if self.count < MAX_HOLES {
+                    self.spans.copy_within(index..self.count, index + 1);
+                    self.spans[index] = (start, size);
+                    self.count += 1;
+                }
+                return;
+            }
+        }
+        // The merged hole is the last thing given out: it goes back to the free space.
+        if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            let index = self.spans[..self.count].partition_point(|&(s, _)| s < start);
+            self.remove(index);
+        }
+    }
+
+    fn remove(&mut self, index: usize) {
+        self.spans.copy_within(index + 1..self.count, index);
+        self.count -= 1;
+    }
+}
+
+/// A large block of `size` bytes (a multiple of the granule): the first hole that holds it,
+/// or the free space at the end.
+fn take_large(size: usize, base: usize) -> Option<*mut u8> {
+    if let Some(start) = with_holes(|holes| holes.take(size)) {
+        return Some(start as *mut u8);
+    }
+    let start = NEXT.fetch_add(size, Ordering::Relaxed);
+    (start + size <= base + REGION).then_some(start as *mut u8)
+}
+
+/// Grows or shrinks the large block at `ptr` in place: into the hole or the free space after
+/// it, or giving its tail back. False when what follows it is in use.
+fn resize_large(ptr: usize, size: usize, new_size: usize) -> bool {
+    let end = ptr + size;
+    if new_size <= size {
+        if new_size < size {
+            with_holes(|holes| holes.give(ptr + new_size, size - new_size));
+        }
+        return true;
+    }
+    let more = new_size - size;
+    let base = BASE.load(Ordering::Acquire);
+    with_holes(|holes| {
+        holes.take_at(end, more)
+            || (ptr + new_size <= base + REGION
+                && NEXT.compare_exchange(end, ptr + new_size, Ordering::Relaxed, Ordering::Relaxed).is_ok())
+    })
+}
+
+impl SmallBlocks {
+    /// A block from the region, or null when the layout is not the region's or it is full.
+    fn take(layout: Layout) -> *mut u8 {
+        let base = BASE.load(Ordering::Acquire);
+        let block = match kind(layout.size(), layout.align()) {
+            _ if base == 0 => None,
+            Some(Kind::Small(class)) => take_small(class, base),
+            Some(Kind::Large(size)) => take_large(size, base),
+            None => None,
+        };
+        block.unwrap_or(null_mut())
+    }
+}
+
+// SAFETY: blocks of the region are handed out once until given back; their kind and size
+// follow from the layout, which Rust passes unchanged to `dealloc` and `realloc`; all else is
+// `System`'s.
 unsafe impl GlobalAlloc for SmallBlocks {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let base = BASE.load(Ordering::Acquire);
-        if base != 0 {
-            if let Some(block) = class(layout.size(), layout.align()).and_then(|c| take(c, base)) {
-                return block;
-            }
+        let block = Self::take(layout);
+        if !block.is_null() {
+            return block;
         }
         // SAFETY: the caller's layout, passed on.
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let base = BASE.load(Ordering::Acquire);
-        if base != 0 {
-            if let Some(block) = class(layout.size(), layout.align()).and_then(|c| take(c, base)) {
-                // SAFETY: the block holds at least `layout.size()` bytes.
-                unsafe { block.write_bytes(0, layout.size()) };
-                return block;
-            }
+        let block = Self::take(layout);
+        if !block.is_null() {
+            // SAFETY: the block holds at least `layout.size()` bytes.
+            unsafe { block.write_bytes(0, layout.size()) };
+            return block;
         }
         // SAFETY: the caller's layout, passed on (calloc skips clearing fresh pages).
         unsafe { System.alloc_zeroed(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        if from_region(ptr) {
-            if let Some(c) = class(layout.size(), layout.align()) {
-                // SAFETY: the caller gives the block up; its layout is the one it was made with.
-                unsafe { give_back(ptr, c) };
-            }
-            return;
+        if !from_region(ptr) {
+            // SAFETY: not from the region, so from `System` with this layout.
+            return unsafe { System.dealloc(ptr, layout) };
         }
-        // SAFETY: not from the region, so from `System` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
+        match kind(layout.size(), layout.align()) {
+            // SAFETY: the caller gives the block up; its layout is the one it was made with.
+            Some(Kind::Small(class)) => unsafe { give_back_small(ptr, class) },
+            Some(Kind::Large(size)) => with_holes(|holes| holes.give(ptr as usize, size)),
+            None => {}
+        }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
@@ -239,9 +417,12 @@ unsafe impl GlobalAlloc for SmallBlocks {
             // SAFETY: a `System` block, resized by `System`.
             return unsafe { System.realloc(ptr, layout, new_size) };
         }
-        let old_class = class(layout.size(), layout.align());
-        if old_class.is_some() && old_class == class(new_size, layout.align()) {
-            return ptr;
+        match (kind(layout.size(), layout.align()), kind(new_size, layout.align())) {
+            (Some(Kind::Small(old)), Some(Kind::Small(new))) if old == new => return ptr,
+            (Some(Kind::Large(old)), Some(Kind::Large(new))) if resize_large(ptr as usize, old, new) => {
+                return ptr
+            }
+            _ => {}
         }
         // SAFETY: `GlobalAlloc::realloc`'s contract: the new size, rounded to the alignment,
         // does not overflow.
@@ -264,14 +445,48 @@ mod tests {
     use super::*;
 
     #[test]
-    fn classes_round_up_to_the_granule_and_stop_at_the_largest() {
-        assert_eq!(class(0, 1), Some(0));
-        assert_eq!(class(1, 8), Some(0));
-        assert_eq!(class(16, 16), Some(0));
-        assert_eq!(class(17, 8), Some(1));
-        assert_eq!(class(1024, 8), Some(CLASSES - 1));
-        assert_eq!(class(1025, 8), None);
-        assert_eq!(class(64, 32), None);
+    fn sizes_round_up_to_the_granule_and_stop_at_the_largest() {
+        assert_eq!(kind(0, 1), Some(Kind::Small(0)));
+        assert_eq!(kind(1, 8), Some(Kind::Small(0)));
+        assert_eq!(kind(16, 16), Some(Kind::Small(0)));
+        assert_eq!(kind(17, 8), Some(Kind::Small(1)));
+        assert_eq!(kind(1024, 8), Some(Kind::Small(CLASSES - 1)));
+        assert_eq!(kind(1025, 8), Some(Kind::Large(1040)));
+        assert_eq!(kind(LARGEST_LARGE, 8), Some(Kind::Large(LARGEST_LARGE)));
+        assert_eq!(kind(LARGEST_LARGE + 1, 8), None);
+        assert_eq!(kind(64, 32), None);
+    }
+
+    /// Holes merge with their neighbours whichever order they are freed in, are taken first
+    /// fit from their start, and a block grows into the hole right after it.
+    #[test]
+    fn holes_merge_split_and_grow_blocks() {
+        // Addresses far from the region's end, which no hole here may touch.
+        let mut holes = Holes { count: 0, spans: [(0, 0); MAX_HOLES] };
+        let spans = |h: &Holes| h.spans[..h.count].to_vec();
+        holes.give(0x3000, 0x100);
+        holes.give(0x1000, 0x100);
+        assert_eq!(spans(&holes), [(0x1000, 0x100), (0x3000, 0x100)]);
+        holes.give(0x1100, 0x100); // merges with the hole before
+        holes.give(0x2f00, 0x100); // merges with the hole after
+        assert_eq!(spans(&holes), [(0x1000, 0x200), (0x2f00, 0x200)]);
+        holes.give(0x1200, 0x1d00); // fills the gap: one hole
+        assert_eq!(spans(&holes), [(0x1000, 0x2100)]);
+        assert_eq!(holes.take(0x80), Some(0x1000));
+        assert_eq!(spans(&holes), [(0x1080, 0x2080)]);
+        assert!(!holes.take_at(0x1000, 0x10), "no hole starts there");
+        assert!(holes.take_at(0x1080, 0x80));
+        assert_eq!(holes.take(0x3000), None);
+        assert_eq!(holes.take(0x2000), Some(0x1100));
+        assert_eq!(spans(&holes), []);
+        // Past the limit, a hole that merges with none is dropped; merging still works.
+        for i in 0..MAX_HOLES + 10 {
+            holes.give(0x10_0000 + i * 0x100, 0x10);
+        }
+        assert_eq!(holes.count, MAX_HOLES);
+        holes.give(0x10_0010, 0xf0);
+        assert_eq!(holes.spans[0], (0x10_0000, 0x110));
+        assert_eq!(holes.count, MAX_HOLES - 1);
     }
 
     /// Blocks of every class from several threads: each keeps its own bytes while the others
@@ -287,7 +502,8 @@ mod tests {
                     let a = SmallBlocks;
                     let mut blocks = Vec::new();
                     for round in 0..3u8 {
-                        for size in (1..=1100usize).step_by(7) {
+                        let large = [1500, 4096, 10_000, 70_000, 300_000, LARGEST_LARGE];
+                        for size in (1..=1100usize).step_by(7).chain(large) {
                             let layout = Layout::from_size_align(size, 8).unwrap();
                             let p = unsafe { a.alloc(layout) };
                             assert!(!p.is_null());
@@ -352,7 +568,7 @@ mod tests {
     }
 
     /// Populating ahead changes nothing a caller can see: blocks still come from the region,
-    /// fresh ones are zero, and glibc's heap still serves large blocks.
+    /// fresh ones are zero, and glibc still serves blocks over 4 MiB.
     #[test]
     fn prefaulted_memory_serves_blocks_as_before() {
         assert!(enable());
@@ -361,23 +577,28 @@ mod tests {
         let a = SmallBlocks;
         let small = Layout::from_size_align(48, 8).unwrap();
         let large = Layout::from_size_align(300_000, 8).unwrap();
-        let (p, q) = unsafe { (a.alloc_zeroed(small), a.alloc_zeroed(large)) };
-        assert!(from_region(p) && !from_region(q));
+        let huge = Layout::from_size_align(LARGEST_LARGE + 1, 8).unwrap();
+        let (p, q, r) = unsafe { (a.alloc_zeroed(small), a.alloc_zeroed(large), a.alloc_zeroed(huge)) };
+        assert!(from_region(p) && from_region(q) && !from_region(r));
         let zero =
             |ptr: *mut u8, n: usize| unsafe { std::slice::from_raw_parts(ptr, n) }.iter().all(|&b| b == 0);
-        assert!(zero(p, 48) && zero(q, 300_000));
+        assert!(zero(p, 48) && zero(q, 300_000) && zero(r, huge.size()));
         unsafe {
             q.write_bytes(7, 300_000);
             a.dealloc(p, small);
             a.dealloc(q, large);
+            a.dealloc(r, huge);
         }
     }
 
     #[test]
-    fn large_and_over_aligned_blocks_come_from_the_system() {
+    fn huge_and_over_aligned_blocks_come_from_the_system() {
         assert!(enable());
         let a = SmallBlocks;
-        for layout in [Layout::from_size_align(4096, 8).unwrap(), Layout::from_size_align(64, 64).unwrap()] {
+        let huge = Layout::from_size_align(LARGEST_LARGE + 16, 8).unwrap();
+        for layout in
+            [huge, Layout::from_size_align(64, 64).unwrap(), Layout::from_size_align(4096, 32).unwrap()]
+        {
             let p = unsafe { a.alloc(layout) };
             assert!(!from_region(p));
             assert_eq!(p as usize % layout.align(), 0);
@@ -391,5 +612,67 @@ mod tests {
         let again = unsafe { a.alloc(small) };
         assert_eq!(again, p);
         unsafe { a.dealloc(again, small) };
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::test_runner::Config {
+            cases: 64,
+            failure_persistence: None,
+            rng_seed: proptest::test_runner::RngSeed::Fixed(0x0068_6f6c_6573),
+            ..proptest::test_runner::Config::default()
+        })]
+
+        /// Random allocations, frees and resizes, small and large: every live block keeps its
+        /// own bytes, and no two live blocks overlap.
+        #[test]
+        fn random_blocks_keep_their_bytes_and_never_overlap(
+            steps in proptest::collection::vec((0u8..4, 1usize..200_000, proptest::num::usize::ANY), 1..300)
+        ) {
+            proptest::prop_assert!(enable());
+            let a = SmallBlocks;
+            let mut live: Vec<(*mut u8, Layout, u8)> = Vec::new();
+            let check = |p: *mut u8, layout: Layout, fill: u8| {
+                let bytes = unsafe { std::slice::from_raw_parts(p, layout.size()) };
+                bytes.iter().all(|&b| b == fill)
+            };
+            for (n, (op, raw_size, pick)) in steps.into_iter().enumerate() {
+                // Sizes spread over both kinds: a third small, the rest large.
+                let size = if raw_size % 3 == 0 { raw_size % 1024 + 1 } else { raw_size };
+                let fill = n as u8;
+                match op {
+                    0 | 1 => {
+                        let layout = Layout::from_size_align(size, 8).unwrap();
+                        let p = unsafe { a.alloc(layout) };
+                        proptest::prop_assert!(!p.is_null());
+                        unsafe { p.write_bytes(fill, size) };
+                        live.push((p, layout, fill));
+                    }
+                    2 if !live.is_empty() => {
+                        let (p, layout, old) = live.swap_remove(pick % live.len());
+                        proptest::prop_assert!(check(p, layout, old));
+                        unsafe { a.dealloc(p, layout) };
+                    }
+                    3 if !live.is_empty() => {
+                        let index = pick % live.len();
+                        let (p, layout, old) = live[index];
+                        proptest::prop_assert!(check(p, layout, old));
+                        let moved = unsafe { a.realloc(p, layout, size) };
+                        proptest::prop_assert!(!moved.is_null());
+                        let kept = unsafe { std::slice::from_raw_parts(moved, layout.size().min(size)) };
+                        proptest::prop_assert!(kept.iter().all(|&b| b == old));
+                        unsafe { moved.write_bytes(fill, size) };
+                        live[index] = (moved, Layout::from_size_align(size, 8).unwrap(), fill);
+                    }
+                    _ => {}
+                }
+                let mut spans: Vec<(usize, usize)> = live.iter().map(|(p, l, _)| (*p as usize, l.size())).collect();
+                spans.sort_unstable();
+                proptest::prop_assert!(spans.windows(2).all(|w| w[0].0 + w[0].1 <= w[1].0), "overlap");
+            }
+            for (p, layout, fill) in live {
+                proptest::prop_assert!(check(p, layout, fill));
+                unsafe { a.dealloc(p, layout) };
+            }
+        }
     }
 }
