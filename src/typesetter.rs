@@ -52,6 +52,7 @@ pub fn font_setup<'a>(
         fallbacks: &style.fonts.fallbacks,
         size_factor,
         symbols: &style.fonts.symbols,
+        ascii_symbols: crate::text::shape::ascii_set(&style.fonts.symbols),
         symbol_font: Some(style.fonts.symbol_font),
         code_font: Some(style.fonts.code),
         code_fallbacks: &style.fonts.code_fallbacks,

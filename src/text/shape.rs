@@ -203,6 +203,8 @@ pub struct FontSetup<'a> {
     pub size_factor: &'a dyn Fn(FontId) -> f32,
     /// Characters drawn from `symbol_font` first, whatever the span's font has (outside code).
     pub symbols: &'a str,
+    /// The ASCII characters of `symbols`, one bit each.
+    pub ascii_symbols: u128,
     pub symbol_font: Option<FontId>,
     /// Spans in this font are code: what is not Hangul or Han comes from `code_fallbacks`
     /// when the code font lacks it or draws it full-width, so columns stay aligned.
@@ -222,6 +224,7 @@ impl<'a> FontSetup<'a> {
             fallbacks,
             size_factor,
             symbols: "",
+            ascii_symbols: 0,
             symbol_font: None,
             code_font: None,
             code_fallbacks: &[],
@@ -245,6 +248,11 @@ impl<'a> FontSetup<'a> {
             if wide { (p.hangul_height, f.hangul_height) } else { (p.cap_height, f.cap_height) };
         primary_em * ours / theirs.max(0.1)
     }
+}
+
+/// The ASCII characters of `symbols` as a set of bits, for a quick test of each character.
+pub fn ascii_set(symbols: &str) -> u128 {
+    symbols.bytes().filter(u8::is_ascii).fold(0u128, |m, b| m | 1 << b)
 }
 
 /// Hangul, Han and other characters set on a full-width square.
@@ -353,7 +361,7 @@ struct Run {
 fn itemize(text: &str, primary: FontId, fonts: &FontSetup) -> Vec<Run> {
     let mut runs: Vec<Run> = Vec::new();
     let mut run_script = ScriptClass::Neutral;
-    let ascii_symbols = fonts.symbols.bytes().filter(u8::is_ascii).fold(0u128, |m, b| m | 1 << b);
+    let ascii_symbols = fonts.ascii_symbols;
     // Text of ASCII and precomposed Hangul only (most of it) has one character per grapheme:
     // no need to run the grapheme rules over it.
     let simple = text.chars().all(|c| (c.is_ascii() && c != '\r') || ('\u{AC00}'..='\u{D7A3}').contains(&c));
