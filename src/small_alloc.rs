@@ -4,16 +4,19 @@
 //! Why: a sheet makes some 20,000 small allocations, and glibc's `malloc`, `free` and
 //! `realloc` took 15 % of a fresh render's instructions (callgrind); taking a block off a free
 //! list is a few loads. And a fresh process pays for each page it touches, about 2 µs a page
-//! on this VM: some 0.9 ms for the 1.7 MB a sheet touches, a sixth of its time. The region
-//! asks for transparent huge pages, so its first 2 MiB, which hold a whole sheet, arrive in
-//! one fault that costs about as much as 70 small ones. That is why large blocks come from
-//! the region too, packed as tightly as glibc packs them, instead of from glibc's heap of
-//! small pages.
+//! on this VM when faulted in one by one, less than half that when populated ahead in one
+//! call. With every block in one region, packed as tightly as glibc packs them, a render's
+//! memory is one stretch that a single call populates.
 //!
 //! - Blocks of up to 1 KiB: per-thread free lists, one per 16-byte size class, carved from
 //!   64 KiB chunks of the region.
 //! - Larger blocks: first fit in one address-ordered list of holes, which merge with their
 //!   neighbours when freed; a block grows in place into the hole or the free space after it.
+//!
+//! Transparent huge pages were tried and left out: a sheet fits in one, which halved its
+//! memory cost when renders followed each other, but a huge page comes from a free 2 MiB
+//! block, and on a VM that hands such blocks back to its host (free page reporting) the first
+//! touch of one then cost some 5 ms, after any program that freed much memory (Typst).
 //!
 //! The region's memory is never handed back to the system, so only the commands that end
 //! when their work is done switch it on; a server or a watcher, whose threads come and go,
@@ -35,8 +38,6 @@ const CHUNK: usize = 64 * 1024;
 /// Address space reserved (not committed): pages are touched only as blocks are first used.
 /// When it runs out, blocks come from the system allocator.
 const REGION: usize = 512 << 20;
-/// A transparent huge page: the region starts on one.
-const HUGE_PAGE: usize = 2 << 20;
 /// Holes kept for reuse; past this many, a freed large block that merges with no hole stays
 /// unused.
 const MAX_HOLES: usize = 256;
@@ -74,27 +75,19 @@ pub fn enable() -> bool {
     {
         // SAFETY: an anonymous private mapping at an address of the kernel's choice touches no
         // existing memory.
-        let mapping = unsafe {
+        let region = unsafe {
             libc::mmap(
                 null_mut(),
-                REGION + HUGE_PAGE,
+                REGION,
                 libc::PROT_READ | libc::PROT_WRITE,
                 libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE,
                 -1,
                 0,
             )
         };
-        if mapping == libc::MAP_FAILED {
+        if region == libc::MAP_FAILED {
             return false;
         }
-        let start = (mapping as usize + HUGE_PAGE - 1) & !(HUGE_PAGE - 1);
-        // Where transparent huge pages are off the advice is refused, harmlessly: the region
-        // then works in small pages.
-        #[cfg(target_os = "linux")]
-        // SAFETY: advice on memory of the mapping just made.
-        unsafe {
-            libc::madvise(start as *mut libc::c_void, REGION, libc::MADV_HUGEPAGE)
-        };
         // Blocks over 4 MiB stay with glibc, which then keeps them in its heap rather than
         // mapping each on its own: a freed one is reused, not unmapped and faulted in again.
         #[cfg(all(target_os = "linux", target_env = "gnu"))]
@@ -103,11 +96,12 @@ pub fn enable() -> bool {
             libc::mallopt(libc::M_MMAP_THRESHOLD, 32 << 20);
             libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
         }
+        let start = region as usize;
         NEXT.store(start, Ordering::Relaxed);
         if BASE.compare_exchange(0, start, Ordering::AcqRel, Ordering::Acquire).is_err() {
             // Another thread enabled it first.
             // SAFETY: the mapping was made above and nothing points into it.
-            unsafe { libc::munmap(mapping, REGION + HUGE_PAGE) };
+            unsafe { libc::munmap(region, REGION) };
         }
         true
     }
@@ -117,12 +111,13 @@ pub fn enable() -> bool {
     }
 }
 
-/// Pages touched one by one cost a page fault each (about 2 µs here); pages populated in one
-/// call cost less, and a huge page is one fault either way. A render touches memory roughly
-/// in proportion to its source: this many bytes for each byte of Markdown, up to
-/// [`PREFAULT_MOST`].
-const PREFAULT_PER_SOURCE_BYTE: usize = 300;
-const PREFAULT_MOST: usize = 1600 << 10;
+/// A render touches memory roughly in proportion to its source, past what every render
+/// needs (fonts, style, buffers): [`PREFAULT_BASE`] and this many bytes for each byte of
+/// Markdown, up to [`PREFAULT_MOST`]. Measured on the samples and the guide's examples:
+/// 0.3 MB for 225 bytes, 1.7 MB for the 4.7 KB seed sheet, 3.3 MB for 11 KB of lecture notes.
+const PREFAULT_PER_SOURCE_BYTE: usize = 320;
+const PREFAULT_BASE: usize = 256 << 10;
+const PREFAULT_MOST: usize = 3 << 20;
 
 /// Populates, in one call, about the memory a render of a source of `source_len` bytes will
 /// touch: the next part of the region. A guess on the low side: pages not populated are still
@@ -130,10 +125,11 @@ const PREFAULT_MOST: usize = 1600 << 10;
 /// free lists are off.
 pub fn prefault(source_len: usize) {
     let base = BASE.load(Ordering::Acquire);
-    let total = source_len.saturating_mul(PREFAULT_PER_SOURCE_BYTE).min(PREFAULT_MOST);
-    if base == 0 || total < 64 << 10 {
+    if base == 0 {
         return;
     }
+    let total =
+        source_len.saturating_mul(PREFAULT_PER_SOURCE_BYTE).saturating_add(PREFAULT_BASE).min(PREFAULT_MOST);
     #[cfg(target_os = "linux")]
     {
         let from = NEXT.load(Ordering::Relaxed);
