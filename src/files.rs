@@ -11,7 +11,10 @@ pub fn read_limited(path: &Path, limit: u64, what: &str, hint: &str) -> Result<V
     let cannot =
         |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
     let file = std::fs::File::open(path).map_err(cannot)?;
-    read_limited_from(file, path, limit, what, hint)
+    // Room for the whole file (and the one byte past the limit that shows it is too long)
+    // up front: one read instead of a dozen growing ones.
+    let expected = file.metadata().map_or(0, |m| m.len()).min(limit) as usize + 1;
+    read_limited_into(file, Vec::with_capacity(expected), path, limit, what, hint)
 }
 
 /// As [`read_limited`], from an open stream (standard input); `name` is what messages call it.
@@ -22,11 +25,20 @@ pub fn read_limited_from(
     what: &str,
     hint: &str,
 ) -> Result<Vec<u8>> {
+    read_limited_into(stream, Vec::new(), name, limit, what, hint)
+}
+
+fn read_limited_into(
+    stream: impl std::io::Read,
+    mut bytes: Vec<u8>,
+    path: &Path,
+    limit: u64,
+    what: &str,
+    hint: &str,
+) -> Result<Vec<u8>> {
     use std::io::Read;
-    let path = name;
     let cannot =
         |e: std::io::Error| HanjiError::new(format!("cannot read {what} {} ({e}): {hint}", path.display()));
-    let mut bytes = Vec::new();
     stream.take(limit + 1).read_to_end(&mut bytes).map_err(cannot)?;
     if bytes.len() as u64 > limit {
         // Named at the line where the limit is crossed.

@@ -107,7 +107,9 @@ fn render_with(
 ) -> Result<Vec<Warning>, RenderError> {
     let doc = hanji::load_document(source).map_err(hanji::Failure::from_error)?;
     let mut inputs = hanji::guard::input_files(&doc, source, style);
-    inputs.push(shown.to_path_buf());
+    if shown != source {
+        inputs.push(shown.to_path_buf());
+    }
     let guard = |paths: &[PathBuf]| hanji::guard::check_outputs(paths, &inputs, options.force);
     write_render(doc, hanji::Origin::file(source), &guard, outputs, style, options, fonts)
 }
