@@ -17,8 +17,9 @@ const SKIP_AFTER: u32 = 32;
 
 /// Zlib-wrapped deflate of `input`, in the format `/FlateDecode` reads.
 pub fn zlib(input: &[u8]) -> Vec<u8> {
-    // The fixed codes spend at most 9 bits on a byte, so the output never outgrows this.
-    let mut out = Bits::with_capacity(input.len() + input.len() / 8 + 64);
+    // Page content shrinks to about a third; the buffer grows if it must. (Room for the
+    // worst case, 9 bits a byte, would be memory a fresh process populates and never uses.)
+    let mut out = Bits::with_capacity(input.len() / 2 + 64);
     // CMF: deflate, 32 KiB window; FLG: fastest level, check bits making it a multiple of 31.
     out.bytes.extend_from_slice(&[0x78, 0x01]);
     // One final block with the fixed codes.
