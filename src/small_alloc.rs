@@ -33,13 +33,17 @@ const GRANULE: usize = 16;
 const LARGEST: usize = 1024;
 const CLASSES: usize = LARGEST / GRANULE;
 const LARGEST_LARGE: usize = 4 << 20;
+/// Large block sizes are multiples of this: a hole left over is then either none or big
+/// enough to be of use, rather than a sliver that fills the list of holes.
+const LARGE_STEP: usize = 256;
 /// What a thread takes from the region at a time for its small blocks.
 const CHUNK: usize = 64 * 1024;
 /// Address space reserved (not committed): pages are touched only as blocks are first used.
 /// When it runs out, blocks come from the system allocator.
 const REGION: usize = 512 << 20;
-/// Holes kept for reuse; past this many, a freed large block that merges with no hole stays
-/// unused.
+/// Holes kept for reuse. Past this many, the smallest stays unused from then on: rendering
+/// 900 varied files in one batch left some 140 KB so, against 300 MB before slivers were
+/// avoided and the largest holes kept.
 const MAX_HOLES: usize = 256;
 
 /// The global allocator: `#[global_allocator] static A: SmallBlocks = SmallBlocks;`.
@@ -147,7 +151,7 @@ pub fn prefault(source_len: usize) {
 enum Kind {
     /// A small block of this size class.
     Small(usize),
-    /// A large block of this many bytes (the size rounded up to the granule).
+    /// A large block of this many bytes (the size rounded up to [`LARGE_STEP`]).
     Large(usize),
 }
 
@@ -158,7 +162,7 @@ fn kind(size: usize, align: usize) -> Option<Kind> {
     Some(if size <= LARGEST {
         Kind::Small(size.max(1).div_ceil(GRANULE) - 1)
     } else {
-        Kind::Large(size.next_multiple_of(GRANULE))
+        Kind::Large(size.next_multiple_of(LARGE_STEP))
     })
 }
 
@@ -307,11 +311,21 @@ impl Holes {
                 if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
                     return;
                 }
-                if self.count < MAX_HOLES {
-                    self.spans.copy_within(index..self.count, index + 1);
-                    self.spans[index] = (start, size);
-                    self.count += 1;
+                let mut index = index;
+                if self.count == MAX_HOLES {
+                    // Full: the smallest hole makes room, unless this one is smaller still.
+                    let smallest = (0..self.count).min_by_key(|&i| self.spans[i].1).unwrap_or(0);
+                    if self.spans[smallest].1 >= size {
+                        return;
+                    }
+                    self.remove(smallest);
+                    if smallest < index {
+                        index -= 1;
+                    }
                 }
+                self.spans.copy_within(index..self.count, index + 1);
+                self.spans[index] = (start, size);
+                self.count += 1;
                 return;
             }
         }
@@ -447,7 +461,8 @@ mod tests {
         assert_eq!(kind(16, 16), Some(Kind::Small(0)));
         assert_eq!(kind(17, 8), Some(Kind::Small(1)));
         assert_eq!(kind(1024, 8), Some(Kind::Small(CLASSES - 1)));
-        assert_eq!(kind(1025, 8), Some(Kind::Large(1040)));
+        assert_eq!(kind(1025, 8), Some(Kind::Large(1280)));
+        assert_eq!(kind(1280, 8), Some(Kind::Large(1280)));
         assert_eq!(kind(LARGEST_LARGE, 8), Some(Kind::Large(LARGEST_LARGE)));
         assert_eq!(kind(LARGEST_LARGE + 1, 8), None);
         assert_eq!(kind(64, 32), None);
@@ -475,13 +490,20 @@ mod tests {
         assert_eq!(holes.take(0x3000), None);
         assert_eq!(holes.take(0x2000), Some(0x1100));
         assert_eq!(spans(&holes), []);
-        // Past the limit, a hole that merges with none is dropped; merging still works.
-        for i in 0..MAX_HOLES + 10 {
-            holes.give(0x10_0000 + i * 0x100, 0x10);
+        // Past the limit, the smallest hole gives way to a larger one, and one smaller than
+        // all is not kept; merging still works.
+        for i in 0..MAX_HOLES {
+            holes.give(0x10_0000 + i * 0x1000, 0x10 + i);
         }
         assert_eq!(holes.count, MAX_HOLES);
-        holes.give(0x10_0010, 0xf0);
-        assert_eq!(holes.spans[0], (0x10_0000, 0x110));
+        holes.give(0x90_0000, 0x80);
+        assert_eq!(holes.count, MAX_HOLES);
+        assert_eq!(holes.spans[0], (0x10_1000, 0x11), "the smallest, (0x10_0000, 0x10), gave way");
+        assert_eq!(holes.spans[MAX_HOLES - 1], (0x90_0000, 0x80));
+        holes.give(0xA0_0000, 0x8);
+        assert!(spans(&holes).iter().all(|&(start, _)| start != 0xA0_0000));
+        holes.give(0x10_1011, 0x1000 - 0x11);
+        assert_eq!(holes.spans[0], (0x10_1000, 0x1012), "merged with the holes on both sides");
         assert_eq!(holes.count, MAX_HOLES - 1);
     }
 
@@ -608,6 +630,44 @@ mod tests {
         let again = unsafe { a.alloc(small) };
         assert_eq!(again, p);
         unsafe { a.dealloc(again, small) };
+    }
+
+    /// Many large blocks freed and made again in a mixed order (as a batch of varied files
+    /// does) reuse the region's holes: it grows by about what is live at once, not by
+    /// everything ever made.
+    #[test]
+    fn churning_large_blocks_reuses_the_region() {
+        assert!(enable());
+        let a = SmallBlocks;
+        let mut state = 0x9E37_79B9_7F4A_7C15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let before = NEXT.load(Ordering::Relaxed);
+        let mut live: Vec<(*mut u8, Layout)> = Vec::new();
+        let mut made = 0usize;
+        // 600 blocks live, then each step frees one at random and makes a new one.
+        for step in 0..10_000 {
+            if step >= 600 {
+                let (p, layout) = live.swap_remove((next() % live.len() as u64) as usize);
+                unsafe { a.dealloc(p, layout) };
+            }
+            let layout = Layout::from_size_align(1025 + (next() % 64_000) as usize, 8).unwrap();
+            let p = unsafe { a.alloc(layout) };
+            assert!(from_region(p));
+            made += layout.size();
+            live.push((p, layout));
+        }
+        let grown = NEXT.load(Ordering::Relaxed) - before;
+        for (p, layout) in live {
+            unsafe { a.dealloc(p, layout) };
+        }
+        // At most 600 blocks of at most 64 KB are live at once (38 MB); 320 MB were made. Other
+        // tests running alongside take some of the region too.
+        assert!(grown < 120 << 20, "the region grew by {} MB for {} MB made", grown >> 20, made >> 20);
     }
 
     proptest::proptest! {
