@@ -75,6 +75,13 @@ pub fn enable() -> bool {
     if BASE.load(Ordering::Acquire) != 0 {
         return true;
     }
+    // One thread at a time: the region's end must be set before its start is published, and a
+    // second caller must neither map a region of its own nor move the end into it.
+    static ENABLING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _only = ENABLING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+    if BASE.load(Ordering::Acquire) != 0 {
+        return true;
+    }
     #[cfg(unix)]
     {
         // SAFETY: an anonymous private mapping at an address of the kernel's choice touches no
@@ -102,11 +109,7 @@ pub fn enable() -> bool {
         }
         let start = region as usize;
         NEXT.store(start, Ordering::Relaxed);
-        if BASE.compare_exchange(0, start, Ordering::AcqRel, Ordering::Acquire).is_err() {
-            // Another thread enabled it first.
-            // SAFETY: the mapping was made above and nothing points into it.
-            unsafe { libc::munmap(region, REGION) };
-        }
+        BASE.store(start, Ordering::Release);
         true
     }
     #[cfg(not(unix))]
@@ -174,6 +177,7 @@ fn from_region(ptr: *mut u8) -> bool {
 
 /// A small block of class `class` from this thread's free list or its chunk; `None` when the
 /// region is used up.
+#[inline]
 fn take_small(class: usize, base: usize) -> Option<*mut u8> {
     LOCAL
         .try_with(|local| {
@@ -204,6 +208,7 @@ fn take_small(class: usize, base: usize) -> Option<*mut u8> {
 ///
 /// # Safety
 /// `ptr` is a small block of class `class` from the region that nothing uses any more.
+#[inline]
 unsafe fn give_back_small(ptr: *mut u8, class: usize) {
     // A thread being torn down keeps the block (it stays in the region, unused).
     let _ = LOCAL.try_with(|local| {
@@ -342,8 +347,9 @@ impl Holes {
     }
 }
 
-/// A large block of `size` bytes (a multiple of the granule): the first hole that holds it,
+/// A large block of `size` bytes (a multiple of [`LARGE_STEP`]): the first hole that holds it,
 /// or the free space at the end.
+#[inline(never)]
 fn take_large(size: usize, base: usize) -> Option<*mut u8> {
     if let Some(start) = with_holes(|holes| holes.take(size)) {
         return Some(start as *mut u8);
@@ -372,16 +378,21 @@ fn resize_large(ptr: usize, size: usize, new_size: usize) -> bool {
 }
 
 impl SmallBlocks {
-    /// A block from the region, or null when the layout is not the region's or it is full.
-    fn take(layout: Layout) -> *mut u8 {
+    /// A block from the region; `None` when the layout is not the region's or it is full.
+    /// Small blocks, nearly every allocation, take the first test.
+    #[inline]
+    fn take(layout: Layout) -> Option<*mut u8> {
         let base = BASE.load(Ordering::Acquire);
-        let block = match kind(layout.size(), layout.align()) {
-            _ if base == 0 => None,
-            Some(Kind::Small(class)) => take_small(class, base),
-            Some(Kind::Large(size)) => take_large(size, base),
-            None => None,
-        };
-        block.unwrap_or(null_mut())
+        let size = layout.size();
+        if base == 0 || layout.align() > GRANULE {
+            None
+        } else if size <= LARGEST {
+            take_small(size.max(1).div_ceil(GRANULE) - 1, base)
+        } else if size <= LARGEST_LARGE {
+            take_large(size.next_multiple_of(LARGE_STEP), base)
+        } else {
+            None
+        }
     }
 }
 
@@ -390,8 +401,7 @@ impl SmallBlocks {
 // `System`'s.
 unsafe impl GlobalAlloc for SmallBlocks {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let block = Self::take(layout);
-        if !block.is_null() {
+        if let Some(block) = Self::take(layout) {
             return block;
         }
         // SAFETY: the caller's layout, passed on.
@@ -399,8 +409,7 @@ unsafe impl GlobalAlloc for SmallBlocks {
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        let block = Self::take(layout);
-        if !block.is_null() {
+        if let Some(block) = Self::take(layout) {
             // SAFETY: the block holds at least `layout.size()` bytes.
             unsafe { block.write_bytes(0, layout.size()) };
             return block;
@@ -414,11 +423,14 @@ unsafe impl GlobalAlloc for SmallBlocks {
             // SAFETY: not from the region, so from `System` with this layout.
             return unsafe { System.dealloc(ptr, layout) };
         }
-        match kind(layout.size(), layout.align()) {
+        // A block of the region was made with a layout it serves: at most 16-byte aligned and
+        // at most the largest size.
+        let size = layout.size();
+        if size <= LARGEST {
             // SAFETY: the caller gives the block up; its layout is the one it was made with.
-            Some(Kind::Small(class)) => unsafe { give_back_small(ptr, class) },
-            Some(Kind::Large(size)) => with_holes(|holes| holes.give(ptr as usize, size)),
-            None => {}
+            unsafe { give_back_small(ptr, size.max(1).div_ceil(GRANULE) - 1) };
+        } else {
+            with_holes(|holes| holes.give(ptr as usize, size.next_multiple_of(LARGE_STEP)));
         }
     }
 
