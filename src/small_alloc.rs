@@ -162,11 +162,19 @@ fn kind(size: usize, align: usize) -> Option<Kind> {
     if align > GRANULE || size > LARGEST_LARGE {
         return None;
     }
-    Some(if size <= LARGEST {
-        Kind::Small(size.max(1).div_ceil(GRANULE) - 1)
-    } else {
-        Kind::Large(size.next_multiple_of(LARGE_STEP))
-    })
+    Some(if size <= LARGEST { Kind::Small(small_class(size)) } else { Kind::Large(large_size(size)) })
+}
+
+/// The class of a small block of `size` bytes (at most [`LARGEST`]).
+#[inline]
+fn small_class(size: usize) -> usize {
+    size.max(1).div_ceil(GRANULE) - 1
+}
+
+/// The bytes a large block of `size` takes.
+#[inline]
+fn large_size(size: usize) -> usize {
+    size.next_multiple_of(LARGE_STEP)
 }
 
 /// Whether `ptr` was served from the region.
@@ -260,85 +268,64 @@ impl Holes {
     /// The first hole of at least `size` bytes, shortened from its start.
     fn take(&mut self, size: usize) -> Option<usize> {
         let index = self.spans[..self.count].iter().position(|&(_, len)| len >= size)?;
+        Some(self.shorten(index, size))
+    }
+
+    /// Takes `size` bytes from the start of the hole that begins at `at`, if it is that long.
+    fn take_at(&mut self, at: usize, size: usize) -> bool {
+        let index = self.spans[..self.count].partition_point(|&(start, _)| start < at);
+        let fits =
+            self.spans[..self.count].get(index).is_some_and(|&(start, len)| start == at && len >= size);
+        if fits {
+            self.shorten(index, size);
+        }
+        fits
+    }
+
+    /// Takes `size` bytes from the start of hole `index` (dropping it when that is all of it)
+    /// and returns where they start.
+    fn shorten(&mut self, index: usize, size: usize) -> usize {
         let (start, len) = self.spans[index];
         if len == size {
             self.remove(index);
         } else {
             self.spans[index] = (start + size, len - size);
         }
-        Some(start)
-    }
-
-    /// Takes `size` bytes from the start of the hole that begins at `at`, if it is that long.
-    fn take_at(&mut self, at: usize, size: usize) -> bool {
-        let index = self.spans[..self.count].partition_point(|&(start, _)| start < at);
-        match self.spans[..self.count].get(index) {
-            Some(&(start, len)) if start == at && len >= size => {
-                if len == size {
-                    self.remove(index);
-                } else {
-                    self.spans[index] = (start + size, len - size);
-                }
-                true
-            }
-            _ => false,
-        }
+        start
     }
 
     /// Frees `size` bytes at `start`, merging with the holes on either side and with the free
     /// space at the end of the region.
     fn give(&mut self, mut start: usize, mut size: usize) {
-        let index = self.spans[..self.count].partition_point(|&(s, _)| s < start);
-        let merges_before = index > 0 && {
-            let (s, l) = self.spans[index - 1];
-            s + l == start
-        };
-        let merges_after = index < self.count && start + size == self.spans[index].0;
-        match (merges_before, merges_after) {
-            (true, true) => {
-                let (s, l) = self.spans[index - 1];
-                let after = self.spans[index].1;
-                self.spans[index - 1] = (s, l + size + after);
-                self.remove(index);
-                (start, size) = self.spans[index - 1];
-            }
-            (true, false) => {
-                let (s, l) = self.spans[index - 1];
-                self.spans[index - 1] = (s, l + size);
-                (start, size) = self.spans[index - 1];
-            }
-            (false, true) => {
-                let after = self.spans[index].1;
-                self.spans[index] = (start, size + after);
-                size += after;
-            }
-            (false, false) => {
-                if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
-                    return;
-                }
-                let mut index = index;
-                if self.count == MAX_HOLES {
-                    // Full: the smallest hole makes room, unless this one is smaller still.
-                    let smallest = (0..self.count).min_by_key(|&i| self.spans[i].1).unwrap_or(0);
-                    if self.spans[smallest].1 >= size {
-                        return;
-                    }
-                    self.remove(smallest);
-                    if smallest < index {
-                        index -= 1;
-                    }
-                }
-                self.spans.copy_within(index..self.count, index + 1);
-                self.spans[index] = (start, size);
-                self.count += 1;
-                return;
-            }
-        }
-        // The merged hole is the last thing given out: it goes back to the free space.
-        if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
-            let index = self.spans[..self.count].partition_point(|&(s, _)| s < start);
+        let mut index = self.spans[..self.count].partition_point(|&(s, _)| s < start);
+        if index > 0 && self.spans[index - 1].0 + self.spans[index - 1].1 == start {
+            index -= 1;
+            start = self.spans[index].0;
+            size += self.spans[index].1;
             self.remove(index);
         }
+        if index < self.count && start + size == self.spans[index].0 {
+            size += self.spans[index].1;
+            self.remove(index);
+        }
+        // The last thing given out goes back to the free space.
+        if NEXT.compare_exchange(start + size, start, Ordering::Relaxed, Ordering::Relaxed).is_ok() {
+            return;
+        }
+        if self.count == MAX_HOLES {
+            // Full: the smallest hole makes room, unless this one is smaller still.
+            let smallest = (0..self.count).min_by_key(|&i| self.spans[i].1).unwrap_or(0);
+            if self.spans[smallest].1 >= size {
+                return;
+            }
+            self.remove(smallest);
+            if smallest < index {
+                index -= 1;
+            }
+        }
+        self.spans.copy_within(index..self.count, index + 1);
+        self.spans[index] = (start, size);
+        self.count += 1;
     }
 
     fn remove(&mut self, index: usize) {
@@ -387,9 +374,9 @@ impl SmallBlocks {
         if base == 0 || layout.align() > GRANULE {
             None
         } else if size <= LARGEST {
-            take_small(size.max(1).div_ceil(GRANULE) - 1, base)
+            take_small(small_class(size), base)
         } else if size <= LARGEST_LARGE {
-            take_large(size.next_multiple_of(LARGE_STEP), base)
+            take_large(large_size(size), base)
         } else {
             None
         }
@@ -428,9 +415,9 @@ unsafe impl GlobalAlloc for SmallBlocks {
         let size = layout.size();
         if size <= LARGEST {
             // SAFETY: the caller gives the block up; its layout is the one it was made with.
-            unsafe { give_back_small(ptr, size.max(1).div_ceil(GRANULE) - 1) };
+            unsafe { give_back_small(ptr, small_class(size)) };
         } else {
-            with_holes(|holes| holes.give(ptr as usize, size.next_multiple_of(LARGE_STEP)));
+            with_holes(|holes| holes.give(ptr as usize, large_size(size)));
         }
     }
 
