@@ -401,8 +401,9 @@ pub fn inline_pieces(tex: &str) -> Vec<String> {
             b'{' => depth += 1,
             b'}' => depth -= 1,
             b'\\' if rest.len() > 1 && !rest.as_bytes()[1].is_ascii_alphabetic() => {
-                // An escaped character (`\\{`, `\\%`): never an operator here.
-                i += 2;
+                // An escaped character (`\\{`, `\\%`, or any other, however many bytes
+                // long): never an operator here.
+                i += 1 + rest[1..].chars().next().map_or(0, char::len_utf8);
                 continue;
             }
             _ => {}
@@ -444,6 +445,9 @@ mod tests {
         assert_eq!(inline_pieces("x"), ["x"]);
         assert_eq!(inline_pieces("a = -b"), ["a ={}", " -b"]);
         assert_eq!(inline_pieces("\\{a\\} + b"), ["\\{a\\} +{}", " b"]);
+        // A backslash before a character of several bytes (found by the fuzz harness).
+        assert_eq!(inline_pieces("a \\𑝃 = b"), ["a \\𑝃 ={}", " b"]);
+        assert_eq!(inline_pieces("\\é"), ["\\é"]);
         for tex in ["a = b + c", "\\sum_i x_i \\approx 1"] {
             for piece in inline_pieces(tex) {
                 assert!(check(&piece).is_ok(), "{piece}");
